@@ -1,0 +1,110 @@
+/**
+ * A client's receiver link as a consumer of a queue: it turns the link's credit into deliveries (16-byte
+ * lock-token tags, broker annotations) and the client's dispositions into settlements.
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import type { Sender } from "rhea";
+import type { BrokerMessage } from "../broker/broker-message.js";
+import type { MessageConsumer, MessageQueue, ReceiveMode, Settlement } from "../broker/message-queue.js";
+import { lockTokenToDeliveryTag, bytesToUuid } from "./lock-token.js";
+import { encodeStoredMessage } from "./message-codec.js";
+
+const DEAD_LETTER_CONDITION = "com.microsoft:dead-letter";
+
+interface SenderInternals {
+  credit: number;
+  delivery_count: number;
+  _draining: boolean;
+  _drained: boolean;
+  _get_drain: () => boolean;
+  set_drained(drained: boolean): void;
+}
+
+interface RemoteOutcome {
+  error?: { condition?: string; description?: string; info?: Record<string, unknown> };
+  undeliverable_here?: boolean;
+  message_annotations?: Record<string, unknown>;
+}
+
+function withoutUndefined(values: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined));
+}
+
+/** Maps the AMQP outcome the SDK sends to the Service Bus settlement it means (see servicebus-amqp.md §7.1). */
+export function settlementOfOutcome(kind: "accepted" | "rejected" | "modified" | "released", state: RemoteOutcome | undefined): Settlement {
+  switch (kind) {
+    case "accepted":
+      return { kind: "complete" };
+    case "released":
+      return { kind: "abandon" };
+    case "modified": {
+      const propertiesToModify = state?.message_annotations ?? undefined;
+      return state?.undeliverable_here ? { kind: "defer", propertiesToModify } : { kind: "abandon", propertiesToModify };
+    }
+    case "rejected": {
+      const info = { ...(state?.error?.info ?? {}) };
+      const reason = typeof info.DeadLetterReason === "string" ? info.DeadLetterReason : undefined;
+      const description = typeof info.DeadLetterErrorDescription === "string" ? info.DeadLetterErrorDescription : undefined;
+      delete info.DeadLetterReason;
+      delete info.DeadLetterErrorDescription;
+      if (state?.error?.condition !== undefined && state.error.condition !== DEAD_LETTER_CONDITION) {
+        return { kind: "deadLetter", reason: state.error.condition, description: state.error.description, propertiesToModify: info };
+      }
+      return { kind: "deadLetter", reason, description, propertiesToModify: withoutUndefined(info) };
+    }
+  }
+}
+
+/** The lock token a delivery tag stands for (the tag is in .NET GUID byte order; the reorder is its own inverse). */
+export function lockTokenOfTag(tag: Buffer): string {
+  return bytesToUuid(lockTokenToDeliveryTag(bytesToUuid(tag)));
+}
+
+export class LinkConsumer implements MessageConsumer {
+  readonly id = randomUUID();
+  private sent = 0;
+
+  constructor(
+    readonly sender: Sender,
+    readonly queue: MessageQueue,
+    readonly receiveMode: ReceiveMode,
+  ) {
+    const internals = sender as unknown as SenderInternals;
+    // rhea answers a drain only while credit is left. When deliveries used the last credit the SDK still waits
+    // for the drain reply, so answer every drain: hand back what credit remains, even none.
+    internals._get_drain = function drainReply(this: SenderInternals): boolean {
+      if (!this._draining || !this._drained) return false;
+      this.delivery_count += this.credit;
+      this.credit = 0;
+      this._drained = false;
+      return true;
+    };
+  }
+
+  /**
+   * Credit left for new deliveries. rhea counts a transfer only when it writes it, so the credit is
+   * computed from the limit the peer granted (credit + rhea's delivery count) minus what was handed over.
+   */
+  get credit(): number {
+    const internals = this.sender as unknown as SenderInternals;
+    if (!this.sender.is_open()) return 0;
+    return Math.max(0, internals.credit + internals.delivery_count - this.sent);
+  }
+
+  deliver(message: BrokerMessage): void {
+    const tag = message.lock ? lockTokenToDeliveryTag(message.lock.token) : randomBytes(16);
+    const payload = encodeStoredMessage(message, { lockedUntilMs: message.lock?.lockedUntilMs });
+    this.sender.send(payload, tag, 0);
+    this.sent += 1;
+  }
+
+  /** Credit arrived: take messages, and when the client drains, answer once nothing more is available. */
+  onFlow(): void {
+    this.queue.creditAdded(this);
+    const internals = this.sender as unknown as SenderInternals;
+    if (internals._draining) {
+      this.sent = internals.credit + internals.delivery_count;
+      internals.set_drained(true);
+    }
+  }
+}

@@ -1,0 +1,47 @@
+/** Persistence of accepted messages. The broker's memory is authoritative; a store makes it durable. */
+import type { BrokerMessage } from "../broker/broker-message.js";
+
+/** The main queue of an entity, or its dead-letter sub-queue. */
+export type SubQueue = "main" | "deadLetter";
+
+/** A stored message as loaded at start. Locks are not stored: a restart releases them. */
+export interface StoredMessage {
+  readonly entityPath: string;
+  readonly subQueue: SubQueue;
+  readonly message: BrokerMessage;
+}
+
+/** Everything a store holds, read once when the emulator starts. */
+export interface StoreSnapshot {
+  readonly messages: StoredMessage[];
+  /** The last sequence number handed out per entity, so numbers keep increasing across restarts. */
+  readonly lastSequenceNumbers: Map<string, number>;
+}
+
+/**
+ * Writes are queued and committed together (group commit); `afterCommit` callbacks run once everything
+ * written before them is durable, which is when the broker acknowledges sends and settlements.
+ */
+export interface MessageStore {
+  load(): StoreSnapshot;
+  insert(entityPath: string, subQueue: SubQueue, message: BrokerMessage): void;
+  /** Rewrites the mutable fields of a stored message (state, counts, sub-queue, application properties). */
+  update(entityPath: string, subQueue: SubQueue, message: BrokerMessage): void;
+  remove(entityPath: string, sequenceNumber: number): void;
+  recordSequenceNumber(entityPath: string, sequenceNumber: number): void;
+  afterCommit(callback: (error?: Error) => void): void;
+  close(): void;
+}
+
+/** A store that keeps nothing: for tests and `--in-memory`. */
+export function createMemoryStore(): MessageStore {
+  return {
+    load: () => ({ messages: [], lastSequenceNumbers: new Map() }),
+    insert: () => undefined,
+    update: () => undefined,
+    remove: () => undefined,
+    recordSequenceNumber: () => undefined,
+    afterCommit: (callback) => queueMicrotask(() => callback()),
+    close: () => undefined,
+  };
+}
