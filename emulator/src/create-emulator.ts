@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { startAmqpServer } from "./amqp/amqp-server.js";
-import { mergeApplicationProperties } from "./amqp/message-codec.js";
+import { capAbsoluteExpiryTime, mergeApplicationProperties } from "./amqp/message-codec.js";
 import type { SharedAccessKey } from "./amqp/sas-token.js";
 import { NamespaceBroker } from "./broker/namespace-broker.js";
 import type { BrokerClock } from "./broker/timers.js";
@@ -75,6 +75,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       store,
       clock,
       mergeApplicationProperties,
+      capAbsoluteExpiryTime,
       newLockToken: randomUUID,
       onOrphanMessage: (entityPath, sequenceNumber) =>
         logger.warn({ entityPath, sequenceNumber }, "stored message of an entity that is no longer configured is kept but not served"),

@@ -118,7 +118,7 @@ export function handleManagementRequest(
 ): ManagementResponse {
   try {
     const request = (body && typeof body === "object" ? body : {}) as RequestBody;
-    const { queue } = broker.resolve(address);
+    const { queue, entity } = broker.resolve(address);
     switch (operation) {
       case "com.microsoft:peek-message": {
         const from = toSequenceNumber(request["from-sequence-number"] ?? 1, "from-sequence-number");
@@ -140,7 +140,8 @@ export function handleManagementRequest(
           if (!Buffer.isBuffer(encoded)) throw badRequest("Each scheduled message needs 'message' as an encoded AMQP message.");
           return decodeIncomingMessage(encoded);
         });
-        const sequenceNumbers = broker.send(address, incoming);
+        if (queue !== entity.main) throw new BrokerError(Conditions.notAllowed, `Messages cannot be scheduled on '${queue.address}'.`, 400);
+        const sequenceNumbers = broker.send(entity.path, incoming);
         return ok({ "sequence-numbers": wrapArray(sequenceNumbers, AMQP_TYPE.long) });
       }
       case "com.microsoft:cancel-scheduled-message":

@@ -250,3 +250,18 @@ export function mergeApplicationProperties(section: Buffer, patch: Readonly<Reco
   }
   return encodeTyped([describedMap(SECTION.applicationProperties, entries)]);
 }
+
+/**
+ * Rewrites `absolute-expiry-time` to `creation-time + timeToLiveInMs` when the properties section has both.
+ * The SDK computes a received message's time to live from those two, so when the entity shortens a
+ * message's time to live the properties must say so too.
+ */
+export function capAbsoluteExpiryTime(section: Buffer, timeToLiveInMs: number): Buffer {
+  if (section.length === 0 || !Number.isFinite(timeToLiveInMs)) return section;
+  const decoded = messageUtil.decode(section) as DecodedProperties;
+  const creation = decoded.creation_time;
+  if (!(creation instanceof Date) || !(decoded.absolute_expiry_time instanceof Date)) return section;
+  const fields = pickProperties(decoded);
+  fields.absolute_expiry_time = new Date(creation.getTime() + timeToLiveInMs);
+  return encodeTyped([propertiesSection(fields)]);
+}

@@ -11,7 +11,8 @@ export const MESSAGE_STATE_CODES: Readonly<Record<MessageState, number>> = { act
  */
 export interface MessageContent {
   readonly messageAnnotations: Buffer;
-  readonly properties: Buffer;
+  /** Replaced only when the entity shortens the message's time to live (absolute-expiry-time). */
+  properties: Buffer;
   /** Replaced when a settlement modifies properties or a dead-letter adds its reason. */
   applicationProperties: Buffer;
   readonly body: Buffer;

@@ -35,6 +35,8 @@ export interface NamespaceBrokerOptions {
   readonly store: MessageStore;
   readonly clock: BrokerClock;
   readonly mergeApplicationProperties: (section: Buffer, patch: Readonly<Record<string, unknown>>) => Buffer;
+  /** Makes the properties section agree with a time to live the entity shortened. */
+  readonly capAbsoluteExpiryTime: (section: Buffer, timeToLiveInMs: number) => Buffer;
   readonly newLockToken?: () => string;
   /** Called for stored messages whose entity is no longer configured. */
   readonly onOrphanMessage?: (entityPath: string, sequenceNumber: number) => void;
@@ -133,9 +135,11 @@ export class NamespaceBroker {
     const sequenceNumber = this.nextSequenceNumber(entity.path.toLowerCase());
     const entityTtl = entity.properties.defaultMessageTimeToLiveInMs;
     // A message may shorten its time to live, never extend it past the entity's default.
-    const timeToLiveInMs = incoming.timeToLiveInMs !== undefined && incoming.timeToLiveInMs > 0
-      ? Math.min(incoming.timeToLiveInMs, entityTtl)
-      : entityTtl;
+    const requested = incoming.timeToLiveInMs !== undefined && incoming.timeToLiveInMs > 0 ? incoming.timeToLiveInMs : undefined;
+    const timeToLiveInMs = requested === undefined ? entityTtl : Math.min(requested, entityTtl);
+    const content = requested !== undefined && timeToLiveInMs < requested
+      ? { ...incoming.content, properties: this.options.capAbsoluteExpiryTime(incoming.content.properties, timeToLiveInMs) }
+      : incoming.content;
     return {
       sequenceNumber,
       enqueuedTimeMs: scheduled ? (incoming.scheduledEnqueueTimeMs as number) : now,
@@ -146,7 +150,7 @@ export class NamespaceBroker {
       messageId: incoming.messageId,
       sessionId: incoming.sessionId,
       deadLetterSource: undefined,
-      content: incoming.content,
+      content,
       lock: undefined,
     };
   }
