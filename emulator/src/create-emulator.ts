@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { startAmqpServer } from "./amqp/amqp-server.js";
-import { capAbsoluteExpiryTime, mergeApplicationProperties } from "./amqp/message-codec.js";
+import { amqpContentCodec } from "./amqp/content-codec.js";
 import type { SharedAccessKey } from "./amqp/sas-token.js";
 import { NamespaceBroker } from "./broker/namespace-broker.js";
 import type { BrokerClock } from "./broker/timers.js";
@@ -74,8 +74,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       config: options.config ?? defaultEmulatorConfig(),
       store,
       clock,
-      mergeApplicationProperties,
-      capAbsoluteExpiryTime,
+      codec: amqpContentCodec,
       newLockToken: randomUUID,
       onOrphanMessage: (entityPath, sequenceNumber) =>
         logger.warn({ entityPath, sequenceNumber }, "stored message of an entity that is no longer configured is kept but not served"),

@@ -233,10 +233,14 @@ export async function startAmqpServer(options: AmqpServerOptions): Promise<AmqpS
     if (!admit(receiver, address)) return;
     if (isManagementAddress(address)) {
       roles.set(receiver, { kind: "management-requests", address });
-    } else if (broker.resolve(address).queue !== broker.resolve(address).entity.main) {
-      refuseLink(receiver, Conditions.notAllowed, `Messages cannot be sent to '${address}'.`);
-      return;
     } else {
+      try {
+        broker.resolveSendTarget(address);
+      } catch (error) {
+        const { condition, description } = describeError(error);
+        refuseLink(receiver, condition, description);
+        return;
+      }
       roles.set(receiver, { kind: "incoming", address });
       attach.local.max_message_size = options.maxMessageSizeInBytes;
     }
@@ -263,6 +267,10 @@ export async function startAmqpServer(options: AmqpServerOptions): Promise<AmqpS
       return;
     }
     const resolved = broker.resolve(address);
+    if (resolved.entity.kind === "topic") {
+      refuseLink(sender, Conditions.notAllowed, `Messages cannot be received from the topic '${address}': receive from one of its subscriptions.`);
+      return;
+    }
     if (source?.filter && Object.keys(source.filter).some((key) => key.includes("session-filter"))) {
       refuseLink(sender, Conditions.notImplemented, `Session receivers are not supported by this emulator yet ('${address}').`);
       return;

@@ -10,6 +10,7 @@ import type { ReceiveMode, Settlement } from "../broker/message-queue.js";
 import type { NamespaceBroker } from "../broker/namespace-broker.js";
 import { bytesToUuid, uuidToBytes } from "./lock-token.js";
 import { decodeIncomingMessage, encodeStoredMessage } from "./message-codec.js";
+import { enumerateRules, ruleFromRequest, subscriptionOf } from "./rule-operations.js";
 
 const { types } = rhea;
 
@@ -118,7 +119,7 @@ export function handleManagementRequest(
 ): ManagementResponse {
   try {
     const request = (body && typeof body === "object" ? body : {}) as RequestBody;
-    const { queue, entity } = broker.resolve(address);
+    const { queue, entity, isDeadLetter } = broker.resolve(address);
     switch (operation) {
       case "com.microsoft:peek-message": {
         const from = toSequenceNumber(request["from-sequence-number"] ?? 1, "from-sequence-number");
@@ -140,7 +141,9 @@ export function handleManagementRequest(
           if (!Buffer.isBuffer(encoded)) throw badRequest("Each scheduled message needs 'message' as an encoded AMQP message.");
           return decodeIncomingMessage(encoded);
         });
-        if (queue !== entity.main) throw new BrokerError(Conditions.notAllowed, `Messages cannot be scheduled on '${queue.address}'.`, 400);
+        if (isDeadLetter || entity.kind === "subscription") {
+          throw new BrokerError(Conditions.notAllowed, `Messages cannot be scheduled on '${queue.address}': schedule on its queue or topic.`, 400);
+        }
         const sequenceNumbers = broker.send(entity.path, incoming);
         return ok({ "sequence-numbers": wrapArray(sequenceNumbers, AMQP_TYPE.long) });
       }
@@ -156,6 +159,20 @@ export function handleManagementRequest(
         const settlement = settlementOf(request);
         for (const token of lockTokenList(request)) queue.settle(token, settlement);
         return ok();
+      }
+      case "com.microsoft:add-rule":
+        broker.addRule(subscriptionOf(broker, address), ruleFromRequest(request));
+        return ok();
+      case "com.microsoft:remove-rule": {
+        const name = request["rule-name"];
+        if (typeof name !== "string") throw badRequest("The request needs 'rule-name'.");
+        broker.removeRule(subscriptionOf(broker, address), name);
+        return ok();
+      }
+      case "com.microsoft:enumerate-rules": {
+        const rules = enumerateRules(subscriptionOf(broker, address), request);
+        if (rules.length === 0) return { statusCode: 204, statusDescription: "No rules." };
+        return ok({ rules: rules.map((rule) => ({ "rule-description": rule })) });
       }
       default:
         throw new BrokerError(

@@ -134,14 +134,14 @@ const PROPERTY_FIELDS = [
   "absolute_expiry_time", "creation_time", "group_id", "group_sequence", "reply_to_group_id",
 ] as const;
 
-function pickProperties(decoded: object): Record<string, unknown> {
+export function pickProperties(decoded: object): Record<string, unknown> {
   const source = decoded as Record<string, unknown>;
   const picked: Record<string, unknown> = {};
   for (const field of PROPERTY_FIELDS) if (source[field] !== undefined) picked[field] = source[field];
   return picked;
 }
 
-function propertiesSection(fields: Record<string, unknown>): Typed {
+export function propertiesSection(fields: Record<string, unknown>): Typed {
   const factory = messageUtil as unknown as { properties(fields: Record<string, unknown>): { described(): Typed } };
   return factory.properties(fields).described();
 }

@@ -48,6 +48,8 @@ export interface MessageQueueOptions {
   readonly clock: BrokerClock;
   readonly mergeApplicationProperties: (section: Buffer, patch: Readonly<Record<string, unknown>>) => Buffer;
   readonly newLockToken: () => string;
+  /** When set, a scheduled message that falls due is removed and handed here instead of becoming active (topics). */
+  readonly onScheduledDue?: (message: BrokerMessage) => void;
 }
 
 /** Counts of a queue's messages by state, for runtime properties. */
@@ -432,6 +434,11 @@ export class MessageQueue {
     const cancel = runAt(this.options.clock, at, () => {
       this.scheduleTimers.delete(message.sequenceNumber);
       if (this.closed || this.messages.get(message.sequenceNumber) !== message) return;
+      if (this.options.onScheduledDue) {
+        this.remove(message);
+        this.options.onScheduledDue(message);
+        return;
+      }
       message.state = "active";
       message.enqueuedTimeMs = Math.max(at, message.enqueuedTimeMs);
       this.persist(message);

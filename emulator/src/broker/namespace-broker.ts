@@ -1,16 +1,28 @@
 /**
- * The namespace: its entities, address resolution (case-insensitive, as Service Bus paths are), sequence
- * numbers, and the entry points for sending and scheduling. Protocol-free: the AMQP layer calls it.
+ * The namespace: its entities (queues, topics, subscriptions), address resolution (case-insensitive, as
+ * Service Bus paths are), sequence numbers, duplicate detection and topic fan-out. Protocol-free: the AMQP
+ * layer calls it.
  */
 import { randomUUID } from "node:crypto";
-import type { EmulatorConfig, QueueConfig, ReceivableEntityProperties } from "../config/emulator-config.js";
+import type {
+  EmulatorConfig,
+  QueueConfig,
+  ReceivableEntityProperties,
+  RuleConfig,
+  SubscriptionConfig,
+  TopicConfig,
+} from "../config/emulator-config.js";
 import type { MessageStore } from "../store/message-store.js";
-import type { BrokerMessage, IncomingMessage } from "./broker-message.js";
+import type { BrokerMessage, IncomingMessage, MessageContent } from "./broker-message.js";
 import { BrokerError, Conditions, entityNotFound } from "./broker-errors.js";
+import type { ContentCodec } from "./content-codec.js";
+import { DuplicateDetector } from "./duplicate-detector.js";
 import { MessageQueue } from "./message-queue.js";
+import type { CompiledRule } from "./subscription-rules.js";
+import { compileRule, defaultRuleConfig, selectCopies } from "./subscription-rules.js";
 import type { BrokerClock } from "./timers.js";
 
-/** A queue (or, later, a subscription): a main queue with its dead-letter queue. */
+/** A queue or subscription: a main queue with its dead-letter queue. */
 export interface ReceivableEntity {
   readonly path: string;
   readonly properties: ReceivableEntityProperties;
@@ -21,22 +33,42 @@ export interface ReceivableEntity {
 export interface QueueEntity extends ReceivableEntity {
   readonly kind: "queue";
   readonly config: QueueConfig;
+  readonly duplicates: DuplicateDetector | undefined;
 }
 
-/** What an address names once parsed. */
+export interface SubscriptionEntity extends ReceivableEntity {
+  readonly kind: "subscription";
+  readonly topic: TopicEntity;
+  readonly config: SubscriptionConfig;
+  /** Rules by lower-cased name, in the order they were added. */
+  readonly rules: Map<string, CompiledRule>;
+}
+
+export interface TopicEntity {
+  readonly kind: "topic";
+  readonly path: string;
+  readonly config: TopicConfig;
+  readonly subscriptions: Map<string, SubscriptionEntity>;
+  /** Holds the topic's scheduled messages until they are due and fan out. */
+  readonly scheduled: MessageQueue;
+  readonly duplicates: DuplicateDetector | undefined;
+}
+
+export type Entity = QueueEntity | TopicEntity | SubscriptionEntity;
+
+/** What an address names once parsed. `queue` is the main or dead-letter queue (a topic's scheduled queue). */
 export interface ResolvedAddress {
-  readonly entity: QueueEntity;
+  readonly entity: Entity;
   readonly queue: MessageQueue;
   readonly isManagement: boolean;
+  readonly isDeadLetter: boolean;
 }
 
 export interface NamespaceBrokerOptions {
   readonly config: EmulatorConfig;
   readonly store: MessageStore;
   readonly clock: BrokerClock;
-  readonly mergeApplicationProperties: (section: Buffer, patch: Readonly<Record<string, unknown>>) => Buffer;
-  /** Makes the properties section agree with a time to live the entity shortened. */
-  readonly capAbsoluteExpiryTime: (section: Buffer, timeToLiveInMs: number) => Buffer;
+  readonly codec: ContentCodec;
   readonly newLockToken?: () => string;
   /** Called for stored messages whose entity is no longer configured. */
   readonly onOrphanMessage?: (entityPath: string, sequenceNumber: number) => void;
@@ -45,15 +77,22 @@ export interface NamespaceBrokerOptions {
 const MANAGEMENT_SUFFIX = "/$management";
 const DEAD_LETTER_SUFFIX = "/$deadletterqueue";
 
+function subscriptionPath(topic: string, subscription: string): string {
+  return `${topic}/Subscriptions/${subscription}`;
+}
+
 export class NamespaceBroker {
   readonly namespace: string;
-  private readonly entities = new Map<string, QueueEntity>();
+  private readonly entities = new Map<string, Entity>();
   private readonly lastSequenceNumbers: Map<string, number>;
 
   constructor(private readonly options: NamespaceBrokerOptions) {
     this.namespace = options.config.namespace;
-    for (const queue of options.config.queues) {
-      this.entities.set(queue.name.toLowerCase(), this.createQueueEntity(queue));
+    for (const queue of options.config.queues) this.addEntity(this.createQueueEntity(queue));
+    for (const topic of options.config.topics) {
+      const entity = this.createTopicEntity(topic);
+      this.addEntity(entity);
+      for (const subscription of topic.subscriptions) this.addEntity(this.createSubscriptionEntity(entity, subscription));
     }
     const snapshot = options.store.load();
     this.lastSequenceNumbers = snapshot.lastSequenceNumbers;
@@ -63,19 +102,30 @@ export class NamespaceBroker {
         options.onOrphanMessage?.(stored.entityPath, stored.message.sequenceNumber);
         continue;
       }
-      (stored.subQueue === "deadLetter" ? entity.deadLetter : entity.main).restore(stored.message);
+      const queue = entity.kind === "topic" ? entity.scheduled : stored.subQueue === "deadLetter" ? entity.deadLetter : entity.main;
+      queue.restore(stored.message);
       const last = this.lastSequenceNumbers.get(stored.entityPath) ?? 0;
       if (stored.message.sequenceNumber > last) this.lastSequenceNumbers.set(stored.entityPath, stored.message.sequenceNumber);
     }
+    for (const seen of snapshot.duplicateIds) {
+      const entity = this.entities.get(seen.entityPath);
+      if (entity && entity.kind !== "subscription") entity.duplicates?.restore(seen.messageId, seen.seenAtMs);
+    }
   }
 
-  /** Every queue entity, in configuration order. */
+  /** Every queue, in configuration order. */
   queues(): QueueEntity[] {
-    return [...this.entities.values()];
+    return [...this.entities.values()].filter((entity): entity is QueueEntity => entity.kind === "queue");
+  }
+
+  /** Every topic, in configuration order. */
+  topics(): TopicEntity[] {
+    return [...this.entities.values()].filter((entity): entity is TopicEntity => entity.kind === "topic");
   }
 
   /**
-   * Resolves a link or management address such as `orders`, `orders/$DeadLetterQueue` or `orders/$management`.
+   * Resolves a link or management address such as `orders`, `orders/$DeadLetterQueue`,
+   * `events/Subscriptions/billing` or `orders/$management`.
    * @throws BrokerError MessagingEntityNotFound for an unknown entity.
    */
   resolve(address: string): ResolvedAddress {
@@ -87,61 +137,115 @@ export class NamespaceBroker {
       lower = lower.slice(0, -MANAGEMENT_SUFFIX.length);
     }
     const isDeadLetter = lower.endsWith(DEAD_LETTER_SUFFIX);
-    const entityKey = isDeadLetter ? lower.slice(0, -DEAD_LETTER_SUFFIX.length) : lower;
-    const entity = this.entities.get(entityKey);
-    if (!entity) throw entityNotFound(path);
-    return { entity, queue: isDeadLetter ? entity.deadLetter : entity.main, isManagement };
+    const entity = this.entities.get(isDeadLetter ? lower.slice(0, -DEAD_LETTER_SUFFIX.length) : lower);
+    if (!entity || (isDeadLetter && entity.kind === "topic")) throw entityNotFound(path);
+    const queue = entity.kind === "topic" ? entity.scheduled : isDeadLetter ? entity.deadLetter : entity.main;
+    return { entity, queue, isManagement, isDeadLetter };
   }
 
   /**
-   * Enqueues accepted messages on the entity an address names. Messages that carry a scheduled enqueue
-   * time in the future become scheduled messages.
-   * @returns the sequence numbers assigned.
-   * @throws BrokerError when the address is not something one can send to.
+   * The queue or topic that messages sent to `address` go to.
+   * @throws BrokerError when the address is unknown or not something one can send to.
+   */
+  resolveSendTarget(address: string): QueueEntity | TopicEntity {
+    const resolved = this.resolve(address);
+    if (resolved.isDeadLetter || resolved.entity.kind === "subscription") {
+      throw new BrokerError(Conditions.notAllowed, `Messages cannot be sent to '${address}': send to its queue or topic.`, 400);
+    }
+    return resolved.entity;
+  }
+
+  /**
+   * Accepts messages for a queue or topic. Messages that carry a scheduled enqueue time in the future
+   * become scheduled; duplicates within the detection window are accepted and dropped.
+   * @returns the sequence numbers assigned (0 for a dropped duplicate).
    */
   send(address: string, messages: readonly IncomingMessage[]): number[] {
     const target = this.resolveSendTarget(address);
     const now = this.options.clock.now();
     return messages.map((incoming) => {
+      if (target.duplicates && incoming.messageId !== undefined && target.duplicates.isDuplicate(incoming.messageId, now)) {
+        return 0;
+      }
       const scheduled = incoming.scheduledEnqueueTimeMs !== undefined && incoming.scheduledEnqueueTimeMs > now;
-      const message = this.createMessage(target, incoming, now, scheduled);
-      target.main.accept(message);
-      return message.sequenceNumber;
+      if (target.kind === "queue") {
+        const message = this.createMessage(target, target.config.properties, incoming.content, incoming, now, scheduled);
+        target.main.accept(message);
+        return message.sequenceNumber;
+      }
+      if (scheduled) {
+        const message = this.createMessage(target, target.config.properties, incoming.content, incoming, now, true);
+        target.scheduled.accept(message);
+        return message.sequenceNumber;
+      }
+      this.publish(target, incoming, now);
+      return this.nextSequenceNumber(target.path);
     });
+  }
+
+  /** Adds a rule to a subscription. @throws BrokerError MessagingEntityAlreadyExists or a SQL syntax error. */
+  addRule(subscription: SubscriptionEntity, rule: RuleConfig): void {
+    const key = rule.name.toLowerCase();
+    if (subscription.rules.has(key)) {
+      throw new BrokerError(Conditions.entityAlreadyExists, `The rule '${rule.name}' already exists on '${subscription.path}'.`, 409);
+    }
+    subscription.rules.set(key, compileRule(rule));
+  }
+
+  /** Removes a rule. @throws BrokerError MessagingEntityNotFound when there is no such rule. */
+  removeRule(subscription: SubscriptionEntity, name: string): void {
+    if (!subscription.rules.delete(name.toLowerCase())) throw entityNotFound(`${subscription.path}/Rules/${name}`);
   }
 
   /** Stops every timer of every queue. */
   close(): void {
     for (const entity of this.entities.values()) {
-      entity.main.close();
-      entity.deadLetter.close();
+      if (entity.kind === "topic") {
+        entity.scheduled.close();
+      } else {
+        entity.main.close();
+        entity.deadLetter.close();
+      }
     }
   }
 
-  private resolveSendTarget(address: string): QueueEntity {
-    const resolved = this.resolve(address);
-    if (resolved.isManagement || resolved.queue !== resolved.entity.main) {
-      throw new BrokerError(Conditions.notAllowed, `Messages cannot be sent to '${address}'.`, 400);
+  /** Copies a message to every subscription whose rules select it. */
+  private publish(topic: TopicEntity, incoming: Pick<IncomingMessage, "content" | "messageId" | "sessionId" | "timeToLiveInMs">, now: number): void {
+    if (topic.subscriptions.size === 0) return;
+    const view = this.options.codec.filterView(incoming.content);
+    for (const subscription of topic.subscriptions.values()) {
+      for (const copy of selectCopies(subscription.rules.values(), view)) {
+        const content = copy.view ? this.options.codec.applyView(incoming.content, view, copy.view) : incoming.content;
+        const sessionId = copy.view ? (copy.view.system.SessionId as string | undefined) : incoming.sessionId;
+        const messageId = copy.view ? (copy.view.system.MessageId as string | undefined) : incoming.messageId;
+        const properties = { ...subscription.config.properties, defaultMessageTimeToLiveInMs: Math.min(
+          subscription.config.properties.defaultMessageTimeToLiveInMs,
+          topic.config.properties.defaultMessageTimeToLiveInMs,
+        ) };
+        subscription.main.accept(
+          this.createMessage(subscription, properties, content, { ...incoming, sessionId, messageId, scheduledEnqueueTimeMs: undefined }, now, false),
+        );
+      }
     }
-    return resolved.entity;
   }
 
   private createMessage(
-    entity: QueueEntity,
-    incoming: IncomingMessage,
+    entity: Entity,
+    properties: { defaultMessageTimeToLiveInMs: number },
+    content: MessageContent,
+    incoming: Pick<IncomingMessage, "messageId" | "sessionId" | "timeToLiveInMs" | "scheduledEnqueueTimeMs">,
     now: number,
     scheduled: boolean,
   ): BrokerMessage {
-    const sequenceNumber = this.nextSequenceNumber(entity.path.toLowerCase());
-    const entityTtl = entity.properties.defaultMessageTimeToLiveInMs;
+    const entityTtl = properties.defaultMessageTimeToLiveInMs;
     // A message may shorten its time to live, never extend it past the entity's default.
     const requested = incoming.timeToLiveInMs !== undefined && incoming.timeToLiveInMs > 0 ? incoming.timeToLiveInMs : undefined;
     const timeToLiveInMs = requested === undefined ? entityTtl : Math.min(requested, entityTtl);
-    const content = requested !== undefined && timeToLiveInMs < requested
-      ? { ...incoming.content, properties: this.options.capAbsoluteExpiryTime(incoming.content.properties, timeToLiveInMs) }
-      : incoming.content;
+    const finalContent = requested !== undefined && timeToLiveInMs < requested
+      ? { ...content, properties: this.options.codec.capAbsoluteExpiryTime(content.properties, timeToLiveInMs) }
+      : content;
     return {
-      sequenceNumber,
+      sequenceNumber: this.nextSequenceNumber(entity.path),
       enqueuedTimeMs: scheduled ? (incoming.scheduledEnqueueTimeMs as number) : now,
       state: scheduled ? "scheduled" : "active",
       deliveryCount: 0,
@@ -150,31 +254,42 @@ export class NamespaceBroker {
       messageId: incoming.messageId,
       sessionId: incoming.sessionId,
       deadLetterSource: undefined,
-      content,
+      content: finalContent,
       lock: undefined,
     };
   }
 
-  private nextSequenceNumber(entityKey: string): number {
-    const next = (this.lastSequenceNumbers.get(entityKey) ?? 0) + 1;
-    this.lastSequenceNumbers.set(entityKey, next);
-    this.options.store.recordSequenceNumber(entityKey, next);
+  private nextSequenceNumber(path: string): number {
+    const key = path.toLowerCase();
+    const next = (this.lastSequenceNumbers.get(key) ?? 0) + 1;
+    this.lastSequenceNumbers.set(key, next);
+    this.options.store.recordSequenceNumber(key, next);
     return next;
   }
 
-  private createQueueEntity(config: QueueConfig): QueueEntity {
-    const entityPath = config.name.toLowerCase();
+  private addEntity(entity: Entity): void {
+    this.entities.set(entity.path.toLowerCase(), entity);
+  }
+
+  private duplicateDetector(path: string, config: { requiresDuplicateDetection: boolean; duplicateDetectionHistoryTimeWindowInMs: number }): DuplicateDetector | undefined {
+    if (!config.requiresDuplicateDetection) return undefined;
+    return new DuplicateDetector(config.duplicateDetectionHistoryTimeWindowInMs, (messageId, seenAtMs) =>
+      this.options.store.recordDuplicateId(path.toLowerCase(), messageId, seenAtMs),
+    );
+  }
+
+  private queuePair(path: string, properties: ReceivableEntityProperties): { main: MessageQueue; deadLetter: MessageQueue } {
     const common = {
-      entityPath,
-      lockDurationInMs: config.properties.lockDurationInMs,
+      entityPath: path.toLowerCase(),
+      lockDurationInMs: properties.lockDurationInMs,
       store: this.options.store,
       clock: this.options.clock,
-      mergeApplicationProperties: this.options.mergeApplicationProperties,
+      mergeApplicationProperties: this.options.codec.mergeApplicationProperties,
       newLockToken: this.options.newLockToken ?? randomUUID,
     };
     const deadLetter = new MessageQueue({
       ...common,
-      address: `${config.name}/$DeadLetterQueue`,
+      address: `${path}/$DeadLetterQueue`,
       subQueue: "deadLetter",
       maxDeliveryCount: Number.POSITIVE_INFINITY,
       deadLetteringOnMessageExpiration: false,
@@ -183,13 +298,69 @@ export class NamespaceBroker {
     });
     const main = new MessageQueue({
       ...common,
-      address: config.name,
+      address: path,
       subQueue: "main",
-      maxDeliveryCount: config.properties.maxDeliveryCount,
-      deadLetteringOnMessageExpiration: config.properties.deadLetteringOnMessageExpiration,
+      maxDeliveryCount: properties.maxDeliveryCount,
+      deadLetteringOnMessageExpiration: properties.deadLetteringOnMessageExpiration,
       expiresMessages: true,
       deadLetterQueue: deadLetter,
     });
-    return { kind: "queue", path: config.name, config, properties: config.properties, main, deadLetter };
+    return { main, deadLetter };
+  }
+
+  private createQueueEntity(config: QueueConfig): QueueEntity {
+    return {
+      kind: "queue",
+      path: config.name,
+      config,
+      properties: config.properties,
+      ...this.queuePair(config.name, config.properties),
+      duplicates: this.duplicateDetector(config.name, config.properties),
+    };
+  }
+
+  private createTopicEntity(config: TopicConfig): TopicEntity {
+    const topic: TopicEntity = {
+      kind: "topic",
+      path: config.name,
+      config,
+      subscriptions: new Map(),
+      duplicates: this.duplicateDetector(config.name, config.properties),
+      scheduled: new MessageQueue({
+        address: config.name,
+        entityPath: config.name.toLowerCase(),
+        subQueue: "main",
+        lockDurationInMs: 60_000,
+        maxDeliveryCount: Number.POSITIVE_INFINITY,
+        deadLetteringOnMessageExpiration: false,
+        expiresMessages: false,
+        deadLetterQueue: undefined,
+        store: this.options.store,
+        clock: this.options.clock,
+        mergeApplicationProperties: this.options.codec.mergeApplicationProperties,
+        newLockToken: this.options.newLockToken ?? randomUUID,
+        onScheduledDue: (message) => this.publish(topic, { ...message, timeToLiveInMs: message.timeToLiveInMs }, this.options.clock.now()),
+      }),
+    };
+    return topic;
+  }
+
+  private createSubscriptionEntity(topic: TopicEntity, config: SubscriptionConfig): SubscriptionEntity {
+    const path = subscriptionPath(topic.path, config.name);
+    const rules = new Map<string, CompiledRule>();
+    for (const rule of config.rules.length > 0 ? config.rules : [defaultRuleConfig()]) {
+      rules.set(rule.name.toLowerCase(), compileRule(rule));
+    }
+    const subscription: SubscriptionEntity = {
+      kind: "subscription",
+      path,
+      topic,
+      config,
+      rules,
+      properties: config.properties,
+      ...this.queuePair(path, config.properties),
+    };
+    topic.subscriptions.set(config.name.toLowerCase(), subscription);
+    return subscription;
   }
 }

@@ -16,6 +16,8 @@ export interface StoreSnapshot {
   readonly messages: StoredMessage[];
   /** The last sequence number handed out per entity, so numbers keep increasing across restarts. */
   readonly lastSequenceNumbers: Map<string, number>;
+  /** Message ids seen by entities with duplicate detection, with when they were first seen. */
+  readonly duplicateIds: ReadonlyArray<{ entityPath: string; messageId: string; seenAtMs: number }>;
 }
 
 /**
@@ -29,6 +31,8 @@ export interface MessageStore {
   update(entityPath: string, subQueue: SubQueue, message: BrokerMessage): void;
   remove(entityPath: string, sequenceNumber: number): void;
   recordSequenceNumber(entityPath: string, sequenceNumber: number): void;
+  /** Remembers a message id for duplicate detection (older entries are pruned at start). */
+  recordDuplicateId(entityPath: string, messageId: string, seenAtMs: number): void;
   afterCommit(callback: (error?: Error) => void): void;
   close(): void;
 }
@@ -36,11 +40,12 @@ export interface MessageStore {
 /** A store that keeps nothing: for tests and `--in-memory`. */
 export function createMemoryStore(): MessageStore {
   return {
-    load: () => ({ messages: [], lastSequenceNumbers: new Map() }),
+    load: () => ({ messages: [], lastSequenceNumbers: new Map(), duplicateIds: [] }),
     insert: () => undefined,
     update: () => undefined,
     remove: () => undefined,
     recordSequenceNumber: () => undefined,
+    recordDuplicateId: () => undefined,
     afterCommit: (callback) => queueMicrotask(() => callback()),
     close: () => undefined,
   };

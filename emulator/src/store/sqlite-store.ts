@@ -33,7 +33,16 @@ CREATE TABLE IF NOT EXISTS messages (
   PRIMARY KEY (entity, sequence_number)
 );
 CREATE TABLE IF NOT EXISTS sequence_numbers (entity TEXT PRIMARY KEY, last INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS duplicate_ids (
+  entity TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  seen_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (entity, message_id)
+);
 `;
+
+/** Duplicate-detection history older than this is dropped at start (Service Bus's longest window is 7 days). */
+const MAX_DUPLICATE_WINDOW_MS = 7 * 24 * 3600 * 1000;
 
 interface MessageRow {
   entity: string;
@@ -110,6 +119,9 @@ export function createSqliteStore({ dataDir, synchronous = "normal" }: SqliteSto
   const updateStatement = db.prepare(`UPDATE messages SET sub_queue = ?, state = ?, delivery_count = ?, enqueued_time_ms = ?,
     time_to_live_ms = ?, scheduled_enqueue_time_ms = ?, dead_letter_source = ?, application_properties = ?
     WHERE entity = ? AND sequence_number = ?`);
+  const duplicateStatement = db.prepare(
+    "INSERT OR REPLACE INTO duplicate_ids (entity, message_id, seen_at_ms) VALUES (?, ?, ?)",
+  );
   const removeStatement = db.prepare("DELETE FROM messages WHERE entity = ? AND sequence_number = ?");
   const sequenceStatement = db.prepare(
     "INSERT INTO sequence_numbers (entity, last) VALUES (?, ?) ON CONFLICT(entity) DO UPDATE SET last = max(last, excluded.last)",
@@ -157,9 +169,16 @@ export function createSqliteStore({ dataDir, synchronous = "normal" }: SqliteSto
     load(): StoreSnapshot {
       const rows = db.prepare("SELECT * FROM messages ORDER BY entity, sequence_number").all() as MessageRow[];
       const sequences = db.prepare("SELECT entity, last FROM sequence_numbers").all() as Array<{ entity: string; last: number }>;
+      db.prepare("DELETE FROM duplicate_ids WHERE seen_at_ms < ?").run(Date.now() - MAX_DUPLICATE_WINDOW_MS);
+      const duplicates = db.prepare("SELECT entity, message_id, seen_at_ms FROM duplicate_ids ORDER BY seen_at_ms").all() as Array<{
+        entity: string;
+        message_id: string;
+        seen_at_ms: number;
+      }>;
       return {
         messages: rows.map(rowToStoredMessage),
         lastSequenceNumbers: new Map(sequences.map((row) => [row.entity, row.last])),
+        duplicateIds: duplicates.map((row) => ({ entityPath: row.entity, messageId: row.message_id, seenAtMs: row.seen_at_ms })),
       };
     },
     insert(entityPath, subQueue, message) {
@@ -188,6 +207,9 @@ export function createSqliteStore({ dataDir, synchronous = "normal" }: SqliteSto
     recordSequenceNumber(entityPath, sequenceNumber) {
       pendingSequenceNumbers.set(entityPath, sequenceNumber);
       enqueue(undefined);
+    },
+    recordDuplicateId(entityPath, messageId, seenAtMs) {
+      enqueue(() => duplicateStatement.run(entityPath, messageId, seenAtMs));
     },
     afterCommit(callback) {
       pendingCallbacks.push(callback);
