@@ -15,6 +15,8 @@ import { acceptedState, linkAttach, rejectedState } from "./amqp-types.js";
 import { ConnectionAuth } from "./connection-auth.js";
 import { LinkConsumer, lockTokenOfTag, settlementOfOutcome } from "./link-consumer.js";
 import { handleManagementRequest } from "./management-node.js";
+import { attachSessionReceiver, requestedSession } from "./session-attach.js";
+import type { SessionRegistry } from "../broker/session-registry.js";
 import type { ManagementResponse } from "./management-node.js";
 import { BATCH_MESSAGE_FORMAT, decodeBatch, decodeIncomingMessage } from "./message-codec.js";
 import { captureRawMessageBytes, rawMessageBytes } from "./raw-message-capture.js";
@@ -51,7 +53,7 @@ type LinkRole =
   | { kind: "management-requests"; address: string }
   | { kind: "incoming"; address: string }
   | { kind: "reply" }
-  | { kind: "consumer"; consumer: LinkConsumer };
+  | { kind: "consumer"; consumer: LinkConsumer; sessions?: SessionRegistry; cancelPending?: () => void };
 
 function isManagementAddress(address: string): boolean {
   return address.toLowerCase().endsWith(MANAGEMENT_SUFFIX);
@@ -81,8 +83,12 @@ export async function startAmqpServer(options: AmqpServerOptions): Promise<AmqpS
     return state;
   }
 
+  /** Refuses a link as the service does: an attach with no source or target, then a detach with the error. */
   function refuseLink(link: Receiver | Sender, condition: string, description: string): void {
     logger.info({ connection: stateOf(link.connection).id, link: link.name, condition }, `link refused: ${description}`);
+    const ends = linkAttach(link);
+    ends.local.source = null;
+    ends.local.target = null;
     link.close({ condition, description });
   }
 
@@ -205,12 +211,20 @@ export async function startAmqpServer(options: AmqpServerOptions): Promise<AmqpS
     logger.info({ connection: stateOf(connection).id, container: connection.container_id }, "connection opened");
   });
 
+  /** A receiver link went away: stop delivering to it and give up its session, if it held one. */
+  function retireConsumer(role: Extract<LinkRole, { kind: "consumer" }>): void {
+    role.consumer.queue.removeConsumer(role.consumer);
+    role.cancelPending?.();
+    const session = role.consumer.session;
+    if (role.sessions && session) role.sessions.release(session.sessionId, role.consumer.id);
+  }
+
   const connectionGone = (context: EventContext): void => {
     const connection = context.connection;
     if (!openConnections.delete(connection)) return;
     connection.each_link((link: Receiver | Sender) => {
       const role = roles.get(link);
-      if (role?.kind === "consumer") role.consumer.queue.removeConsumer(role.consumer);
+      if (role?.kind === "consumer") retireConsumer(role);
     });
     logger.info({ connection: stateOf(connection).id }, "connection closed");
   };
@@ -271,15 +285,40 @@ export async function startAmqpServer(options: AmqpServerOptions): Promise<AmqpS
       refuseLink(sender, Conditions.notAllowed, `Messages cannot be received from the topic '${address}': receive from one of its subscriptions.`);
       return;
     }
-    if (source?.filter && Object.keys(source.filter).some((key) => key.includes("session-filter"))) {
-      refuseLink(sender, Conditions.notImplemented, `Session receivers are not supported by this emulator yet ('${address}').`);
-      return;
-    }
     const receiveMode = attach?.snd_settle_mode === 1 ? "receiveAndDelete" : "peekLock";
     const consumer = new LinkConsumer(sender, resolved.queue, receiveMode);
-    roles.set(sender, { kind: "consumer", consumer });
-    resolved.queue.addConsumer(consumer);
-    logger.info({ connection: stateOf(sender.connection).id, link: sender.name, address, receiveMode }, "receiver link attached");
+    const sessions = resolved.isDeadLetter ? undefined : resolved.entity.sessions;
+    const requested = requestedSession(sender);
+    const attached = (sessionId?: string): void => {
+      resolved.queue.addConsumer(consumer);
+      logger.info({ connection: stateOf(sender.connection).id, link: sender.name, address, receiveMode, sessionId }, "receiver link attached");
+    };
+    if (!sessions) {
+      if (requested !== undefined) {
+        refuseLink(sender, Conditions.notAllowed, `It is not possible for an entity that does not require sessions to create a sessionful message receiver ('${address}').`);
+        return;
+      }
+      roles.set(sender, { kind: "consumer", consumer });
+      attached();
+      return;
+    }
+    if (requested === undefined) {
+      refuseLink(sender, Conditions.notAllowed, `It is not possible for an entity that requires sessions to create a non-sessionful message receiver ('${address}').`);
+      return;
+    }
+    const role: LinkRole = { kind: "consumer", consumer, sessions, cancelPending: () => undefined };
+    roles.set(sender, role);
+    role.cancelPending = attachSessionReceiver({
+      sender,
+      consumer,
+      sessions,
+      requested,
+      onAttached: attached,
+      onRefused: (condition, description) => {
+        roles.delete(sender);
+        refuseLink(sender, condition, description);
+      },
+    });
   });
 
   container.on("message", (context: EventContext) => {
@@ -322,7 +361,7 @@ export async function startAmqpServer(options: AmqpServerOptions): Promise<AmqpS
     if (!link) return;
     const role = roles.get(link);
     if (role?.kind === "consumer") {
-      role.consumer.queue.removeConsumer(role.consumer);
+      retireConsumer(role);
       logger.info({ connection: stateOf(link.connection).id, link: link.name }, "receiver link detached");
     }
     roles.delete(link);

@@ -73,3 +73,22 @@ export function linkAttach(link: object): { remote: AttachFields | undefined; lo
   const ends = link as { remote: { attach?: AttachFields }; local: { attach: AttachFields } };
   return { remote: ends.remote.attach, local: ends.local.attach };
 }
+
+/**
+ * Holds back the attach reply rhea would send for a link it just auto-opened, so the emulator can answer
+ * later (acceptNextSession's long poll). Returns the function that sends the reply.
+ */
+export function deferAttachReply(link: object): () => void {
+  const ends = link as { state: { local_open: boolean; open_requests: number }; open(): void };
+  ends.state.local_open = false;
+  ends.state.open_requests = Math.max(0, ends.state.open_requests - 1);
+  return () => ends.open();
+}
+
+/** A .NET tick count (100 ns since 0001-01-01) as the 8-byte big-endian AMQP long the SDK decodes. */
+export function dotNetTicksLong(ms: number): Typed {
+  const ticks = BigInt(Math.round(ms)) * 10_000n + 621_355_968_000_000_000n;
+  const bytes = Buffer.alloc(8);
+  bytes.writeBigInt64BE(ticks);
+  return rhea.types.wrap_long(bytes) as Typed;
+}

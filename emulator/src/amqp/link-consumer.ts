@@ -60,9 +60,26 @@ export function lockTokenOfTag(tag: Buffer): string {
   return bytesToUuid(lockTokenToDeliveryTag(bytesToUuid(tag)));
 }
 
+/** The session a session receiver holds, with its current lock expiry. */
+export interface ConsumerSession {
+  readonly sessionId: string;
+  readonly lockedUntil: () => number;
+}
+
 export class LinkConsumer implements MessageConsumer {
   readonly id = randomUUID();
   private sent = 0;
+  private heldSession: ConsumerSession | undefined;
+
+  /** The session this receiver holds (session receivers, once locked), with the lock's current expiry. */
+  get session(): { sessionId: string; lockedUntilMs: number } | undefined {
+    const held = this.heldSession;
+    return held ? { sessionId: held.sessionId, lockedUntilMs: held.lockedUntil() } : undefined;
+  }
+
+  holdSession(session: ConsumerSession): void {
+    this.heldSession = session;
+  }
 
   constructor(
     readonly sender: Sender,

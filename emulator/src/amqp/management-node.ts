@@ -120,12 +120,21 @@ export function handleManagementRequest(
   try {
     const request = (body && typeof body === "object" ? body : {}) as RequestBody;
     const { queue, entity, isDeadLetter } = broker.resolve(address);
+    const sessions = entity.kind === "topic" || isDeadLetter ? undefined : entity.sessions;
+    const sessionId = optionalString(request, "session-id");
+    /** The session registry for an operation that names a session; the session must be locked. */
+    const lockedSession = (): NonNullable<typeof sessions> => {
+      if (!sessions) throw new BrokerError(Conditions.notAllowed, `'${queue.address}' does not require sessions.`, 400);
+      if (sessionId === undefined) throw badRequest("The request needs 'session-id'.");
+      sessions.assertLocked(sessionId);
+      return sessions;
+    };
     switch (operation) {
       case "com.microsoft:peek-message": {
         const from = toSequenceNumber(request["from-sequence-number"] ?? 1, "from-sequence-number");
         const count = Number(request["message-count"] ?? 1);
         if (!Number.isInteger(count) || count < 1) throw badRequest("'message-count' must be a positive integer.");
-        const messages = queue.peek(from, count);
+        const messages = queue.peek(from, count, sessionId);
         if (messages.length === 0) return { statusCode: 204, statusDescription: "No messages to peek." };
         return ok({ messages: encodedMessages(messages, false) });
       }
@@ -152,13 +161,38 @@ export function handleManagementRequest(
         return ok();
       case "com.microsoft:receive-by-sequence-number": {
         const mode: ReceiveMode = Number(request["receiver-settle-mode"] ?? 1) === 0 ? "receiveAndDelete" : "peekLock";
-        const messages = queue.receiveDeferred(sequenceNumberList(request, "sequence-numbers"), mode);
+        if (sessionId !== undefined) lockedSession();
+        const messages = queue.receiveDeferred(sequenceNumberList(request, "sequence-numbers"), mode, sessionId);
         return ok({ messages: encodedMessages(messages, mode === "peekLock") });
       }
       case "com.microsoft:update-disposition": {
         const settlement = settlementOf(request);
+        // Session messages are settled only while their session is locked.
+        if (sessionId !== undefined) lockedSession();
         for (const token of lockTokenList(request)) queue.settle(token, settlement);
         return ok();
+      }
+      case "com.microsoft:renew-session-lock": {
+        const registry = lockedSession();
+        return ok({ expiration: new Date(registry.renew(sessionId as string)) });
+      }
+      case "com.microsoft:get-session-state": {
+        const state = lockedSession().getState(sessionId as string);
+        return ok({ "session-state": state ?? null });
+      }
+      case "com.microsoft:set-session-state": {
+        const state = request["session-state"];
+        if (state !== null && state !== undefined && !Buffer.isBuffer(state)) throw badRequest("'session-state' must be binary or null.");
+        lockedSession().setState(sessionId as string, state ?? undefined);
+        return ok();
+      }
+      case "com.microsoft:get-message-sessions": {
+        if (!sessions) throw new BrokerError(Conditions.notAllowed, `'${queue.address}' does not require sessions.`, 400);
+        const skip = Math.max(0, Number(request.skip ?? 0) || 0);
+        const top = Math.max(0, Number(request.top ?? 2 ** 31 - 1) || 0);
+        const ids = sessions.sessionIds().slice(skip, skip + top);
+        if (ids.length === 0) return { statusCode: 204, statusDescription: "No sessions." };
+        return ok({ skip: skip + ids.length, "sessions-ids": ids });
       }
       case "com.microsoft:add-rule":
         broker.addRule(subscriptionOf(broker, address), ruleFromRequest(request));

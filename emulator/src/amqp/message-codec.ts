@@ -9,6 +9,7 @@ import type { Typed } from "rhea";
 import type { BrokerMessage, IncomingMessage, MessageContent } from "../broker/broker-message.js";
 import { MESSAGE_STATE_CODES } from "../broker/broker-message.js";
 import { createReader, encodeTyped, typedMap } from "./amqp-types.js";
+import type { AmqpReader } from "./amqp-types.js";
 
 const { types, message: messageUtil } = rhea;
 
@@ -58,6 +59,23 @@ function sectionCode(section: Typed): number | undefined {
   return undefined;
 }
 
+/**
+ * Reads one section. rhea throws its own error types on unknown type codes, Node's RangeError on truncated
+ * input, and does not check declared lengths at all: every such case becomes a plain TypeError here.
+ */
+function readSection(reader: AmqpReader, length: number): Typed {
+  let section: Typed;
+  try {
+    section = reader.read();
+  } catch (error) {
+    throw new TypeError(`The bytes are not a valid AMQP message (${error instanceof Error ? error.message : String(error)}).`);
+  }
+  if (reader.position > length) {
+    throw new TypeError("The bytes are not a valid AMQP message: a section runs past the end of the message.");
+  }
+  return section;
+}
+
 function messageIdText(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (Buffer.isBuffer(value)) return value.toString("hex");
@@ -77,7 +95,7 @@ export function decodeIncomingMessage(encoded: Buffer): IncomingMessage {
   const bodyParts: Buffer[] = [];
   while (reader.remaining() > 0) {
     const start = reader.position;
-    const section = reader.read();
+    const section = readSection(reader, encoded.length);
     const bytes = encoded.subarray(start, reader.position);
     switch (sectionCode(section)) {
       case SECTION.header:
@@ -151,7 +169,7 @@ export function decodeBatch(encoded: Buffer): Buffer[] {
   const reader = createReader(encoded);
   const messages: Buffer[] = [];
   while (reader.remaining() > 0) {
-    const section = reader.read();
+    const section = readSection(reader, encoded.length);
     if (sectionCode(section) === SECTION.data) {
       messages.push(Buffer.from(section.value as Buffer));
     }

@@ -21,6 +21,11 @@ export interface MessageConsumer {
   readonly credit: number;
   /** Hands over one message; called synchronously while the consumer has credit. */
   deliver(message: BrokerMessage): void;
+  /**
+   * The session this consumer holds the lock of (session receivers only). It receives only that session's
+   * messages, and their locks last as long as the session lock.
+   */
+  readonly session?: { readonly sessionId: string; readonly lockedUntilMs: number };
 }
 
 /** How a locked message is settled. Property maps are merged into the application properties. */
@@ -48,6 +53,10 @@ export interface MessageQueueOptions {
   readonly clock: BrokerClock;
   readonly mergeApplicationProperties: (section: Buffer, patch: Readonly<Record<string, unknown>>) => Buffer;
   readonly newLockToken: () => string;
+  /** Session-enabled main queues keep each session's messages apart; other queues ignore session ids. */
+  readonly requiresSession: boolean;
+  /** Told when a message becomes available, with its session id ("" for none): session acceptors wait on it. */
+  readonly onMessageAvailable?: (sessionKey: string) => void;
   /** When set, a scheduled message that falls due is removed and handed here instead of becoming active (topics). */
   readonly onScheduledDue?: (message: BrokerMessage) => void;
 }
@@ -75,7 +84,8 @@ export class MessageQueue {
   /** Sequence numbers in order, for peeking; entries of removed messages are skipped and compacted. */
   private ordered: number[] = [];
   private staleOrdered = 0;
-  private readonly available = new MinHeap<number>((a, b) => a < b);
+  /** Available sequence numbers per session id ("" for messages without one), lowest first. */
+  private readonly available = new Map<string, MinHeap<number>>();
   private readonly expiries = new MinHeap<ExpiryEntry>((a, b) => a.atMs < b.atMs);
   private expiryTimer: { atMs: number; cancel: () => void } | undefined;
   private readonly scheduleTimers = new Map<number, () => void>();
@@ -126,6 +136,7 @@ export class MessageQueue {
   dispatch(): void {
     if (this.dispatching || this.closed) return;
     this.dispatching = true;
+    const idle: MessageConsumer[] = [];
     try {
       while (this.waiting.length > 0) {
         const consumer = this.waiting[0] as MessageConsumer;
@@ -133,12 +144,17 @@ export class MessageQueue {
           this.waiting.shift();
           continue;
         }
-        const message = this.takeNextAvailable();
-        if (!message) break;
-        this.handOver(message, consumer);
+        const message = this.takeNextAvailable(consumer.session?.sessionId ?? "");
         this.waiting.shift();
+        if (!message) {
+          // Nothing for this consumer now; it keeps its place for later (other consumers may still be served).
+          idle.push(consumer);
+          continue;
+        }
+        this.handOver(message, consumer);
         if (consumer.credit > 0) this.waiting.push(consumer);
       }
+      this.waiting.unshift(...idle);
     } finally {
       this.dispatching = false;
     }
@@ -194,12 +210,12 @@ export class MessageQueue {
   }
 
   /** Messages in sequence order from `fromSequenceNumber`, whatever their state; takes no lock. */
-  peek(fromSequenceNumber: number, maxCount: number): BrokerMessage[] {
+  peek(fromSequenceNumber: number, maxCount: number, sessionId?: string): BrokerMessage[] {
     const result: BrokerMessage[] = [];
     let index = lowerBound(this.ordered, fromSequenceNumber);
     while (index < this.ordered.length && result.length < maxCount) {
       const message = this.messages.get(this.ordered[index] as number);
-      if (message) result.push(message);
+      if (message && (sessionId === undefined || message.sessionId === sessionId)) result.push(message);
       index += 1;
     }
     return result;
@@ -209,10 +225,10 @@ export class MessageQueue {
    * Receives deferred messages by sequence number (peek-lock locks them, receive-and-delete removes them).
    * @throws BrokerError MessageNotFound when a number is not a deferred message of this queue.
    */
-  receiveDeferred(sequenceNumbers: readonly number[], receiveMode: ReceiveMode): BrokerMessage[] {
+  receiveDeferred(sequenceNumbers: readonly number[], receiveMode: ReceiveMode, sessionId?: string): BrokerMessage[] {
     const found = sequenceNumbers.map((sequenceNumber) => {
       const message = this.messages.get(sequenceNumber);
-      if (!message || message.state !== "deferred" || message.lock) {
+      if (!message || message.state !== "deferred" || message.lock || (sessionId !== undefined && message.sessionId !== sessionId)) {
         throw new BrokerError(
           Conditions.messageNotFound,
           `Failed to lock one or more specified messages. The message with sequence number ${sequenceNumber} is not a deferred message of '${this.address}', or is locked.`,
@@ -283,18 +299,51 @@ export class MessageQueue {
   }
 
   private makeAvailable(message: BrokerMessage): void {
-    this.available.push(message.sequenceNumber);
+    const key = this.sessionKey(message);
+    let heap = this.available.get(key);
+    if (!heap) {
+      heap = new MinHeap<number>((a, b) => a < b);
+      this.available.set(key, heap);
+    }
+    heap.push(message.sequenceNumber);
     this.watchExpiry(message);
+    this.options.onMessageAvailable?.(key);
+  }
+
+  private sessionKey(message: BrokerMessage): string {
+    return this.options.requiresSession ? (message.sessionId ?? "") : "";
+  }
+
+  /** Session ids that have a message available now, oldest message first. */
+  sessionsWithAvailableMessages(): string[] {
+    const found: Array<{ sessionId: string; first: number }> = [];
+    for (const [key, heap] of this.available) {
+      if (key === "") continue;
+      const first = this.peekAvailable(heap);
+      if (first !== undefined) found.push({ sessionId: key, first });
+    }
+    return found.sort((a, b) => a.first - b.first).map((entry) => entry.sessionId);
+  }
+
+  /** The lowest available sequence number in a heap, dropping stale entries on the way. */
+  private peekAvailable(heap: MinHeap<number>): number | undefined {
+    for (let top = heap.peek(); top !== undefined; top = heap.peek()) {
+      if (this.isAvailable(this.messages.get(top))) return top;
+      heap.pop();
+    }
+    return undefined;
   }
 
   private isAvailable(message: BrokerMessage | undefined): message is BrokerMessage {
     return message !== undefined && message.state === "active" && message.lock === undefined;
   }
 
-  private takeNextAvailable(): BrokerMessage | undefined {
+  private takeNextAvailable(sessionKey: string): BrokerMessage | undefined {
+    const heap = this.available.get(sessionKey);
+    if (!heap) return undefined;
     const now = this.options.clock.now();
     for (;;) {
-      const sequenceNumber = this.available.pop();
+      const sequenceNumber = heap.pop();
       if (sequenceNumber === undefined) return undefined;
       const message = this.messages.get(sequenceNumber);
       if (!this.isAvailable(message)) continue;
@@ -310,21 +359,44 @@ export class MessageQueue {
     if (consumer.receiveMode === "receiveAndDelete") {
       this.remove(message);
     } else {
-      this.lock(message, consumer.id);
+      this.lock(message, consumer.id, consumer.session?.lockedUntilMs);
     }
     consumer.deliver(message);
   }
 
-  private lock(message: BrokerMessage, holderId: string | undefined): void {
+  /**
+   * Locks a message. `sessionLockedUntilMs` is given for session receivers: the message lock then lasts as
+   * long as the session lock (renewed and released with it) and has no timer of its own.
+   */
+  private lock(message: BrokerMessage, holderId: string | undefined, sessionLockedUntilMs?: number): void {
     const token = this.options.newLockToken();
-    const lockedUntilMs = this.options.clock.now() + this.options.lockDurationInMs;
+    const lockedUntilMs = sessionLockedUntilMs ?? this.options.clock.now() + this.options.lockDurationInMs;
     message.lock = {
       token,
       lockedUntilMs,
       holderId,
-      cancelTimer: runAt(this.options.clock, lockedUntilMs, () => this.lockExpired(message)),
+      cancelTimer: sessionLockedUntilMs === undefined
+        ? runAt(this.options.clock, lockedUntilMs, () => this.lockExpired(message))
+        : () => undefined,
     };
     this.locks.set(token, message);
+  }
+
+  /** A session lock was renewed: the locks of the messages its holder received follow it. */
+  extendHolderLocks(holderId: string, lockedUntilMs: number): void {
+    for (const message of this.locks.values()) {
+      if (message.lock?.holderId === holderId) message.lock.lockedUntilMs = lockedUntilMs;
+    }
+  }
+
+  /** A session lock ended: messages its holder still had locked count an attempt and become available. */
+  releaseHolderLocks(holderId: string): void {
+    const held = [...this.locks.values()].filter((message) => message.lock?.holderId === holderId);
+    for (const message of held) {
+      this.releaseLock(message);
+      this.returnToQueue(message);
+    }
+    if (held.length > 0) this.dispatch();
   }
 
   private releaseLock(message: BrokerMessage): void {

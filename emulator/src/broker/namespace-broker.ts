@@ -20,6 +20,7 @@ import { DuplicateDetector } from "./duplicate-detector.js";
 import { MessageQueue } from "./message-queue.js";
 import type { CompiledRule } from "./subscription-rules.js";
 import { compileRule, defaultRuleConfig, selectCopies } from "./subscription-rules.js";
+import { SessionRegistry } from "./session-registry.js";
 import type { BrokerClock } from "./timers.js";
 
 /** A queue or subscription: a main queue with its dead-letter queue. */
@@ -28,6 +29,8 @@ export interface ReceivableEntity {
   readonly properties: ReceivableEntityProperties;
   readonly main: MessageQueue;
   readonly deadLetter: MessageQueue;
+  /** Present when the entity requires sessions. */
+  readonly sessions: SessionRegistry | undefined;
 }
 
 export interface QueueEntity extends ReceivableEntity {
@@ -107,6 +110,10 @@ export class NamespaceBroker {
       const last = this.lastSequenceNumbers.get(stored.entityPath) ?? 0;
       if (stored.message.sequenceNumber > last) this.lastSequenceNumbers.set(stored.entityPath, stored.message.sequenceNumber);
     }
+    for (const saved of snapshot.sessionStates) {
+      const entity = this.entities.get(saved.entityPath);
+      if (entity && entity.kind !== "topic") entity.sessions?.restoreState(saved.sessionId, saved.state);
+    }
     for (const seen of snapshot.duplicateIds) {
       const entity = this.entities.get(seen.entityPath);
       if (entity && entity.kind !== "subscription") entity.duplicates?.restore(seen.messageId, seen.seenAtMs);
@@ -163,6 +170,14 @@ export class NamespaceBroker {
   send(address: string, messages: readonly IncomingMessage[]): number[] {
     const target = this.resolveSendTarget(address);
     const now = this.options.clock.now();
+    // Check the whole batch first: a batch is enqueued completely or not at all.
+    if (target.kind === "queue" && target.config.properties.requiresSession && messages.some((incoming) => incoming.sessionId === undefined)) {
+      throw new BrokerError(
+        Conditions.notAllowed,
+        `The SessionId was not set on a message, and it cannot be sent to the entity '${target.path}' that has session support enabled.`,
+        400,
+      );
+    }
     return messages.map((incoming) => {
       if (target.duplicates && incoming.messageId !== undefined && target.duplicates.isDuplicate(incoming.messageId, now)) {
         return 0;
@@ -203,6 +218,7 @@ export class NamespaceBroker {
       if (entity.kind === "topic") {
         entity.scheduled.close();
       } else {
+        entity.sessions?.close();
         entity.main.close();
         entity.deadLetter.close();
       }
@@ -278,7 +294,8 @@ export class NamespaceBroker {
     );
   }
 
-  private queuePair(path: string, properties: ReceivableEntityProperties): { main: MessageQueue; deadLetter: MessageQueue } {
+  private queuePair(path: string, properties: ReceivableEntityProperties): { main: MessageQueue; deadLetter: MessageQueue; sessions: SessionRegistry | undefined } {
+    let sessions: SessionRegistry | undefined;
     const common = {
       entityPath: path.toLowerCase(),
       lockDurationInMs: properties.lockDurationInMs,
@@ -294,6 +311,7 @@ export class NamespaceBroker {
       maxDeliveryCount: Number.POSITIVE_INFINITY,
       deadLetteringOnMessageExpiration: false,
       expiresMessages: false,
+      requiresSession: false,
       deadLetterQueue: undefined,
     });
     const main = new MessageQueue({
@@ -303,9 +321,20 @@ export class NamespaceBroker {
       maxDeliveryCount: properties.maxDeliveryCount,
       deadLetteringOnMessageExpiration: properties.deadLetteringOnMessageExpiration,
       expiresMessages: true,
+      requiresSession: properties.requiresSession,
       deadLetterQueue: deadLetter,
+      onMessageAvailable: (sessionId) => sessions?.messageAvailable(sessionId),
     });
-    return { main, deadLetter };
+    if (properties.requiresSession) {
+      const entityPath = path.toLowerCase();
+      sessions = new SessionRegistry({
+        lockDurationInMs: properties.lockDurationInMs,
+        clock: this.options.clock,
+        queue: main,
+        saveState: (sessionId, state) => this.options.store.saveSessionState(entityPath, sessionId, state),
+      });
+    }
+    return { main, deadLetter, sessions };
   }
 
   private createQueueEntity(config: QueueConfig): QueueEntity {
@@ -334,6 +363,7 @@ export class NamespaceBroker {
         maxDeliveryCount: Number.POSITIVE_INFINITY,
         deadLetteringOnMessageExpiration: false,
         expiresMessages: false,
+        requiresSession: false,
         deadLetterQueue: undefined,
         store: this.options.store,
         clock: this.options.clock,

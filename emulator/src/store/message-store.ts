@@ -18,6 +18,8 @@ export interface StoreSnapshot {
   readonly lastSequenceNumbers: Map<string, number>;
   /** Message ids seen by entities with duplicate detection, with when they were first seen. */
   readonly duplicateIds: ReadonlyArray<{ entityPath: string; messageId: string; seenAtMs: number }>;
+  /** Session state of session-enabled entities. */
+  readonly sessionStates: ReadonlyArray<{ entityPath: string; sessionId: string; state: Buffer }>;
 }
 
 /**
@@ -33,6 +35,8 @@ export interface MessageStore {
   recordSequenceNumber(entityPath: string, sequenceNumber: number): void;
   /** Remembers a message id for duplicate detection (older entries are pruned at start). */
   recordDuplicateId(entityPath: string, messageId: string, seenAtMs: number): void;
+  /** Saves (or with undefined, clears) a session's state. */
+  saveSessionState(entityPath: string, sessionId: string, state: Buffer | undefined): void;
   afterCommit(callback: (error?: Error) => void): void;
   close(): void;
 }
@@ -40,12 +44,13 @@ export interface MessageStore {
 /** A store that keeps nothing: for tests and `--in-memory`. */
 export function createMemoryStore(): MessageStore {
   return {
-    load: () => ({ messages: [], lastSequenceNumbers: new Map(), duplicateIds: [] }),
+    load: () => ({ messages: [], lastSequenceNumbers: new Map(), duplicateIds: [], sessionStates: [] }),
     insert: () => undefined,
     update: () => undefined,
     remove: () => undefined,
     recordSequenceNumber: () => undefined,
     recordDuplicateId: () => undefined,
+    saveSessionState: () => undefined,
     afterCommit: (callback) => queueMicrotask(() => callback()),
     close: () => undefined,
   };

@@ -39,6 +39,12 @@ CREATE TABLE IF NOT EXISTS duplicate_ids (
   seen_at_ms INTEGER NOT NULL,
   PRIMARY KEY (entity, message_id)
 );
+CREATE TABLE IF NOT EXISTS session_states (
+  entity TEXT NOT NULL,
+  session_id TEXT NOT NULL,
+  state BLOB NOT NULL,
+  PRIMARY KEY (entity, session_id)
+);
 `;
 
 /** Duplicate-detection history older than this is dropped at start (Service Bus's longest window is 7 days). */
@@ -122,6 +128,8 @@ export function createSqliteStore({ dataDir, synchronous = "normal" }: SqliteSto
   const duplicateStatement = db.prepare(
     "INSERT OR REPLACE INTO duplicate_ids (entity, message_id, seen_at_ms) VALUES (?, ?, ?)",
   );
+  const saveStateStatement = db.prepare("INSERT OR REPLACE INTO session_states (entity, session_id, state) VALUES (?, ?, ?)");
+  const clearStateStatement = db.prepare("DELETE FROM session_states WHERE entity = ? AND session_id = ?");
   const removeStatement = db.prepare("DELETE FROM messages WHERE entity = ? AND sequence_number = ?");
   const sequenceStatement = db.prepare(
     "INSERT INTO sequence_numbers (entity, last) VALUES (?, ?) ON CONFLICT(entity) DO UPDATE SET last = max(last, excluded.last)",
@@ -179,6 +187,11 @@ export function createSqliteStore({ dataDir, synchronous = "normal" }: SqliteSto
         messages: rows.map(rowToStoredMessage),
         lastSequenceNumbers: new Map(sequences.map((row) => [row.entity, row.last])),
         duplicateIds: duplicates.map((row) => ({ entityPath: row.entity, messageId: row.message_id, seenAtMs: row.seen_at_ms })),
+        sessionStates: (db.prepare("SELECT entity, session_id, state FROM session_states").all() as Array<{
+          entity: string;
+          session_id: string;
+          state: Buffer;
+        }>).map((row) => ({ entityPath: row.entity, sessionId: row.session_id, state: row.state })),
       };
     },
     insert(entityPath, subQueue, message) {
@@ -210,6 +223,9 @@ export function createSqliteStore({ dataDir, synchronous = "normal" }: SqliteSto
     },
     recordDuplicateId(entityPath, messageId, seenAtMs) {
       enqueue(() => duplicateStatement.run(entityPath, messageId, seenAtMs));
+    },
+    saveSessionState(entityPath, sessionId, state) {
+      enqueue(() => (state === undefined ? clearStateStatement.run(entityPath, sessionId) : saveStateStatement.run(entityPath, sessionId, state)));
     },
     afterCommit(callback) {
       pendingCallbacks.push(callback);

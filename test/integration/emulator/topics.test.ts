@@ -137,3 +137,58 @@ describe("emulator: topics, subscriptions and rules with the real SDK", () => {
     expect(String((sendError as Error).message)).toMatch(/cannot be sent/);
   });
 });
+
+describe("emulator: duplicate detection with the real SDK", () => {
+  it("accepts a repeated message id within the window but enqueues it once", async () => {
+    const { client, close } = await startEmulatorWithClient({
+      config: parseEmulatorConfig({
+        UserConfig: {
+          Namespaces: [
+            {
+              Name: "sbemulatorns",
+              Queues: [{ Name: "dedup", Properties: { RequiresDuplicateDetection: true, DuplicateDetectionHistoryTimeWindow: "PT20S" } }, { Name: "plain" }],
+              Topics: [{ Name: "dedup-topic", Properties: { RequiresDuplicateDetection: true }, Subscriptions: [{ Name: "s" }] }],
+            },
+          ],
+        },
+      }),
+    });
+    try {
+      for (const queue of ["dedup", "plain"]) {
+        const sender = client.createSender(queue);
+        await sender.sendMessages({ body: "first", messageId: "order-1-submit-v1" });
+        await sender.sendMessages({ body: "retry", messageId: "order-1-submit-v1" });
+        await sender.sendMessages([{ body: "other", messageId: "order-2-submit-v1" }, { body: "again", messageId: "order-2-submit-v1" }]);
+      }
+      expect((await client.createReceiver("dedup").peekMessages(10)).map((m) => m.body)).toEqual(["first", "other"]);
+      expect((await client.createReceiver("plain").peekMessages(10)).map((m) => m.body)).toEqual(["first", "retry", "other", "again"]);
+      const topicSender = client.createSender("dedup-topic");
+      await topicSender.sendMessages({ body: "event", messageId: "e-1" });
+      await topicSender.sendMessages({ body: "event again", messageId: "e-1" });
+      expect((await client.createReceiver("dedup-topic", "s").peekMessages(10)).map((m) => m.body)).toEqual(["event"]);
+    } finally {
+      await close();
+    }
+  });
+
+  it("accepts the same id again once the window has passed", async () => {
+    let now = Date.now();
+    const { client, close } = await startEmulatorWithClient({
+      clock: { now: () => now },
+      config: parseEmulatorConfig({
+        UserConfig: { Namespaces: [{ Name: "sbemulatorns", Queues: [{ Name: "dedup", Properties: { RequiresDuplicateDetection: true, DuplicateDetectionHistoryTimeWindow: "PT20S" } }] }] },
+      }),
+    });
+    try {
+      const sender = client.createSender("dedup");
+      await sender.sendMessages({ body: "first", messageId: "m-1" });
+      now += 19_000;
+      await sender.sendMessages({ body: "inside window", messageId: "m-1" });
+      now += 2_000;
+      await sender.sendMessages({ body: "after window", messageId: "m-1" });
+      expect((await client.createReceiver("dedup").peekMessages(10)).map((m) => m.body)).toEqual(["first", "after window"]);
+    } finally {
+      await close();
+    }
+  });
+});

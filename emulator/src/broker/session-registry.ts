@@ -1,0 +1,207 @@
+/**
+ * The sessions of one session-enabled queue or subscription: exclusive session locks with expiry and renewal,
+ * session state, and handing out the next available session. Message locks of a session receiver live and
+ * die with its session lock (MessageQueue.extendHolderLocks / releaseHolderLocks).
+ */
+import { BrokerError, Conditions } from "./broker-errors.js";
+import type { MessageQueue } from "./message-queue.js";
+import type { BrokerClock } from "./timers.js";
+import { runAt } from "./timers.js";
+
+interface SessionRecord {
+  readonly sessionId: string;
+  state: Buffer | undefined;
+  holderId: string | undefined;
+  lockedUntilMs: number;
+  cancelTimer: () => void;
+  onLost: (() => void) | undefined;
+}
+
+export interface SessionRegistryOptions {
+  readonly lockDurationInMs: number;
+  readonly clock: BrokerClock;
+  readonly queue: MessageQueue;
+  readonly saveState: (sessionId: string, state: Buffer | undefined) => void;
+}
+
+export function sessionLockLost(sessionId: string): BrokerError {
+  return new BrokerError(
+    Conditions.sessionLockLost,
+    `The session lock has expired on the MessageSession '${sessionId}', or the session is not locked by this receiver. Accept the session again.`,
+    410,
+  );
+}
+
+export function sessionCannotBeLocked(sessionId: string): BrokerError {
+  return new BrokerError(
+    Conditions.sessionCannotBeLocked,
+    `The requested session '${sessionId}' cannot be accepted. It may be locked by another receiver.`,
+    409,
+  );
+}
+
+interface SessionWaiter {
+  readonly holderId: string;
+  readonly onLost: () => void;
+  readonly done: (sessionId: string | undefined) => void;
+  cancelTimer: () => void;
+}
+
+export class SessionRegistry {
+  private readonly sessions = new Map<string, SessionRecord>();
+  private waiters: SessionWaiter[] = [];
+
+  constructor(private readonly options: SessionRegistryOptions) {}
+
+  /** Puts back the state of a session loaded from the store. */
+  restoreState(sessionId: string, state: Buffer): void {
+    this.record(sessionId).state = state;
+  }
+
+  /**
+   * Locks a session for a receiver. `onLost` runs if the lock expires.
+   * @returns the locked-until time.
+   * @throws BrokerError SessionCannotBeLocked when another receiver holds it.
+   */
+  lock(sessionId: string, holderId: string, onLost: () => void): number {
+    const record = this.record(sessionId);
+    if (this.isHeld(record) && record.holderId !== holderId) throw sessionCannotBeLocked(sessionId);
+    record.holderId = holderId;
+    record.onLost = onLost;
+    this.arm(record);
+    return record.lockedUntilMs;
+  }
+
+  /**
+   * Locks the next session with available messages for a receiver, waiting up to `timeoutInMs` for one to
+   * appear (the SDK's acceptNextSession long poll). `done` gets the session id, or undefined on timeout.
+   * @returns a function that withdraws the request (the receiver went away).
+   */
+  acceptNext(holderId: string, onLost: () => void, timeoutInMs: number, done: (sessionId: string | undefined) => void): () => void {
+    const sessionId = this.nextAvailableSession();
+    if (sessionId !== undefined) {
+      this.lock(sessionId, holderId, onLost);
+      done(sessionId);
+      return () => undefined;
+    }
+    const waiter: SessionWaiter = { holderId, onLost, done, cancelTimer: () => undefined };
+    waiter.cancelTimer = runAt(this.options.clock, this.options.clock.now() + timeoutInMs, () => {
+      this.waiters = this.waiters.filter((each) => each !== waiter);
+      done(undefined);
+    });
+    this.waiters.push(waiter);
+    return () => {
+      waiter.cancelTimer();
+      this.waiters = this.waiters.filter((each) => each !== waiter);
+    };
+  }
+
+  /** A message of `sessionId` became available: hand the session to a waiting receiver if it is free. */
+  messageAvailable(sessionId: string): void {
+    if (sessionId === "" || this.waiters.length === 0) return;
+    const record = this.sessions.get(sessionId);
+    if (record && this.isHeld(record)) return;
+    const waiter = this.waiters.shift() as SessionWaiter;
+    waiter.cancelTimer();
+    this.lock(sessionId, waiter.holderId, waiter.onLost);
+    waiter.done(sessionId);
+  }
+
+  /** The oldest session with available messages that nobody holds, or undefined. */
+  nextAvailableSession(): string | undefined {
+    return this.options.queue.sessionsWithAvailableMessages().find((sessionId) => {
+      const record = this.sessions.get(sessionId);
+      return !record || !this.isHeld(record);
+    });
+  }
+
+  /**
+   * Extends a held session lock by the lock duration.
+   * @throws BrokerError SessionLockLost when the session is not locked (or not by `holderId`, when given).
+   */
+  renew(sessionId: string, holderId?: string): number {
+    const record = this.held(sessionId, holderId);
+    this.arm(record);
+    this.options.queue.extendHolderLocks(record.holderId as string, record.lockedUntilMs);
+    return record.lockedUntilMs;
+  }
+
+  /** Releases a session lock (the receiver closed); its locked messages become available again. */
+  release(sessionId: string, holderId: string): void {
+    const record = this.sessions.get(sessionId);
+    if (!record || record.holderId !== holderId) return;
+    this.unlock(record);
+  }
+
+  /** When the session's lock ends (0 when it is not held). */
+  lockedUntil(sessionId: string): number {
+    return this.sessions.get(sessionId)?.lockedUntilMs ?? 0;
+  }
+
+  /** Throws SessionLockLost unless the session is locked (by `holderId`, when given). */
+  assertLocked(sessionId: string, holderId?: string): void {
+    this.held(sessionId, holderId);
+  }
+
+  getState(sessionId: string): Buffer | undefined {
+    return this.held(sessionId).state;
+  }
+
+  setState(sessionId: string, state: Buffer | undefined): void {
+    this.held(sessionId).state = state;
+    this.options.saveState(sessionId, state);
+  }
+
+  /** Sessions with messages or state, for get-message-sessions. */
+  sessionIds(): string[] {
+    const ids = new Set(this.options.queue.sessionsWithAvailableMessages());
+    for (const record of this.sessions.values()) if (record.state !== undefined) ids.add(record.sessionId);
+    return [...ids];
+  }
+
+  /** Cancels every session timer. */
+  close(): void {
+    for (const record of this.sessions.values()) record.cancelTimer();
+    for (const waiter of this.waiters) waiter.cancelTimer();
+    this.waiters = [];
+  }
+
+  private record(sessionId: string): SessionRecord {
+    let record = this.sessions.get(sessionId);
+    if (!record) {
+      record = { sessionId, state: undefined, holderId: undefined, lockedUntilMs: 0, cancelTimer: () => undefined, onLost: undefined };
+      this.sessions.set(sessionId, record);
+    }
+    return record;
+  }
+
+  private isHeld(record: SessionRecord): boolean {
+    return record.holderId !== undefined && record.lockedUntilMs > this.options.clock.now();
+  }
+
+  private held(sessionId: string, holderId?: string): SessionRecord {
+    const record = this.sessions.get(sessionId);
+    if (!record || !this.isHeld(record) || (holderId !== undefined && record.holderId !== holderId)) throw sessionLockLost(sessionId);
+    return record;
+  }
+
+  private arm(record: SessionRecord): void {
+    record.cancelTimer();
+    record.lockedUntilMs = this.options.clock.now() + this.options.lockDurationInMs;
+    record.cancelTimer = runAt(this.options.clock, record.lockedUntilMs, () => {
+      const onLost = record.onLost;
+      this.unlock(record);
+      onLost?.();
+    });
+  }
+
+  private unlock(record: SessionRecord): void {
+    const holderId = record.holderId;
+    record.cancelTimer();
+    record.holderId = undefined;
+    record.onLost = undefined;
+    record.lockedUntilMs = 0;
+    if (holderId !== undefined) this.options.queue.releaseHolderLocks(holderId);
+    if (this.options.queue.sessionsWithAvailableMessages().includes(record.sessionId)) this.messageAvailable(record.sessionId);
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * Test helpers: the emulator CLI as a real child process (`node --import tsx emulator/src/cli.ts ...`), for
+ * tests of what only a separate process shows: kill -9, restarts on the same data dir, signals, exit codes.
+ * Every child started here is tracked; call `killEmulatorProcesses()` in `afterEach`.
+ */
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The repository root: the CLI runs from there, as `npm run emulator` does. */
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+const CONNECTION_STRING_PREFIX = "Connection string: ";
+
+export interface ProcessExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+export interface EmulatorProcess {
+  readonly child: ChildProcess;
+  readonly connectionString: string;
+  readonly port: number;
+  /** Everything the process wrote so far. */
+  stdout(): string;
+  stderr(): string;
+  /** Resolves when the process has exited. */
+  readonly exited: Promise<ProcessExit>;
+  /** Sends a signal and waits for the process to exit. */
+  kill(signal: NodeJS.Signals): Promise<ProcessExit>;
+}
+
+const running = new Set<ChildProcess>();
+
+/** The CLI arguments for a durable emulator on a free port. */
+export function emulatorArgs(options: { dataDir: string; configPath: string; logLevel?: string }): string[] {
+  return ["--port", "0", "--data-dir", options.dataDir, "--config", options.configPath, "--log-level", options.logLevel ?? "warn"];
+}
+
+function spawnCli(args: readonly string[]): { child: ChildProcess; out: string[]; err: string[]; exited: Promise<ProcessExit> } {
+  const child = spawn(process.execPath, ["--import", "tsx", "emulator/src/cli.ts", ...args], {
+    cwd: REPO_ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, NODE_OPTIONS: "" },
+  });
+  running.add(child);
+  const out: string[] = [];
+  const err: string[] = [];
+  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => out.push(chunk));
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => err.push(chunk));
+  const exited = new Promise<ProcessExit>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", (code, signal) => {
+      running.delete(child);
+      resolve({ code, signal });
+    });
+  });
+  // Keep an unobserved rejection (spawn failure) from failing an unrelated test.
+  exited.catch(() => undefined);
+  return { child, out, err, exited };
+}
+
+/**
+ * Starts the CLI and resolves once it printed its connection string.
+ * @throws Error (with the process's stderr) when it exits first or prints nothing within `timeoutMs`.
+ */
+export async function startEmulatorProcess(args: readonly string[], timeoutMs = 20_000): Promise<EmulatorProcess> {
+  const { child, out, err, exited } = spawnCli(args);
+  const connectionString = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      child.kill("SIGKILL");
+      reject(new Error(`The emulator printed no connection string within ${timeoutMs} ms.\nstdout: ${out.join("")}\nstderr: ${err.join("")}`));
+    }, timeoutMs);
+    const onData = (): void => {
+      // Only a complete line: the string may arrive split over chunks.
+      const line = out.join("").split("\n").slice(0, -1).find((each) => each.startsWith(CONNECTION_STRING_PREFIX));
+      if (line !== undefined) {
+        cleanup();
+        resolve(line.slice(CONNECTION_STRING_PREFIX.length).trim());
+      }
+    };
+    const onExit = (exit: ProcessExit): void => {
+      cleanup();
+      reject(new Error(`The emulator exited (code ${exit.code}, signal ${exit.signal}) before it printed a connection string.\nstderr: ${err.join("")}`));
+    };
+    function cleanup(): void {
+      clearTimeout(timer);
+      child.stdout?.off("data", onData);
+    }
+    child.stdout?.on("data", onData);
+    exited.then(onExit, reject);
+  });
+  const port = Number(/^Endpoint=sb:\/\/[^;]*:(\d+);/.exec(connectionString)?.[1]);
+  if (!Number.isInteger(port) || port <= 0) throw new Error(`No port in the connection string '${connectionString}'.`);
+  return {
+    child,
+    connectionString,
+    port,
+    stdout: () => out.join(""),
+    stderr: () => err.join(""),
+    exited,
+    kill: async (signal) => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Runs the CLI to its end (for arguments that make it exit on its own) and returns what it printed. */
+export async function runEmulatorProcess(args: readonly string[], timeoutMs = 20_000): Promise<ProcessExit & { stdout: string; stderr: string }> {
+  const { child, out, err, exited } = spawnCli(args);
+  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  try {
+    const exit = await exited;
+    return { ...exit, stdout: out.join(""), stderr: err.join("") };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** SIGKILLs every child these helpers started that is still running, and waits until they are gone. */
+export async function killEmulatorProcesses(): Promise<void> {
+  const children = [...running];
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) {
+            running.delete(child);
+            resolve();
+            return;
+          }
+          child.once("close", () => resolve());
+          child.kill("SIGKILL");
+        }),
+    ),
+  );
+}
+
+/** A fresh temporary folder; `remove()` deletes it with everything in it. */
+export async function temporaryDirectory(prefix = "sb-emulator-"): Promise<{ path: string; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  return { path: dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Writes a `Config.json` in the official emulator's format with the given queues and returns its path. */
+export async function writeQueuesConfigFile(
+  dir: string,
+  queues: Record<string, Record<string, unknown>>,
+  fileName = "Config.json",
+): Promise<string> {
+  const file = path.join(dir, fileName);
+  const config = {
+    UserConfig: {
+      Namespaces: [
+        {
+          Name: "sbemulatorns",
+          Queues: Object.entries(queues).map(([name, properties]) => ({ Name: name, Properties: properties })),
+          Topics: [],
+        },
+      ],
+      Logging: { Type: "File" },
+    },
+  };
+  await writeFile(file, `${JSON.stringify(config, null, 2)}\n`, "utf8");
+  return file;
+}
