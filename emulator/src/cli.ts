@@ -17,6 +17,8 @@ Options:
   --data-dir DIR           folder of the durable message store (default .data/emulator)
   --in-memory              keep messages in memory only
   --durability MODE        normal (survives a crash of the emulator; default) or full (also a power cut)
+  --admin-port N           HTTPS port of the management API for ServiceBusAdministrationClient (default 5300; 0 picks a free port)
+  --no-admin               serve no management API
   --max-message-size N     largest message in bytes (default ${DEFAULT_MAX_MESSAGE_SIZE_IN_BYTES})
   --log-level LEVEL        fatal, error, warn, info (default), debug or silent
   --help                   show this text`;
@@ -46,6 +48,8 @@ async function main(): Promise<void> {
         "in-memory": { type: "boolean" },
         durability: { type: "string" },
         "max-message-size": { type: "string" },
+        "admin-port": { type: "string" },
+        "no-admin": { type: "boolean" },
         "log-level": { type: "string" },
         help: { type: "boolean" },
       },
@@ -82,17 +86,24 @@ async function main(): Promise<void> {
     dataDir,
     durability,
     maxMessageSizeInBytes: integerOption(values["max-message-size"], "max-message-size", 1024, 100 * 1024 * 1024),
+    adminPort: values["no-admin"] ? undefined : (integerOption(values["admin-port"], "admin-port", 0, 65535) ?? 5300),
     logger,
   });
   const entities = [
-    ...config.queues.map((queue) => queue.name),
-    ...config.topics.flatMap((topic) => [topic.name, ...topic.subscriptions.map((sub) => `${topic.name}/Subscriptions/${sub.name}`)]),
+    ...emulator.broker.queues().map((queue) => queue.path),
+    ...emulator.broker.topics().flatMap((topic) => [topic.path, ...[...topic.subscriptions.values()].map((sub) => sub.path)]),
   ];
   process.stdout.write(
     [
       `Service Bus emulator listening on ${emulator.host}:${emulator.port} (${dataDir ? `durable store in ${dataDir}` : "in memory"})`,
       `Entities: ${entities.join(", ") || "(none)"}`,
       `Connection string: ${emulator.connectionString}`,
+      ...(emulator.admin
+        ? [
+            `Management API (HTTPS): ${emulator.admin.connectionString}`,
+            `  trust its certificate: ${dataDir ? path.join(dataDir, "admin-tls-cert.pem") : "(generated in memory; use --data-dir to keep one)"}`,
+          ]
+        : []),
       "",
     ].join("\n"),
   );

@@ -4,6 +4,10 @@
  * process (a test suite) can run many at once.
  */
 import { randomUUID } from "node:crypto";
+import { createBrokerAdminBackend } from "./admin/broker-admin-backend.js";
+import { startAdminServer } from "./admin/admin-http-server.js";
+import type { AdminServer } from "./admin/admin-http-server.js";
+import { createSelfSignedCertificate, loadOrCreateCertificate } from "./admin/certificate.js";
 import { startAmqpServer } from "./amqp/amqp-server.js";
 import { amqpContentCodec } from "./amqp/content-codec.js";
 import type { SharedAccessKey } from "./amqp/sas-token.js";
@@ -38,6 +42,11 @@ export interface EmulatorOptions {
   /** Keys whose SAS tokens are accepted; defaults to RootManageSharedAccessKey / SAS_KEY_VALUE. */
   sharedAccessKeys?: readonly SharedAccessKey[];
   maxMessageSizeInBytes?: number;
+  /**
+   * Port of the management API (ATOM over HTTPS, for ServiceBusAdministrationClient); 0 picks a free one.
+   * Without it no management API is served.
+   */
+  adminPort?: number;
   logger?: EmulatorLogger;
   clock?: BrokerClock;
 }
@@ -48,6 +57,14 @@ export interface Emulator {
   readonly host: string;
   readonly port: number;
   readonly broker: NamespaceBroker;
+  /** The management API, when `adminPort` was given. */
+  readonly admin?: {
+    readonly port: number;
+    /** For `new ServiceBusAdministrationClient(connectionString, { tlsOptions: { ca: certificate } })`. */
+    readonly connectionString: string;
+    /** PEM certificate the HTTPS server presents (self-signed; kept in the data dir when there is one). */
+    readonly certificate: string;
+  };
   close(): Promise<void>;
 }
 
@@ -101,14 +118,38 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     throw error;
   }
   const amqp = server;
+  const clientHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;
+  let admin: AdminServer | undefined;
+  let certificate = "";
+  if (options.adminPort !== undefined) {
+    try {
+      const tls = options.dataDir ? loadOrCreateCertificate(options.dataDir) : createSelfSignedCertificate();
+      certificate = tls.cert.toString();
+      admin = await startAdminServer({ backend: createBrokerAdminBackend(broker), keys, host, port: options.adminPort, tls, logger });
+    } catch (error) {
+      await amqp.close();
+      broker.close();
+      store.close();
+      throw error;
+    }
+  }
+  const adminServer = admin;
   let closing: Promise<void> | undefined;
   return {
-    connectionString: emulatorConnectionString(host === "0.0.0.0" || host === "::" ? "localhost" : host, amqp.port, firstKey),
+    connectionString: emulatorConnectionString(clientHost, amqp.port, firstKey),
     host,
     port: amqp.port,
     broker,
+    ...(adminServer && {
+      admin: {
+        port: adminServer.port,
+        connectionString: `Endpoint=sb://${clientHost}:${adminServer.port};SharedAccessKeyName=${firstKey.name};SharedAccessKey=${firstKey.key}`,
+        certificate,
+      },
+    }),
     close() {
       closing ??= (async () => {
+        await adminServer?.close();
         await amqp.close();
         broker.close();
         store.close();

@@ -37,7 +37,7 @@ const running = new Set<ChildProcess>();
 
 /** The CLI arguments for a durable emulator on a free port. */
 export function emulatorArgs(options: { dataDir: string; configPath: string; logLevel?: string }): string[] {
-  return ["--port", "0", "--data-dir", options.dataDir, "--config", options.configPath, "--log-level", options.logLevel ?? "warn"];
+  return ["--port", "0", "--admin-port", "0", "--data-dir", options.dataDir, "--config", options.configPath, "--log-level", options.logLevel ?? "warn"];
 }
 
 function spawnCli(args: readonly string[]): { child: ChildProcess; out: string[]; err: string[]; exited: Promise<ProcessExit> } {

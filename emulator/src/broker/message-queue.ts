@@ -67,6 +67,8 @@ export interface QueueCounts {
   deferred: number;
   scheduled: number;
   total: number;
+  /** Encoded size of the stored messages. */
+  sizeInBytes: number;
 }
 
 interface ExpiryEntry {
@@ -96,7 +98,12 @@ export class MessageQueue {
   private dispatching = false;
   private closed = false;
 
-  constructor(readonly options: MessageQueueOptions) {}
+  constructor(public options: MessageQueueOptions) {}
+
+  /** Applies changed entity properties (management API update); current locks keep their expiry. */
+  updateSettings(settings: Pick<MessageQueueOptions, "lockDurationInMs" | "maxDeliveryCount" | "deadLetteringOnMessageExpiration">): void {
+    this.options = { ...this.options, ...settings };
+  }
 
   get address(): string {
     return this.options.address;
@@ -265,8 +272,12 @@ export class MessageQueue {
   }
 
   counts(): QueueCounts {
-    const counts: QueueCounts = { active: 0, deferred: 0, scheduled: 0, total: this.messages.size };
-    for (const message of this.messages.values()) counts[message.state] += 1;
+    const counts: QueueCounts = { active: 0, deferred: 0, scheduled: 0, total: this.messages.size, sizeInBytes: 0 };
+    for (const message of this.messages.values()) {
+      counts[message.state] += 1;
+      const { content } = message;
+      counts.sizeInBytes += content.properties.length + content.applicationProperties.length + content.body.length + content.messageAnnotations.length;
+    }
     return counts;
   }
 

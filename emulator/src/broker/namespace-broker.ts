@@ -17,6 +17,8 @@ import type { BrokerMessage, IncomingMessage, MessageContent } from "./broker-me
 import { BrokerError, Conditions, entityNotFound } from "./broker-errors.js";
 import type { ContentCodec } from "./content-codec.js";
 import { DuplicateDetector } from "./duplicate-detector.js";
+import type { EntityDefinition } from "./entity-definitions.js";
+import { applyDefinitions, deserializeDefinition, serializeDefinition } from "./entity-definitions.js";
 import { MessageQueue } from "./message-queue.js";
 import type { CompiledRule } from "./subscription-rules.js";
 import { compileRule, defaultRuleConfig, selectCopies } from "./subscription-rules.js";
@@ -26,7 +28,7 @@ import type { BrokerClock } from "./timers.js";
 /** A queue or subscription: a main queue with its dead-letter queue. */
 export interface ReceivableEntity {
   readonly path: string;
-  readonly properties: ReceivableEntityProperties;
+  properties: ReceivableEntityProperties;
   readonly main: MessageQueue;
   readonly deadLetter: MessageQueue;
   /** Present when the entity requires sessions. */
@@ -35,14 +37,14 @@ export interface ReceivableEntity {
 
 export interface QueueEntity extends ReceivableEntity {
   readonly kind: "queue";
-  readonly config: QueueConfig;
-  readonly duplicates: DuplicateDetector | undefined;
+  config: QueueConfig;
+  duplicates: DuplicateDetector | undefined;
 }
 
 export interface SubscriptionEntity extends ReceivableEntity {
   readonly kind: "subscription";
   readonly topic: TopicEntity;
-  readonly config: SubscriptionConfig;
+  config: SubscriptionConfig;
   /** Rules by lower-cased name, in the order they were added. */
   readonly rules: Map<string, CompiledRule>;
 }
@@ -50,11 +52,11 @@ export interface SubscriptionEntity extends ReceivableEntity {
 export interface TopicEntity {
   readonly kind: "topic";
   readonly path: string;
-  readonly config: TopicConfig;
+  config: TopicConfig;
   readonly subscriptions: Map<string, SubscriptionEntity>;
   /** Holds the topic's scheduled messages until they are due and fan out. */
   readonly scheduled: MessageQueue;
-  readonly duplicates: DuplicateDetector | undefined;
+  duplicates: DuplicateDetector | undefined;
 }
 
 export type Entity = QueueEntity | TopicEntity | SubscriptionEntity;
@@ -91,13 +93,16 @@ export class NamespaceBroker {
 
   constructor(private readonly options: NamespaceBrokerOptions) {
     this.namespace = options.config.namespace;
-    for (const queue of options.config.queues) this.addEntity(this.createQueueEntity(queue));
-    for (const topic of options.config.topics) {
+    const snapshot = options.store.load();
+    const definitions = new Map<string, EntityDefinition | undefined>();
+    for (const [name, json] of snapshot.entityDefinitions) definitions.set(name, json === undefined ? undefined : deserializeDefinition(json));
+    const config = applyDefinitions(options.config, definitions);
+    for (const queue of config.queues) this.addEntity(this.createQueueEntity(queue));
+    for (const topic of config.topics) {
       const entity = this.createTopicEntity(topic);
       this.addEntity(entity);
       for (const subscription of topic.subscriptions) this.addEntity(this.createSubscriptionEntity(entity, subscription));
     }
-    const snapshot = options.store.load();
     this.lastSequenceNumbers = snapshot.lastSequenceNumbers;
     for (const stored of snapshot.messages) {
       const entity = this.entities.get(stored.entityPath);
@@ -205,11 +210,137 @@ export class NamespaceBroker {
       throw new BrokerError(Conditions.entityAlreadyExists, `The rule '${rule.name}' already exists on '${subscription.path}'.`, 409);
     }
     subscription.rules.set(key, compileRule(rule));
+    this.saveTopicDefinition(subscription.topic);
+  }
+
+  /** Replaces a rule's filter and action. @throws BrokerError MessagingEntityNotFound or a SQL syntax error. */
+  updateRule(subscription: SubscriptionEntity, rule: RuleConfig): void {
+    const key = rule.name.toLowerCase();
+    if (!subscription.rules.has(key)) throw entityNotFound(`${subscription.path}/Rules/${rule.name}`);
+    subscription.rules.set(key, compileRule(rule));
+    this.saveTopicDefinition(subscription.topic);
   }
 
   /** Removes a rule. @throws BrokerError MessagingEntityNotFound when there is no such rule. */
   removeRule(subscription: SubscriptionEntity, name: string): void {
     if (!subscription.rules.delete(name.toLowerCase())) throw entityNotFound(`${subscription.path}/Rules/${name}`);
+    this.saveTopicDefinition(subscription.topic);
+  }
+
+  /** The entity of that exact kind at a path, if any. */
+  find<K extends Entity["kind"]>(kind: K, path: string): Extract<Entity, { kind: K }> | undefined {
+    const entity = this.entities.get(path.toLowerCase());
+    return entity?.kind === kind ? (entity as Extract<Entity, { kind: K }>) : undefined;
+  }
+
+  /** A topic's configuration as it stands now, with its subscriptions and their current rules. */
+  topicConfig(topic: TopicEntity): TopicConfig {
+    return {
+      ...topic.config,
+      subscriptions: [...topic.subscriptions.values()].map((subscription) => ({
+        ...subscription.config,
+        rules: [...subscription.rules.values()].map((rule) => rule.config),
+      })),
+    };
+  }
+
+  /** Creates a queue at run time. @throws BrokerError MessagingEntityAlreadyExists when the name is taken. */
+  createQueue(config: QueueConfig): QueueEntity {
+    this.assertNameFree(config.name);
+    const entity = this.createQueueEntity(config);
+    this.addEntity(entity);
+    this.options.store.removeEntityData(entity.path.toLowerCase());
+    this.saveDefinition({ kind: "queue", config });
+    return entity;
+  }
+
+  /** Replaces a queue's properties; its messages stay. */
+  updateQueue(entity: QueueEntity, config: QueueConfig): void {
+    entity.config = { ...config, name: entity.path };
+    this.applyReceivableProperties(entity, config.properties);
+    entity.duplicates = entity.duplicates && this.duplicateDetector(entity.path, config.properties);
+    this.saveDefinition({ kind: "queue", config: entity.config });
+  }
+
+  /** Creates a topic (without subscriptions) at run time. */
+  createTopic(config: TopicConfig): TopicEntity {
+    this.assertNameFree(config.name);
+    const entity = this.createTopicEntity({ ...config, subscriptions: [] });
+    this.addEntity(entity);
+    this.options.store.removeEntityData(entity.path.toLowerCase());
+    this.saveTopicDefinition(entity);
+    return entity;
+  }
+
+  updateTopic(entity: TopicEntity, config: TopicConfig): void {
+    entity.config = { ...config, name: entity.path, subscriptions: [] };
+    entity.duplicates = entity.duplicates && this.duplicateDetector(entity.path, config.properties);
+    this.saveTopicDefinition(entity);
+  }
+
+  createSubscription(topic: TopicEntity, config: SubscriptionConfig): SubscriptionEntity {
+    if (topic.subscriptions.has(config.name.toLowerCase())) {
+      throw new BrokerError(Conditions.entityAlreadyExists, `The subscription '${subscriptionPath(topic.path, config.name)}' already exists.`, 409);
+    }
+    const entity = this.createSubscriptionEntity(topic, config);
+    this.addEntity(entity);
+    this.options.store.removeEntityData(entity.path.toLowerCase());
+    this.saveTopicDefinition(topic);
+    return entity;
+  }
+
+  updateSubscription(entity: SubscriptionEntity, config: SubscriptionConfig): void {
+    entity.config = { ...config, name: entity.config.name, rules: [] };
+    this.applyReceivableProperties(entity, config.properties);
+    this.saveTopicDefinition(entity.topic);
+  }
+
+  /** Deletes a queue, topic or subscription with its messages. */
+  deleteEntity(entity: Entity): void {
+    const doomed: Entity[] = entity.kind === "topic" ? [entity, ...entity.subscriptions.values()] : [entity];
+    for (const each of doomed) {
+      this.entities.delete(each.path.toLowerCase());
+      if (each.kind === "topic") {
+        each.scheduled.close();
+      } else {
+        each.sessions?.close();
+        each.main.close();
+        each.deadLetter.close();
+      }
+    }
+    this.options.store.removeEntityData(entity.path.toLowerCase());
+    if (entity.kind === "subscription") {
+      entity.topic.subscriptions.delete(entity.config.name.toLowerCase());
+      this.saveTopicDefinition(entity.topic);
+    } else {
+      this.options.store.saveEntityDefinition(entity.path.toLowerCase(), undefined);
+    }
+  }
+
+  private applyReceivableProperties(entity: QueueEntity | SubscriptionEntity, properties: ReceivableEntityProperties): void {
+    entity.properties = properties;
+    const settings = {
+      lockDurationInMs: properties.lockDurationInMs,
+      maxDeliveryCount: properties.maxDeliveryCount,
+      deadLetteringOnMessageExpiration: properties.deadLetteringOnMessageExpiration,
+    };
+    entity.main.updateSettings(settings);
+    entity.deadLetter.updateSettings({ ...settings, maxDeliveryCount: Number.POSITIVE_INFINITY, deadLetteringOnMessageExpiration: false });
+    entity.sessions?.setLockDuration(properties.lockDurationInMs);
+  }
+
+  private assertNameFree(name: string): void {
+    if (this.entities.has(name.toLowerCase())) {
+      throw new BrokerError(Conditions.entityAlreadyExists, `The messaging entity '${name}' already exists.`, 409);
+    }
+  }
+
+  private saveTopicDefinition(topic: TopicEntity): void {
+    this.saveDefinition({ kind: "topic", config: this.topicConfig(topic) });
+  }
+
+  private saveDefinition(definition: EntityDefinition): void {
+    this.options.store.saveEntityDefinition(definition.config.name.toLowerCase(), serializeDefinition(definition));
   }
 
   /** Stops every timer of every queue. */

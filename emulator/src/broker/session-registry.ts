@@ -51,7 +51,12 @@ export class SessionRegistry {
   private readonly sessions = new Map<string, SessionRecord>();
   private waiters: SessionWaiter[] = [];
 
-  constructor(private readonly options: SessionRegistryOptions) {}
+  constructor(private options: SessionRegistryOptions) {}
+
+  /** Applies a changed lock duration to locks taken or renewed from now on. */
+  setLockDuration(lockDurationInMs: number): void {
+    this.options = { ...this.options, lockDurationInMs };
+  }
 
   /** Puts back the state of a session loaded from the store. */
   restoreState(sessionId: string, state: Buffer): void {

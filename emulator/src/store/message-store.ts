@@ -20,6 +20,8 @@ export interface StoreSnapshot {
   readonly duplicateIds: ReadonlyArray<{ entityPath: string; messageId: string; seenAtMs: number }>;
   /** Session state of session-enabled entities. */
   readonly sessionStates: ReadonlyArray<{ entityPath: string; sessionId: string; state: Buffer }>;
+  /** Run-time entity definitions by lower-cased queue or topic name, as JSON; undefined marks a deletion. */
+  readonly entityDefinitions: ReadonlyMap<string, string | undefined>;
 }
 
 /**
@@ -37,6 +39,10 @@ export interface MessageStore {
   recordDuplicateId(entityPath: string, messageId: string, seenAtMs: number): void;
   /** Saves (or with undefined, clears) a session's state. */
   saveSessionState(entityPath: string, sessionId: string, state: Buffer | undefined): void;
+  /** Saves a queue's or topic's run-time definition (JSON), or with undefined, its deletion. */
+  saveEntityDefinition(name: string, definition: string | undefined): void;
+  /** Drops every stored message, number and session state of an entity (it was deleted or recreated). */
+  removeEntityData(entityPath: string): void;
   afterCommit(callback: (error?: Error) => void): void;
   close(): void;
 }
@@ -44,13 +50,15 @@ export interface MessageStore {
 /** A store that keeps nothing: for tests and `--in-memory`. */
 export function createMemoryStore(): MessageStore {
   return {
-    load: () => ({ messages: [], lastSequenceNumbers: new Map(), duplicateIds: [], sessionStates: [] }),
+    load: () => ({ messages: [], lastSequenceNumbers: new Map(), duplicateIds: [], sessionStates: [], entityDefinitions: new Map() }),
     insert: () => undefined,
     update: () => undefined,
     remove: () => undefined,
     recordSequenceNumber: () => undefined,
     recordDuplicateId: () => undefined,
     saveSessionState: () => undefined,
+    saveEntityDefinition: () => undefined,
+    removeEntityData: () => undefined,
     afterCommit: (callback) => queueMicrotask(() => callback()),
     close: () => undefined,
   };

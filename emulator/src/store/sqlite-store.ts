@@ -45,6 +45,7 @@ CREATE TABLE IF NOT EXISTS session_states (
   state BLOB NOT NULL,
   PRIMARY KEY (entity, session_id)
 );
+CREATE TABLE IF NOT EXISTS entity_definitions (name TEXT PRIMARY KEY, definition TEXT);
 `;
 
 /** Duplicate-detection history older than this is dropped at start (Service Bus's longest window is 7 days). */
@@ -130,6 +131,13 @@ export function createSqliteStore({ dataDir, synchronous = "normal" }: SqliteSto
   );
   const saveStateStatement = db.prepare("INSERT OR REPLACE INTO session_states (entity, session_id, state) VALUES (?, ?, ?)");
   const clearStateStatement = db.prepare("DELETE FROM session_states WHERE entity = ? AND session_id = ?");
+  const definitionStatement = db.prepare("INSERT OR REPLACE INTO entity_definitions (name, definition) VALUES (?, ?)");
+  const removeEntityStatements = [
+    db.prepare("DELETE FROM messages WHERE entity = ? OR entity LIKE ? ESCAPE '\\'"),
+    db.prepare("DELETE FROM sequence_numbers WHERE entity = ? OR entity LIKE ? ESCAPE '\\'"),
+    db.prepare("DELETE FROM session_states WHERE entity = ? OR entity LIKE ? ESCAPE '\\'"),
+    db.prepare("DELETE FROM duplicate_ids WHERE entity = ? OR entity LIKE ? ESCAPE '\\'"),
+  ];
   const removeStatement = db.prepare("DELETE FROM messages WHERE entity = ? AND sequence_number = ?");
   const sequenceStatement = db.prepare(
     "INSERT INTO sequence_numbers (entity, last) VALUES (?, ?) ON CONFLICT(entity) DO UPDATE SET last = max(last, excluded.last)",
@@ -192,6 +200,11 @@ export function createSqliteStore({ dataDir, synchronous = "normal" }: SqliteSto
           session_id: string;
           state: Buffer;
         }>).map((row) => ({ entityPath: row.entity, sessionId: row.session_id, state: row.state })),
+        entityDefinitions: new Map(
+          (db.prepare("SELECT name, definition FROM entity_definitions").all() as Array<{ name: string; definition: string | null }>).map(
+            (row) => [row.name, row.definition ?? undefined],
+          ),
+        ),
       };
     },
     insert(entityPath, subQueue, message) {
@@ -226,6 +239,16 @@ export function createSqliteStore({ dataDir, synchronous = "normal" }: SqliteSto
     },
     saveSessionState(entityPath, sessionId, state) {
       enqueue(() => (state === undefined ? clearStateStatement.run(entityPath, sessionId) : saveStateStatement.run(entityPath, sessionId, state)));
+    },
+    saveEntityDefinition(name, definition) {
+      enqueue(() => definitionStatement.run(name, definition ?? null));
+    },
+    removeEntityData(entityPath) {
+      // The entity's own rows, and for a topic its subscriptions' ("<topic>/subscriptions/...").
+      const children = `${entityPath.replace(/[\\%_]/g, (c) => `\\${c}`)}/subscriptions/%`;
+      enqueue(() => {
+        for (const statement of removeEntityStatements) statement.run(entityPath, children);
+      });
     },
     afterCommit(callback) {
       pendingCallbacks.push(callback);
