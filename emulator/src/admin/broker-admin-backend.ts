@@ -120,13 +120,15 @@ export function createBrokerAdminBackend(broker: NamespaceBroker): AdminBackend 
       }
       const main = entity.main.counts();
       const deadLetter = entity.deadLetter.counts();
+      const transferDeadLetter = entity.transferDeadLetter.counts();
       return {
         activeMessageCount: main.active + main.deferred,
         deadLetterMessageCount: deadLetter.total,
         scheduledMessageCount: main.scheduled,
+        // Forwarding is synchronous here, so no message is ever waiting in transfer.
         transferMessageCount: 0,
-        transferDeadLetterMessageCount: 0,
-        sizeInBytes: main.sizeInBytes + deadLetter.sizeInBytes,
+        transferDeadLetterMessageCount: transferDeadLetter.total,
+        sizeInBytes: main.sizeInBytes + deadLetter.sizeInBytes + transferDeadLetter.sizeInBytes,
       };
     },
     namespaceName: () => broker.namespace,

@@ -27,6 +27,8 @@ export interface IncomingMessage {
   readonly timeToLiveInMs: number | undefined;
   readonly scheduledEnqueueTimeMs: number | undefined;
   readonly sizeInBytes: number;
+  /** Set on dead letters forwarded by ForwardDeadLetteredMessagesTo: the entity they were dead-lettered in. */
+  readonly deadLetterSource?: string;
 }
 
 /** A peek-lock held on a message. Only in memory: locks do not survive a restart. */

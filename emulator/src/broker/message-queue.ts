@@ -47,6 +47,11 @@ export interface MessageQueueOptions {
   readonly deadLetteringOnMessageExpiration: boolean;
   /** False for a dead-letter queue: dead-lettered messages do not expire. */
   readonly expiresMessages: boolean;
+  /**
+   * Called for a message being dead-lettered; "forwarded" when the entity forwards its dead letters
+   * (ForwardDeadLetteredMessagesTo) and the broker took the message, "kept" to put it in the dead-letter queue.
+   */
+  readonly forwardDeadLetter?: (message: BrokerMessage) => "forwarded" | "kept";
   /** Where dead-lettered messages go; undefined for a dead-letter queue itself. */
   readonly deadLetterQueue: MessageQueue | undefined;
   readonly store: MessageStore;
@@ -467,6 +472,10 @@ export class MessageQueue {
     this.modifyApplicationProperties(message, patch);
     this.detach(message);
     message.state = "active";
+    if (this.options.forwardDeadLetter?.(message) === "forwarded") {
+      this.options.store.remove(this.options.entityPath, message.sequenceNumber);
+      return;
+    }
     // The dead-letter queue shares the entity's store key: moving the message is an update of its row.
     target.insert(message);
     this.options.store.update(this.options.entityPath, target.options.subQueue, message);

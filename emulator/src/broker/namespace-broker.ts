@@ -31,6 +31,8 @@ export interface ReceivableEntity {
   properties: ReceivableEntityProperties;
   readonly main: MessageQueue;
   readonly deadLetter: MessageQueue;
+  /** Messages that could not be forwarded (ForwardTo, ForwardDeadLetteredMessagesTo). */
+  readonly transferDeadLetter: MessageQueue;
   /** Present when the entity requires sessions. */
   readonly sessions: SessionRegistry | undefined;
 }
@@ -66,6 +68,7 @@ export interface ResolvedAddress {
   readonly entity: Entity;
   readonly queue: MessageQueue;
   readonly isManagement: boolean;
+  /** The address names a dead-letter or transfer dead-letter sub-queue. */
   readonly isDeadLetter: boolean;
 }
 
@@ -81,6 +84,14 @@ export interface NamespaceBrokerOptions {
 
 const MANAGEMENT_SUFFIX = "/$management";
 const DEAD_LETTER_SUFFIX = "/$deadletterqueue";
+const TRANSFER_DEAD_LETTER_SUFFIX = "/$transfer/$deadletterqueue";
+/** Service Bus forwards a message through at most four entities. */
+const MAX_FORWARDING_HOPS = 4;
+
+/** Every sub-queue of a queue or subscription. */
+function subQueues(entity: ReceivableEntity): MessageQueue[] {
+  return [entity.main, entity.deadLetter, entity.transferDeadLetter];
+}
 
 function subscriptionPath(topic: string, subscription: string): string {
   return `${topic}/Subscriptions/${subscription}`;
@@ -110,7 +121,9 @@ export class NamespaceBroker {
         options.onOrphanMessage?.(stored.entityPath, stored.message.sequenceNumber);
         continue;
       }
-      const queue = entity.kind === "topic" ? entity.scheduled : stored.subQueue === "deadLetter" ? entity.deadLetter : entity.main;
+      const queue = entity.kind === "topic"
+        ? entity.scheduled
+        : { main: entity.main, deadLetter: entity.deadLetter, transferDeadLetter: entity.transferDeadLetter }[stored.subQueue];
       queue.restore(stored.message);
       const last = this.lastSequenceNumbers.get(stored.entityPath) ?? 0;
       if (stored.message.sequenceNumber > last) this.lastSequenceNumbers.set(stored.entityPath, stored.message.sequenceNumber);
@@ -148,11 +161,13 @@ export class NamespaceBroker {
       path = path.slice(0, -MANAGEMENT_SUFFIX.length);
       lower = lower.slice(0, -MANAGEMENT_SUFFIX.length);
     }
-    const isDeadLetter = lower.endsWith(DEAD_LETTER_SUFFIX);
-    const entity = this.entities.get(isDeadLetter ? lower.slice(0, -DEAD_LETTER_SUFFIX.length) : lower);
-    if (!entity || (isDeadLetter && entity.kind === "topic")) throw entityNotFound(path);
-    const queue = entity.kind === "topic" ? entity.scheduled : isDeadLetter ? entity.deadLetter : entity.main;
-    return { entity, queue, isManagement, isDeadLetter };
+    const suffix = [TRANSFER_DEAD_LETTER_SUFFIX, DEAD_LETTER_SUFFIX].find((each) => lower.endsWith(each));
+    const entity = this.entities.get(suffix ? lower.slice(0, -suffix.length) : lower);
+    if (!entity || (suffix && entity.kind === "topic")) throw entityNotFound(path);
+    const queue = entity.kind === "topic"
+      ? entity.scheduled
+      : suffix === TRANSFER_DEAD_LETTER_SUFFIX ? entity.transferDeadLetter : suffix ? entity.deadLetter : entity.main;
+    return { entity, queue, isManagement, isDeadLetter: suffix !== undefined };
   }
 
   /**
@@ -173,7 +188,10 @@ export class NamespaceBroker {
    * @returns the sequence numbers assigned (0 for a dropped duplicate).
    */
   send(address: string, messages: readonly IncomingMessage[]): number[] {
-    const target = this.resolveSendTarget(address);
+    return this.sendTo(this.resolveSendTarget(address), messages, 0);
+  }
+
+  private sendTo(target: QueueEntity | TopicEntity, messages: readonly IncomingMessage[], hops: number): number[] {
     const now = this.options.clock.now();
     // Check the whole batch first: a batch is enqueued completely or not at all.
     if (target.kind === "queue" && target.config.properties.requiresSession && messages.some((incoming) => incoming.sessionId === undefined)) {
@@ -189,18 +207,87 @@ export class NamespaceBroker {
       }
       const scheduled = incoming.scheduledEnqueueTimeMs !== undefined && incoming.scheduledEnqueueTimeMs > now;
       if (target.kind === "queue") {
-        const message = this.createMessage(target, target.config.properties, incoming.content, incoming, now, scheduled);
-        target.main.accept(message);
-        return message.sequenceNumber;
+        return this.enqueueOrForward(target, target.config.properties, incoming, now, scheduled, hops);
       }
       if (scheduled) {
         const message = this.createMessage(target, target.config.properties, incoming.content, incoming, now, true);
         target.scheduled.accept(message);
         return message.sequenceNumber;
       }
-      this.publish(target, incoming, now);
+      this.publish(target, incoming, now, hops);
       return this.nextSequenceNumber(target.path);
     });
+  }
+
+  /**
+   * Enqueues a message on a queue or subscription, or forwards it when the entity has ForwardTo. A message
+   * that cannot be forwarded lands in the entity's transfer dead-letter queue.
+   * @returns the sequence number it got here (0 when forwarded).
+   */
+  private enqueueOrForward(
+    entity: QueueEntity | SubscriptionEntity,
+    properties: { defaultMessageTimeToLiveInMs: number },
+    incoming: IncomingMessage,
+    now: number,
+    scheduled: boolean,
+    hops: number,
+  ): number {
+    const forwardTo = entity.properties.forwardTo;
+    if (forwardTo === undefined) {
+      const message = this.createMessage(entity, properties, incoming.content, incoming, now, scheduled);
+      entity.main.accept(message);
+      return message.sequenceNumber;
+    }
+    const failure = this.forward(forwardTo, incoming, hops);
+    if (failure !== undefined) {
+      const message = this.createMessage(entity, properties, incoming.content, incoming, now, false);
+      message.content.applicationProperties = this.options.codec.mergeApplicationProperties(message.content.applicationProperties, {
+        DeadLetterReason: failure.reason,
+        DeadLetterErrorDescription: failure.description,
+      });
+      entity.transferDeadLetter.accept(message);
+    }
+    return 0;
+  }
+
+  /** Sends a message on to a queue or topic; returns why it failed, or undefined. */
+  private forward(targetName: string, incoming: IncomingMessage, hops: number): { reason: string; description: string } | undefined {
+    if (hops + 1 > MAX_FORWARDING_HOPS) {
+      return { reason: "MaxTransferHopCountExceeded", description: `The message was forwarded through more than ${MAX_FORWARDING_HOPS} entities.` };
+    }
+    try {
+      this.sendTo(this.resolveSendTarget(targetName), [incoming], hops + 1);
+      return undefined;
+    } catch (error) {
+      const description = error instanceof BrokerError ? error.description : String(error);
+      return { reason: "TransferFailed", description: `The message could not be forwarded to '${targetName}': ${description}` };
+    }
+  }
+
+  /** ForwardDeadLetteredMessagesTo: a dead-lettered message goes on to the target, marked with its source. */
+  private forwardDeadLetter(entity: QueueEntity | SubscriptionEntity, message: BrokerMessage): "forwarded" | "kept" {
+    const target = entity.properties.forwardDeadLetteredMessagesTo;
+    if (target === undefined) return "kept";
+    const incoming: IncomingMessage = {
+      content: message.content,
+      messageId: message.messageId,
+      sessionId: message.sessionId,
+      timeToLiveInMs: Number.isFinite(message.timeToLiveInMs) ? message.timeToLiveInMs : undefined,
+      scheduledEnqueueTimeMs: undefined,
+      sizeInBytes: message.content.body.length,
+      deadLetterSource: entity.path,
+    };
+    const failure = this.forward(target, incoming, 0);
+    if (failure !== undefined) {
+      // A new number keeps the stored row apart from the dead-lettered original, which the queue removes.
+      entity.transferDeadLetter.accept({
+        ...message,
+        sequenceNumber: this.nextSequenceNumber(entity.path),
+        deadLetterSource: entity.path,
+        lock: undefined,
+      });
+    }
+    return "forwarded";
   }
 
   /** Adds a rule to a subscription. @throws BrokerError MessagingEntityAlreadyExists or a SQL syntax error. */
@@ -304,8 +391,7 @@ export class NamespaceBroker {
         each.scheduled.close();
       } else {
         each.sessions?.close();
-        each.main.close();
-        each.deadLetter.close();
+        for (const queue of subQueues(each)) queue.close();
       }
     }
     this.options.store.removeEntityData(entity.path.toLowerCase());
@@ -326,6 +412,7 @@ export class NamespaceBroker {
     };
     entity.main.updateSettings(settings);
     entity.deadLetter.updateSettings({ ...settings, maxDeliveryCount: Number.POSITIVE_INFINITY, deadLetteringOnMessageExpiration: false });
+    entity.transferDeadLetter.updateSettings({ ...settings, maxDeliveryCount: Number.POSITIVE_INFINITY, deadLetteringOnMessageExpiration: false });
     entity.sessions?.setLockDuration(properties.lockDurationInMs);
   }
 
@@ -350,28 +437,34 @@ export class NamespaceBroker {
         entity.scheduled.close();
       } else {
         entity.sessions?.close();
-        entity.main.close();
-        entity.deadLetter.close();
+        for (const queue of subQueues(entity)) queue.close();
       }
     }
   }
 
   /** Copies a message to every subscription whose rules select it. */
-  private publish(topic: TopicEntity, incoming: Pick<IncomingMessage, "content" | "messageId" | "sessionId" | "timeToLiveInMs">, now: number): void {
+  private publish(topic: TopicEntity, incoming: Pick<IncomingMessage, "content" | "messageId" | "sessionId" | "timeToLiveInMs">, now: number, hops: number): void {
     if (topic.subscriptions.size === 0) return;
     const view = this.options.codec.filterView(incoming.content);
     for (const subscription of topic.subscriptions.values()) {
-      for (const copy of selectCopies(subscription.rules.values(), view)) {
-        const content = copy.view ? this.options.codec.applyView(incoming.content, view, copy.view) : incoming.content;
-        const sessionId = copy.view ? (copy.view.system.SessionId as string | undefined) : incoming.sessionId;
-        const messageId = copy.view ? (copy.view.system.MessageId as string | undefined) : incoming.messageId;
-        const properties = { ...subscription.config.properties, defaultMessageTimeToLiveInMs: Math.min(
+      // A subscription's messages live no longer than either the topic's or the subscription's default allows.
+      const timeToLive = {
+        defaultMessageTimeToLiveInMs: Math.min(
           subscription.config.properties.defaultMessageTimeToLiveInMs,
           topic.config.properties.defaultMessageTimeToLiveInMs,
-        ) };
-        subscription.main.accept(
-          this.createMessage(subscription, properties, content, { ...incoming, sessionId, messageId, scheduledEnqueueTimeMs: undefined }, now, false),
-        );
+        ),
+      };
+      for (const selected of selectCopies(subscription.rules.values(), view)) {
+        const content = selected.view ? this.options.codec.applyView(incoming.content, view, selected.view) : incoming.content;
+        const copy: IncomingMessage = {
+          ...incoming,
+          content,
+          sessionId: selected.view ? (selected.view.system.SessionId as string | undefined) : incoming.sessionId,
+          messageId: selected.view ? (selected.view.system.MessageId as string | undefined) : incoming.messageId,
+          scheduledEnqueueTimeMs: undefined,
+          sizeInBytes: content.body.length,
+        };
+        this.enqueueOrForward(subscription, timeToLive, copy, now, false, hops);
       }
     }
   }
@@ -380,7 +473,7 @@ export class NamespaceBroker {
     entity: Entity,
     properties: { defaultMessageTimeToLiveInMs: number },
     content: MessageContent,
-    incoming: Pick<IncomingMessage, "messageId" | "sessionId" | "timeToLiveInMs" | "scheduledEnqueueTimeMs">,
+    incoming: Pick<IncomingMessage, "messageId" | "sessionId" | "timeToLiveInMs" | "scheduledEnqueueTimeMs" | "deadLetterSource">,
     now: number,
     scheduled: boolean,
   ): BrokerMessage {
@@ -400,7 +493,7 @@ export class NamespaceBroker {
       scheduledEnqueueTimeMs: incoming.scheduledEnqueueTimeMs,
       messageId: incoming.messageId,
       sessionId: incoming.sessionId,
-      deadLetterSource: undefined,
+      deadLetterSource: incoming.deadLetterSource,
       content: finalContent,
       lock: undefined,
     };
@@ -425,7 +518,12 @@ export class NamespaceBroker {
     );
   }
 
-  private queuePair(path: string, properties: ReceivableEntityProperties): { main: MessageQueue; deadLetter: MessageQueue; sessions: SessionRegistry | undefined } {
+  /** The sub-queues and session registry of a queue or subscription; `owner` is the entity once built. */
+  private receivableParts(
+    path: string,
+    properties: ReceivableEntityProperties,
+    owner: () => QueueEntity | SubscriptionEntity,
+  ): Pick<ReceivableEntity, "main" | "deadLetter" | "transferDeadLetter" | "sessions"> {
     let sessions: SessionRegistry | undefined;
     const common = {
       entityPath: path.toLowerCase(),
@@ -435,15 +533,19 @@ export class NamespaceBroker {
       mergeApplicationProperties: this.options.codec.mergeApplicationProperties,
       newLockToken: this.options.newLockToken ?? randomUUID,
     };
-    const deadLetter = new MessageQueue({
+    const deadLetterOptions = {
       ...common,
-      address: `${path}/$DeadLetterQueue`,
-      subQueue: "deadLetter",
       maxDeliveryCount: Number.POSITIVE_INFINITY,
       deadLetteringOnMessageExpiration: false,
       expiresMessages: false,
       requiresSession: false,
       deadLetterQueue: undefined,
+    };
+    const deadLetter = new MessageQueue({ ...deadLetterOptions, address: `${path}/$DeadLetterQueue`, subQueue: "deadLetter" });
+    const transferDeadLetter = new MessageQueue({
+      ...deadLetterOptions,
+      address: `${path}/$Transfer/$DeadLetterQueue`,
+      subQueue: "transferDeadLetter",
     });
     const main = new MessageQueue({
       ...common,
@@ -454,6 +556,7 @@ export class NamespaceBroker {
       expiresMessages: true,
       requiresSession: properties.requiresSession,
       deadLetterQueue: deadLetter,
+      forwardDeadLetter: (message) => this.forwardDeadLetter(owner(), message),
       onMessageAvailable: (sessionId) => sessions?.messageAvailable(sessionId),
     });
     if (properties.requiresSession) {
@@ -465,18 +568,19 @@ export class NamespaceBroker {
         saveState: (sessionId, state) => this.options.store.saveSessionState(entityPath, sessionId, state),
       });
     }
-    return { main, deadLetter, sessions };
+    return { main, deadLetter, transferDeadLetter, sessions };
   }
 
   private createQueueEntity(config: QueueConfig): QueueEntity {
-    return {
+    const entity: QueueEntity = {
       kind: "queue",
       path: config.name,
       config,
       properties: config.properties,
-      ...this.queuePair(config.name, config.properties),
+      ...this.receivableParts(config.name, config.properties, () => entity),
       duplicates: this.duplicateDetector(config.name, config.properties),
     };
+    return entity;
   }
 
   private createTopicEntity(config: TopicConfig): TopicEntity {
@@ -500,7 +604,7 @@ export class NamespaceBroker {
         clock: this.options.clock,
         mergeApplicationProperties: this.options.codec.mergeApplicationProperties,
         newLockToken: this.options.newLockToken ?? randomUUID,
-        onScheduledDue: (message) => this.publish(topic, { ...message, timeToLiveInMs: message.timeToLiveInMs }, this.options.clock.now()),
+        onScheduledDue: (message) => this.publish(topic, { ...message, timeToLiveInMs: message.timeToLiveInMs }, this.options.clock.now(), 0),
       }),
     };
     return topic;
@@ -519,7 +623,7 @@ export class NamespaceBroker {
       config,
       rules,
       properties: config.properties,
-      ...this.queuePair(path, config.properties),
+      ...this.receivableParts(path, config.properties, () => subscription),
     };
     topic.subscriptions.set(config.name.toLowerCase(), subscription);
     return subscription;

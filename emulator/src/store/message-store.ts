@@ -1,8 +1,8 @@
 /** Persistence of accepted messages. The broker's memory is authoritative; a store makes it durable. */
 import type { BrokerMessage } from "../broker/broker-message.js";
 
-/** The main queue of an entity, or its dead-letter sub-queue. */
-export type SubQueue = "main" | "deadLetter";
+/** The main queue of an entity, its dead-letter sub-queue, or its transfer dead-letter sub-queue. */
+export type SubQueue = "main" | "deadLetter" | "transferDeadLetter";
 
 /** A stored message as loaded at start. Locks are not stored: a restart releases them. */
 export interface StoredMessage {

@@ -1,4 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { isServiceBusError } from "@azure/service-bus";
 import type { RuleProperties, ServiceBusClient } from "@azure/service-bus";
 import { parseEmulatorConfig } from "../../../emulator/src/config/emulator-config.js";
@@ -189,6 +192,27 @@ describe("emulator: duplicate detection with the real SDK", () => {
       expect((await client.createReceiver("dedup").peekMessages(10)).map((m) => m.body)).toEqual(["first", "after window"]);
     } finally {
       await close();
+    }
+  });
+
+  it("remembers message ids across a restart on the same data dir", async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), "emulator-dedup-"));
+    const dedupConfig = parseEmulatorConfig({
+      UserConfig: { Namespaces: [{ Name: "sbemulatorns", Queues: [{ Name: "dedup", Properties: { RequiresDuplicateDetection: true, DuplicateDetectionHistoryTimeWindow: "PT10M" } }] }] },
+    });
+    try {
+      const first = await startEmulatorWithClient({ config: dedupConfig, dataDir });
+      await first.client.createSender("dedup").sendMessages({ body: "before restart", messageId: "once" });
+      await first.close();
+      const second = await startEmulatorWithClient({ config: dedupConfig, dataDir });
+      try {
+        await second.client.createSender("dedup").sendMessages({ body: "after restart", messageId: "once" });
+        expect((await second.client.createReceiver("dedup").peekMessages(10)).map((m) => m.body)).toEqual(["before restart"]);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });
