@@ -1,0 +1,74 @@
+/**
+ * `createApp(deps)` builds the Express application from its dependencies. It never reads the
+ * environment and never listens; `server.ts` does both.
+ */
+import express from "express";
+import type { Express } from "express";
+import helmet from "helmet";
+import type { ApiKeyRecord } from "./auth/api-keys.js";
+import type { ExposedEntities } from "./config/exposed-entities.js";
+import { OPERATIONS } from "./contract/registry.js";
+import { allBindings } from "./handlers/bindings.js";
+import { DEFAULT_JSON_BODY_LIMIT_IN_BYTES } from "./http/body-limit.js";
+import { docsRouter } from "./http/docs.js";
+import { operationsRouter } from "./http/mount-operations.js";
+import { requestContextMiddleware } from "./http/request-context.js";
+import { serviceRouter } from "./http/service-routes.js";
+import type { ApiLogger } from "./logger.js";
+import { buildOpenApiDocument } from "./openapi/build-document.js";
+import { errorMiddleware, notFoundMiddleware } from "./problems/error-middleware.js";
+import type { MessagingPort } from "./servicebus/messaging-port.js";
+
+
+/** What the application needs. */
+export interface AppDeps {
+  messaging: MessagingPort;
+  logger: ApiLogger;
+  apiKeys: readonly ApiKeyRecord[];
+  entities: ExposedEntities;
+  jsonBodyLimitInBytes?: number;
+  /** Version shown in the OpenAPI document. */
+  version?: string;
+  now?: () => Date;
+  newRequestId?: () => string;
+}
+
+/** The security headers, with a Content Security Policy under which Swagger UI works. */
+function securityHeaders() {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // Swagger UI's page and components set inline styles.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        // Swagger UI's icons are data: URIs.
+        imgSrc: ["'self'", "data:"],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'", "data:"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+  });
+}
+
+/** Builds the application. */
+export function createApp(deps: AppDeps): Express {
+  const now = deps.now ?? (() => new Date());
+  const document = buildOpenApiDocument(OPERATIONS, { version: deps.version ?? "0.1.0" });
+  const app = express();
+  app.disable("x-powered-by");
+  app.use(requestContextMiddleware(deps.logger, deps.newRequestId));
+  app.use(securityHeaders());
+  app.use(serviceRouter({ document, messaging: deps.messaging }));
+  app.use("/docs", docsRouter(document));
+  app.use(express.json({ limit: deps.jsonBodyLimitInBytes ?? DEFAULT_JSON_BODY_LIMIT_IN_BYTES, type: ["application/json", "application/*+json"] }));
+  app.use(operationsRouter({ bindings: allBindings({ messaging: deps.messaging, entities: deps.entities, now }), apiKeys: deps.apiKeys, entities: deps.entities }));
+  app.use(notFoundMiddleware);
+  app.use(errorMiddleware);
+  return app;
+}

@@ -1,0 +1,47 @@
+/** The JSON configuration file of the API, as a JSON Schema (TypeBox), validated at start. */
+import { Type } from "@sinclair/typebox";
+import type { Static } from "@sinclair/typebox";
+import { stringEnum } from "../contract/schemas/common.js";
+
+const name = Type.String({ minLength: 1, maxLength: 260, pattern: "^[A-Za-z0-9][A-Za-z0-9._/-]*$" });
+
+/** The `entities` section: what the API exposes. */
+export const EntitiesSection = Type.Object(
+  {
+    queues: Type.Optional(Type.Array(name, { uniqueItems: true })),
+    topics: Type.Optional(
+      Type.Array(Type.Object({ name, subscriptions: Type.Optional(Type.Array(name, { uniqueItems: true })) }, { additionalProperties: false })),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** One entry of `apiKeys`. */
+export const ApiKeySection = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    sha256: Type.String({ pattern: "^[0-9a-fA-F]{64}$" }),
+    scopes: Type.Array(stringEnum(["send", "listen", "manage"] as const), { minItems: 1, uniqueItems: true }),
+    entities: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 320 }), { minItems: 1 })),
+  },
+  { additionalProperties: false },
+);
+
+/** The whole file. */
+export const ConfigFileSchema = Type.Object(
+  {
+    $schema: Type.Optional(Type.String()),
+    entities: Type.Optional(EntitiesSection),
+    apiKeys: Type.Optional(Type.Array(ApiKeySection)),
+    limits: Type.Optional(
+      Type.Object(
+        { jsonBodyLimitInBytes: Type.Optional(Type.Integer({ minimum: 1024, maximum: 100 * 1024 * 1024 })) },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** The parsed file. */
+export type ConfigFile = Static<typeof ConfigFileSchema>;

@@ -1,0 +1,40 @@
+/** The demo setup used when no Service Bus is configured: entities for the embedded emulator and a generated key. */
+import { randomBytes } from "node:crypto";
+import type { ExposedEntities } from "./exposed-entities.js";
+
+/** Demo entities: queue `orders`; topic `events` with `billing` (OrderSubmitted events) and `audit` (everything). */
+export const DEMO_ENTITIES: ExposedEntities = {
+  queues: ["orders"],
+  topics: [{ name: "events", subscriptions: ["billing", "audit"] }],
+};
+
+/** The demo entities in the emulator's Config.json format. */
+export function demoEmulatorConfigJson(): unknown {
+  return {
+    UserConfig: {
+      Namespaces: [
+        {
+          Name: "sbemulatorns",
+          Queues: [{ Name: "orders", Properties: { MaxDeliveryCount: 5 } }],
+          Topics: [
+            {
+              Name: "events",
+              Subscriptions: [
+                {
+                  Name: "billing",
+                  Rules: [{ Name: "order-submitted", Properties: { FilterType: "Correlation", CorrelationFilter: { Properties: { eventType: "OrderSubmitted" } } } }],
+                },
+                { Name: "audit" },
+              ],
+            },
+          ],
+        },
+      ],
+    },
+  };
+}
+
+/** A new random API key (256 bits, base64url). */
+export function generateApiKey(): string {
+  return randomBytes(32).toString("base64url");
+}

@@ -1,0 +1,68 @@
+/**
+ * The entities the API exposes. Anything not listed is invisible: 404 and absent from lists.
+ * Service Bus names are case-insensitive; lookups return the configured spelling.
+ */
+
+/** A topic and the subscriptions exposed under it. */
+export interface ExposedTopic {
+  name: string;
+  subscriptions: readonly string[];
+}
+
+/** Exposed queues and topics. */
+export interface ExposedEntities {
+  queues: readonly string[];
+  topics: readonly ExposedTopic[];
+}
+
+/** An exposed entity an operation acts on, with its configured spelling. */
+export type ResolvedEntity =
+  | { kind: "queue"; queue: string }
+  | { kind: "topic"; topic: string }
+  | { kind: "subscription"; topic: string; subscription: string };
+
+const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+
+/** The exposed queue of that name. */
+export function findQueue(entities: ExposedEntities, name: string): ResolvedEntity | undefined {
+  const queue = entities.queues.find((each) => same(each, name));
+  return queue === undefined ? undefined : { kind: "queue", queue };
+}
+
+/** The exposed topic of that name. */
+export function findTopic(entities: ExposedEntities, name: string): ExposedTopic | undefined {
+  return entities.topics.find((each) => same(each.name, name));
+}
+
+/** The exposed queue or topic to send to. */
+export function findSendEntity(entities: ExposedEntities, name: string): ResolvedEntity | undefined {
+  const queue = findQueue(entities, name);
+  if (queue) return queue;
+  const topic = findTopic(entities, name);
+  return topic ? { kind: "topic", topic: topic.name } : undefined;
+}
+
+/** The exposed subscription of a topic. */
+export function findSubscription(entities: ExposedEntities, topicName: string, subscriptionName: string): ResolvedEntity | undefined {
+  const topic = findTopic(entities, topicName);
+  const subscription = topic?.subscriptions.find((each) => same(each, subscriptionName));
+  return topic && subscription !== undefined ? { kind: "subscription", topic: topic.name, subscription } : undefined;
+}
+
+/**
+ * Whether an allow-list covers an entity. Entries are "*", a queue or topic name (a topic name covers
+ * its subscriptions), or `topic/subscription`.
+ */
+export function allowListCovers(allowed: readonly string[], entity: ResolvedEntity): boolean {
+  return allowed.some((entry) => {
+    if (entry === "*") return true;
+    switch (entity.kind) {
+      case "queue":
+        return same(entry, entity.queue);
+      case "topic":
+        return same(entry, entity.topic);
+      case "subscription":
+        return same(entry, entity.topic) || same(entry, `${entity.topic}/${entity.subscription}`);
+    }
+  });
+}

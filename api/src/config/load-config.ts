@@ -1,0 +1,141 @@
+/**
+ * Reads the API's configuration from environment variables and one JSON file, validating everything
+ * at start. Pure apart from the injected file reader, so it is unit-tested without a process.
+ */
+import path from "node:path";
+import type { ApiKeyRecord } from "../auth/api-keys.js";
+import { DEFAULT_JSON_BODY_LIMIT_IN_BYTES } from "../http/body-limit.js";
+import { createAjv, fieldErrors } from "../http/validation.js";
+import { ConfigError } from "./config-error.js";
+import { ConfigFileSchema } from "./config-file-schema.js";
+import type { ConfigFile } from "./config-file-schema.js";
+import { DEMO_ENTITIES } from "./demo.js";
+import type { ExposedEntities } from "./exposed-entities.js";
+
+/** Where Service Bus is. */
+export type ServiceBusTarget =
+  | { kind: "connectionString"; connectionString: string }
+  /** No Service Bus configured: run the embedded emulator, persisting in `dataDir` (in memory when undefined). */
+  | { kind: "embeddedEmulator"; dataDir: string | undefined; port: number };
+
+/** The validated configuration. */
+export interface AppConfig {
+  port: number;
+  host: string;
+  logLevel: string;
+  serviceBus: ServiceBusTarget;
+  entities: ExposedEntities;
+  /** Configured keys; in embedded-emulator mode server.ts adds the demo key. */
+  apiKeys: ApiKeyRecord[];
+  jsonBodyLimitInBytes: number;
+  /** The data folder (`DATA_DIR`), absolute. */
+  dataDir: string;
+}
+
+/** The environment variables read. */
+export const ENV_VARS = [
+  "PORT", "HOST", "LOG_LEVEL", "CONFIG_FILE", "SERVICEBUS_CONNECTION_STRING", "SERVICEBUS_NAMESPACE",
+  "DATA_DIR", "EMULATOR_IN_MEMORY", "EMULATOR_PORT",
+] as const;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) throw new ConfigError(name, `must be a whole number from ${min} to ${max}, got '${raw}'`);
+  return Number(raw);
+}
+
+function flag(env: Env, name: string): boolean {
+  const raw = (env[name] ?? "").toLowerCase();
+  if (raw === "" || raw === "0" || raw === "false") return false;
+  if (raw === "1" || raw === "true") return true;
+  throw new ConfigError(name, `must be true or false, got '${env[name]}'`);
+}
+
+function readConfigFile(file: string, readFile: (file: string) => string): ConfigFile {
+  let text: string;
+  try {
+    text = readFile(file);
+  } catch (error) {
+    throw new ConfigError(`CONFIG_FILE`, `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text.replace(/^\uFEFF/, ""));
+  } catch (error) {
+    throw new ConfigError(file, `is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const validate = createAjv(false).compile<ConfigFile>(ConfigFileSchema);
+  if (!validate(json)) {
+    const first = fieldErrors(validate.errors)[0];
+    throw new ConfigError(`${file}:${first?.field || "/"}`, first?.message ?? "is invalid");
+  }
+  return json;
+}
+
+function entitiesFrom(file: ConfigFile): ExposedEntities | undefined {
+  if (!file.entities) return undefined;
+  return {
+    queues: file.entities.queues ?? [],
+    topics: (file.entities.topics ?? []).map((topic) => ({ name: topic.name, subscriptions: topic.subscriptions ?? [] })),
+  };
+}
+
+function serviceBusTarget(env: Env, dataDir: string): ServiceBusTarget {
+  const connectionString = env["SERVICEBUS_CONNECTION_STRING"];
+  if (env["SERVICEBUS_NAMESPACE"]) {
+    throw new ConfigError("SERVICEBUS_NAMESPACE", "managed identity (DefaultAzureCredential) is not supported yet; set SERVICEBUS_CONNECTION_STRING instead");
+  }
+  if (connectionString) {
+    if (!/Endpoint=sb:\/\//i.test(connectionString)) throw new ConfigError("SERVICEBUS_CONNECTION_STRING", "must contain Endpoint=sb://…");
+    return { kind: "connectionString", connectionString };
+  }
+  const inMemory = flag(env, "EMULATOR_IN_MEMORY");
+  return { kind: "embeddedEmulator", dataDir: inMemory ? undefined : path.join(dataDir, "emulator"), port: integer(env, "EMULATOR_PORT", 0, 0, 65535) };
+}
+
+/**
+ * Loads and validates the configuration.
+ *
+ * @param env - Environment variables (process.env in production).
+ * @param readFile - Reads the config file named by CONFIG_FILE.
+ * @param cwd - Resolves relative paths.
+ * @throws ConfigError naming the variable or field at fault.
+ */
+export function loadConfig(env: Env, readFile: (file: string) => string, cwd: string = process.cwd()): AppConfig {
+  const dataDir = path.resolve(cwd, env["DATA_DIR"] || ".data");
+  const serviceBus = serviceBusTarget(env, dataDir);
+  const configFile = env["CONFIG_FILE"];
+  const file: ConfigFile = configFile ? readConfigFile(path.resolve(cwd, configFile), readFile) : {};
+  const logLevel = env["LOG_LEVEL"] || "info";
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError("LOG_LEVEL", `must be one of ${LOG_LEVELS.join(", ")}, got '${logLevel}'`);
+  const apiKeys: ApiKeyRecord[] = (file.apiKeys ?? []).map((key) => ({
+    name: key.name,
+    sha256: key.sha256.toLowerCase(),
+    scopes: key.scopes,
+    entities: key.entities ?? ["*"],
+  }));
+  const names = new Set<string>();
+  for (const [index, key] of apiKeys.entries()) {
+    if (names.has(key.name)) throw new ConfigError(`${configFile}:/apiKeys/${index}/name`, `duplicates the name '${key.name}'`);
+    names.add(key.name);
+  }
+  const embedded = serviceBus.kind === "embeddedEmulator";
+  if (!embedded && apiKeys.length === 0) {
+    throw new ConfigError(configFile ? `${configFile}:/apiKeys` : "CONFIG_FILE", "at least one API key is required when SERVICEBUS_CONNECTION_STRING is set");
+  }
+  return {
+    port: integer(env, "PORT", 3000, 0, 65535),
+    host: env["HOST"] || (embedded ? "127.0.0.1" : "0.0.0.0"),
+    logLevel,
+    serviceBus,
+    entities: entitiesFrom(file) ?? (embedded ? DEMO_ENTITIES : { queues: [], topics: [] }),
+    apiKeys,
+    jsonBodyLimitInBytes: file.limits?.jsonBodyLimitInBytes ?? DEFAULT_JSON_BODY_LIMIT_IN_BYTES,
+    dataDir,
+  };
+}

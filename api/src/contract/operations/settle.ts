@@ -1,0 +1,106 @@
+/** Settlement operations on a lock token, declared once per receivable entity kind. */
+import { Type } from "@sinclair/typebox";
+import { COMMON_PROBLEMS, SERVICE_BUS_PROBLEMS, defineOperation } from "../operation.js";
+import { LockTokenParam, PropertiesToModify, SubQueueParam } from "../schemas/common.js";
+import type { ReceiverSourceSpec } from "./receiver-source.js";
+
+const settleProblems = [...COMMON_PROBLEMS, ...SERVICE_BUS_PROBLEMS, "MessagingEntityNotFound", "MessageLockLost", "SessionLockLost"] as const;
+
+function lockParams(source: ReceiverSourceSpec) {
+  return Type.Object({ ...source.params.properties, lockToken: LockTokenParam });
+}
+
+const subQueueQuery = Type.Object({ subQueue: Type.Optional(SubQueueParam) });
+
+const modifyBody = Type.Object({ propertiesToModify: Type.Optional(PropertiesToModify) }, { additionalProperties: false });
+
+const SETTLE_NOTE =
+  "Settle with the lock token returned by a receive; tokens received through another instance of this API are settled through Service Bus directly. " +
+  "An expired or unknown lock token gives 410.";
+
+/** Complete{Abandon,DeadLetter,Defer}MessageIn{Queue,Subscription} and RenewMessageLockIn{...}. */
+export function settleOperations(source: ReceiverSourceSpec) {
+  const params = lockParams(source);
+  const base = {
+    method: "post" as const,
+    tags: [source.tag],
+    problems: [...settleProblems],
+    auth: { scopes: ["listen" as const], entity: source.target },
+  };
+  const lockPath = `${source.pathPrefix}/locks/{lockToken}`;
+  return {
+    complete: defineOperation({
+      ...base,
+      operationId: `CompleteMessage${source.inSuffix}`,
+      path: `${lockPath}/complete`,
+      summary: `Complete a message in ${source.noun}`,
+      description: `Completes a locked message, removing it for good. Call it after the message has been processed. ${SETTLE_NOTE}`,
+      request: { params, query: subQueueQuery },
+      success: { status: 204, description: "The message was completed." },
+      connector: { visibility: "important" },
+    }),
+    abandon: defineOperation({
+      ...base,
+      operationId: `AbandonMessage${source.inSuffix}`,
+      path: `${lockPath}/abandon`,
+      summary: `Abandon a message in ${source.noun}`,
+      description:
+        `Releases the lock so the message is delivered again, with its delivery count raised; after the entity's maximum delivery count it is dead-lettered. ${SETTLE_NOTE}`,
+      request: { params, query: subQueueQuery, body: modifyBody, bodyRequired: false },
+      success: { status: 204, description: "The message was abandoned." },
+      connector: { visibility: "important" },
+    }),
+    deadLetter: defineOperation({
+      ...base,
+      operationId: `DeadLetterMessage${source.inSuffix}`,
+      path: `${lockPath}/dead-letter`,
+      summary: `Dead letter a message in ${source.noun}`,
+      description: `Moves a locked message to the dead-letter sub-queue with a reason, for messages that cannot be processed. ${SETTLE_NOTE}`,
+      request: {
+        params,
+        query: subQueueQuery,
+        body: Type.Object(
+          {
+            deadLetterReason: Type.Optional(Type.String({ maxLength: 4096, description: "Why the message cannot be processed.", "x-ms-summary": "Reason" })),
+            deadLetterErrorDescription: Type.Optional(
+              Type.String({ maxLength: 4096, description: "More detail about the failure.", "x-ms-summary": "Error description" }),
+            ),
+            propertiesToModify: Type.Optional(PropertiesToModify),
+          },
+          { additionalProperties: false },
+        ),
+        bodyRequired: false,
+      },
+      success: { status: 204, description: "The message was dead-lettered." },
+      connector: { visibility: "important" },
+    }),
+    defer: defineOperation({
+      ...base,
+      operationId: `DeferMessage${source.inSuffix}`,
+      path: `${lockPath}/defer`,
+      summary: `Defer a message in ${source.noun}`,
+      description:
+        `Sets a locked message aside; it is no longer delivered by receive and must be received by its sequence number with the receive deferred messages operation. ${SETTLE_NOTE}`,
+      request: { params, query: subQueueQuery, body: modifyBody, bodyRequired: false },
+      success: { status: 204, description: "The message was deferred." },
+      connector: { visibility: "advanced" },
+    }),
+    renewLock: defineOperation({
+      ...base,
+      operationId: `RenewMessageLock${source.inSuffix}`,
+      path: `${lockPath}/renew`,
+      summary: `Renew a message lock in ${source.noun}`,
+      description: `Extends the lock on a message by the entity's lock duration, for processing that takes longer than one lock period. ${SETTLE_NOTE}`,
+      request: { params, query: subQueueQuery },
+      success: {
+        status: 200,
+        description: "The lock was renewed.",
+        schema: Type.Object(
+          { lockedUntilUtc: Type.String({ format: "date-time", description: "When the renewed lock expires.", "x-ms-summary": "Locked until (UTC)" }) },
+          { additionalProperties: false },
+        ),
+      },
+      connector: { visibility: "advanced" },
+    }),
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * Binds a contract operation to its handler. The handler's input and output types come from the
+ * operation's schemas, so no request or response type is written by hand.
+ */
+import type { Static, TSchema } from "@sinclair/typebox";
+import type { ApiKeyRecord } from "../auth/api-keys.js";
+import type { ResolvedEntity } from "../config/exposed-entities.js";
+import type { OperationDefinition, OperationRequest, OperationSuccess } from "../contract/operation.js";
+import type { ApiLogger } from "../logger.js";
+
+type StaticOr<T, D> = T extends TSchema ? Static<T> : D;
+
+/** What a handler receives: validated request parts and the caller. */
+export interface HandlerInput<R extends OperationRequest> {
+  params: StaticOr<R["params"], Record<string, never>>;
+  query: StaticOr<R["query"], Record<string, never>>;
+  /** Undefined when the operation's body is optional and none was sent. */
+  body: R["bodyRequired"] extends false ? StaticOr<R["body"], undefined> | undefined : StaticOr<R["body"], undefined>;
+  apiKey: ApiKeyRecord;
+  /** The exposed entity the operation acts on (configured spelling), for operations with an entity. */
+  entity: ResolvedEntity | undefined;
+  log: ApiLogger;
+}
+
+/** What a handler returns: the success body (when the operation declares one) and extra headers. */
+export type HandlerResult<S extends OperationSuccess> = S["schema"] extends TSchema
+  ? { body: Static<S["schema"]>; headers?: Record<string, string> }
+  : { body?: undefined; headers?: Record<string, string> };
+
+/** A handler of one operation. */
+export type OperationHandler<R extends OperationRequest, S extends OperationSuccess> = (input: HandlerInput<R>) => Promise<HandlerResult<S>>;
+
+/** An operation with its handler, types erased for mounting. */
+export interface OperationBinding {
+  operation: OperationDefinition;
+  handle(input: HandlerInput<OperationRequest>): Promise<{ body?: unknown; headers?: Record<string, string> }>;
+}
+
+/** Pairs an operation with its handler. */
+export function bindOperation<R extends OperationRequest, S extends OperationSuccess>(
+  operation: OperationDefinition<R, S>,
+  handler: OperationHandler<R, S>,
+): OperationBinding {
+  return {
+    operation,
+    // The router validates the request against the same operation's schemas before calling this,
+    // which is what makes the input's static types true.
+    handle: (input) => handler(input as unknown as HandlerInput<R>),
+  };
+}

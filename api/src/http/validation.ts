@@ -1,0 +1,91 @@
+/**
+ * Request validation with ajv, compiled once per operation from its contract schemas. Path, query and
+ * header values are strings on the wire and are coerced to the schema's types; bodies are not coerced.
+ * Defaults declared in schemas are applied.
+ */
+import { Ajv } from "ajv";
+import type { ErrorObject, ValidateFunction } from "ajv";
+import formatsModule from "ajv-formats";
+import type { TSchema } from "@sinclair/typebox";
+import type { AnyOperation } from "../contract/operation.js";
+import type { FieldError, FieldErrors } from "../problems/problem-error.js";
+
+/** Schema keywords that carry connector hints; ajv must accept and ignore them. */
+const HINT_KEYWORDS = ["x-ms-summary", "x-ms-visibility", "x-ms-url-encoding", "x-ms-dynamic-values", "x-ms-dynamic-schema", "x-ms-test-value"];
+
+/** An ajv instance configured for the contract's schemas. */
+export function createAjv(coerceTypes: boolean): Ajv {
+  const ajv = new Ajv({ allErrors: true, coerceTypes, useDefaults: true, strict: true, strictTypes: false });
+  formatsModule.default(ajv);
+  ajv.addVocabulary(HINT_KEYWORDS);
+  return ajv;
+}
+
+function fieldError(error: ErrorObject): FieldError {
+  if (error.keyword === "required") {
+    const missing = (error.params as { missingProperty?: string }).missingProperty ?? "";
+    return { field: `${error.instancePath}/${missing}`, message: "is required" };
+  }
+  if (error.keyword === "additionalProperties") {
+    const extra = (error.params as { additionalProperty?: string }).additionalProperty ?? "";
+    return { field: `${error.instancePath}/${extra}`, message: "is not a known field" };
+  }
+  return { field: error.instancePath, message: error.message ?? "is invalid" };
+}
+
+/** Field errors of a failed validation, without duplicates (anyOf branches repeat themselves). */
+export function fieldErrors(errors: readonly ErrorObject[] | null | undefined): FieldError[] {
+  const seen = new Set<string>();
+  const result: FieldError[] = [];
+  for (const error of errors ?? []) {
+    const item = fieldError(error);
+    const key = `${item.field}\u0000${item.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      result.push(item);
+    }
+  }
+  return result;
+}
+
+/** The raw request parts an operation validates. */
+export interface RawRequest {
+  params: Record<string, unknown>;
+  query: Record<string, unknown>;
+  body: unknown;
+}
+
+/** A compiled validator of one operation. */
+export interface OperationValidator {
+  /** Validates (coercing and applying defaults in place); returns field errors by location, or undefined when valid. */
+  validate(request: RawRequest): FieldErrors | undefined;
+}
+
+function compile(ajv: Ajv, schema: TSchema | undefined): ValidateFunction | undefined {
+  return schema ? ajv.compile(schema) : undefined;
+}
+
+/** Compiles the validators of an operation. */
+export function compileOperationValidator(operation: AnyOperation, lenient: Ajv, strict: Ajv): OperationValidator {
+  const params = compile(lenient, operation.request.params);
+  const query = compile(lenient, operation.request.query);
+  const body = compile(strict, operation.request.body);
+  const bodyRequired = operation.request.body !== undefined && (operation.request.bodyRequired ?? true);
+  return {
+    validate(request) {
+      const errors: FieldErrors = {};
+      if (params && !params(request.params)) errors.params = fieldErrors(params.errors);
+      if (query && !query(request.query)) errors.query = fieldErrors(query.errors);
+      if (body) {
+        if (request.body === undefined) {
+          if (bodyRequired) errors.body = [{ field: "", message: "is required: send a JSON body with Content-Type: application/json" }];
+        } else if (!body(request.body)) {
+          errors.body = fieldErrors(body.errors);
+        }
+      } else if (request.body !== undefined && !(typeof request.body === "object" && request.body !== null && Object.keys(request.body).length === 0)) {
+        errors.body = [{ field: "", message: "must be empty: this operation takes no body" }];
+      }
+      return Object.keys(errors).length === 0 ? undefined : errors;
+    },
+  };
+}

@@ -1,0 +1,26 @@
+/** The API as a library: build the app, the Service Bus gateway, and the OpenAPI document. */
+
+// Application
+export { createApp } from "./app.js";
+export type { AppDeps } from "./app.js";
+
+// Service Bus
+export { createServiceBusGateway } from "./servicebus/service-bus-gateway.js";
+export type { ServiceBusGatewayOptions } from "./servicebus/service-bus-gateway.js";
+export type { MessagingPort, ReceiveSource } from "./servicebus/messaging-port.js";
+
+// Contract and documents
+export { OPERATIONS } from "./contract/registry.js";
+export type { AnyOperation, OperationDefinition } from "./contract/operation.js";
+export { buildOpenApiDocument } from "./openapi/build-document.js";
+
+// Configuration and auth
+export { loadConfig } from "./config/load-config.js";
+export type { AppConfig } from "./config/load-config.js";
+export { hashApiKey } from "./auth/api-keys.js";
+export type { ApiKeyRecord } from "./auth/api-keys.js";
+
+// Errors
+export { PROBLEMS } from "./problems/codes.js";
+export type { ProblemCode } from "./problems/codes.js";
+export { ProblemError } from "./problems/problem-error.js";

@@ -1,0 +1,112 @@
+/**
+ * Builds the OpenAPI 3.0 document from the contract registry. Schemas are copied as plain JSON
+ * (TypeBox's symbol keys are dropped); `x-ms-*` hints ride along as specification extensions.
+ */
+import type { TObject, TSchema } from "@sinclair/typebox";
+import type { OpenAPIV3 } from "openapi-types";
+import type { AnyOperation } from "../contract/operation.js";
+import { PROBLEM_SCHEMA_NAME, problemComponents } from "./problem-schema.js";
+import { problemDefinition } from "../problems/codes.js";
+import type { ProblemCode } from "../problems/codes.js";
+
+/** The header the API key travels in. */
+export const API_KEY_HEADER = "X-API-Key";
+
+/** Options of {@link buildOpenApiDocument}. */
+export interface OpenApiDocumentOptions {
+  title?: string;
+  version: string;
+  description?: string;
+}
+
+function plain(schema: TSchema): OpenAPIV3.SchemaObject {
+  return JSON.parse(JSON.stringify(schema)) as OpenAPIV3.SchemaObject;
+}
+
+function parameters(schema: TObject | undefined, location: "path" | "query" | "header"): OpenAPIV3.ParameterObject[] {
+  if (!schema) return [];
+  const required = new Set(schema.required ?? []);
+  return Object.entries(schema.properties).map(([name, property]) => {
+    const copy = plain(property);
+    const description = copy.description;
+    const summary = (copy as Record<string, unknown>)["x-ms-summary"];
+    return {
+      name,
+      in: location,
+      required: location === "path" || required.has(name),
+      ...(description === undefined ? {} : { description }),
+      ...(summary === undefined ? {} : { "x-ms-summary": summary }),
+      schema: copy,
+    };
+  });
+}
+
+function problemResponses(codes: readonly ProblemCode[]): OpenAPIV3.ResponsesObject {
+  const byStatus = new Map<number, ProblemCode[]>();
+  for (const code of codes) {
+    const status = problemDefinition(code).status;
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  const responses: OpenAPIV3.ResponsesObject = {};
+  for (const [status, statusCodes] of [...byStatus.entries()].sort(([a], [b]) => a - b)) {
+    const retry = statusCodes.some((code) => problemDefinition(code).retryAfterSeconds !== undefined);
+    responses[String(status)] = {
+      description: statusCodes.map((code) => `${code}: ${problemDefinition(code).title}.`).join(" "),
+      ...(retry ? { headers: { "Retry-After": { description: "Seconds to wait before retrying.", schema: { type: "integer" } } } } : {}),
+      content: { "application/problem+json": { schema: { $ref: `#/components/schemas/${PROBLEM_SCHEMA_NAME}` } } },
+    };
+  }
+  return responses;
+}
+
+function operationObject(operation: AnyOperation): OpenAPIV3.OperationObject {
+  const { request, success } = operation;
+  const responses: OpenAPIV3.ResponsesObject = {
+    [String(success.status)]: {
+      description: success.description,
+      ...(success.schema ? { content: { "application/json": { schema: plain(success.schema) } } } : {}),
+    },
+    ...problemResponses(operation.problems),
+  };
+  return {
+    operationId: operation.operationId,
+    summary: operation.summary,
+    description: operation.description,
+    tags: operation.tags,
+    parameters: [...parameters(request.params, "path"), ...parameters(request.query, "query"), ...parameters(request.headers, "header")],
+    ...(request.body
+      ? { requestBody: { required: request.bodyRequired ?? true, content: { "application/json": { schema: plain(request.body) } } } }
+      : {}),
+    responses,
+    "x-ms-visibility": operation.connector.visibility,
+    "x-api-scopes": operation.auth.scopes,
+  } as OpenAPIV3.OperationObject;
+}
+
+/** The OpenAPI 3.0 document of the given operations. */
+export function buildOpenApiDocument(operations: readonly AnyOperation[], options: OpenApiDocumentOptions): OpenAPIV3.Document {
+  const paths: OpenAPIV3.PathsObject = {};
+  for (const operation of operations) {
+    const item: OpenAPIV3.PathItemObject = paths[operation.path] ?? {};
+    item[operation.method] = operationObject(operation);
+    paths[operation.path] = item;
+  }
+  return {
+    openapi: "3.0.3",
+    info: {
+      title: options.title ?? "Service Bus Bridge",
+      version: options.version,
+      description:
+        options.description ??
+        "Send, peek, receive and settle Azure Service Bus messages over HTTP, with readable JSON messages and peek-lock settlement. " +
+          `Authenticate with an API key in the ${API_KEY_HEADER} header.`,
+    },
+    tags: [...new Set(operations.flatMap((operation) => operation.tags))].map((name) => ({ name })),
+    paths,
+    components: {
+      securitySchemes: { apiKey: { type: "apiKey", in: "header", name: API_KEY_HEADER } },
+      schemas: problemComponents(),
+    },
+    security: [{ apiKey: [] }],
+  };
+}

@@ -1,0 +1,37 @@
+import type { ProblemCode } from "./codes.js";
+
+/**
+ * Maps a `ServiceBusError.code` to a problem code. Codes that are not the caller's doing and not
+ * transient (`UnauthorizedAccess`: the API's own Service Bus credentials are refused; `GeneralError`)
+ * become `InternalError`, so their text never reaches callers.
+ */
+const SERVICE_BUS_CODE_TO_PROBLEM: Readonly<Record<string, ProblemCode>> = {
+  MessagingEntityNotFound: "MessagingEntityNotFound",
+  MessageNotFound: "MessageNotFound",
+  MessageLockLost: "MessageLockLost",
+  SessionLockLost: "SessionLockLost",
+  SessionCannotBeLocked: "SessionCannotBeLocked",
+  MessageSizeExceeded: "MessageSizeExceeded",
+  MessagingEntityDisabled: "MessagingEntityDisabled",
+  MessagingEntityAlreadyExists: "MessagingEntityAlreadyExists",
+  QuotaExceeded: "QuotaExceeded",
+  ServiceBusy: "ServiceBusy",
+  ServiceTimeout: "ServiceTimeout",
+  ServiceCommunicationProblem: "ServiceCommunicationProblem",
+  UnauthorizedAccess: "InternalError",
+  GeneralError: "InternalError",
+};
+
+/**
+ * The problem code for an error thrown by `@azure/service-bus`, or undefined when the value is not a
+ * Service Bus error. Checks `name` and `code`, not `instanceof`, as the SDK's own `isServiceBusError` does.
+ */
+export function problemCodeForServiceBusError(error: unknown): ProblemCode | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const { name, code } = error as { name?: unknown; code?: unknown };
+  if (name !== "ServiceBusError" || typeof code !== "string") return undefined;
+  return SERVICE_BUS_CODE_TO_PROBLEM[code] ?? "InternalError";
+}
+
+/** The Service Bus codes the API maps, for tests and documentation. */
+export const MAPPED_SERVICE_BUS_CODES = Object.keys(SERVICE_BUS_CODE_TO_PROBLEM);

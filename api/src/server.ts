@@ -1,0 +1,120 @@
+/**
+ * The process entry point (`npm start`): the only module that reads the environment and listens.
+ * Without a Service Bus connection string it starts the embedded emulator with demo entities and
+ * prints the Swagger UI address and a demo API key.
+ */
+import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { RetryMode, ServiceBusClient } from "@azure/service-bus";
+import { parseEmulatorConfig } from "../../emulator/src/config/emulator-config.js";
+import { createEmulator } from "../../emulator/src/create-emulator.js";
+import type { Emulator } from "../../emulator/src/create-emulator.js";
+import { createApp } from "./app.js";
+import { hashApiKey } from "./auth/api-keys.js";
+import type { ApiKeyRecord } from "./auth/api-keys.js";
+import { ConfigError } from "./config/config-error.js";
+import { demoApiKey } from "./config/demo-key.js";
+import { demoEmulatorConfigJson } from "./config/demo.js";
+import { loadConfig } from "./config/load-config.js";
+import type { AppConfig } from "./config/load-config.js";
+import { createLogger } from "./logger.js";
+import { createServiceBusGateway } from "./servicebus/service-bus-gateway.js";
+import type { ReceiveSource } from "./servicebus/messaging-port.js";
+
+/** Retries sized for HTTP callers: a few quick attempts, well inside Power Automate's 120 s action timeout. */
+const CLIENT_OPTIONS = { retryOptions: { maxRetries: 3, retryDelayInMs: 500, maxRetryDelayInMs: 5_000, mode: RetryMode.Exponential, timeoutInMs: 30_000 } };
+
+function readinessProbe(config: AppConfig): ReceiveSource | undefined {
+  const queue = config.entities.queues[0];
+  if (queue !== undefined) return { kind: "queue", queue };
+  const topic = config.entities.topics.find((each) => each.subscriptions.length > 0);
+  const subscription = topic?.subscriptions[0];
+  return topic && subscription !== undefined ? { kind: "subscription", topic: topic.name, subscription } : undefined;
+}
+
+async function startServiceBus(config: AppConfig): Promise<{ connectionString: string; emulator?: Emulator; demoKey?: string }> {
+  if (config.serviceBus.kind === "connectionString") return { connectionString: config.serviceBus.connectionString };
+  const emulator = await createEmulator({
+    config: parseEmulatorConfig(demoEmulatorConfigJson(), "demo configuration"),
+    port: config.serviceBus.port,
+    ...(config.serviceBus.dataDir === undefined ? {} : { dataDir: config.serviceBus.dataDir }),
+    // The emulator logs every connection and link at info; keep that for debugging sessions only.
+    logger: createLogger({ component: "emulator", level: ["debug", "trace"].includes(config.logLevel) ? config.logLevel : "warn" }),
+  });
+  return { connectionString: emulator.connectionString, emulator, demoKey: demoApiKey(config.serviceBus.dataDir === undefined ? undefined : config.dataDir) };
+}
+
+async function main(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadConfig(process.env, (file) => readFileSync(file, "utf8"));
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`service-bus-bridge: configuration error: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger({ level: config.logLevel });
+  const serviceBus = await startServiceBus(config);
+  const apiKeys: ApiKeyRecord[] = [...config.apiKeys];
+  if (serviceBus.demoKey !== undefined) {
+    apiKeys.push({ name: "demo", sha256: hashApiKey(serviceBus.demoKey), scopes: ["send", "listen", "manage"], entities: ["*"] });
+  }
+  if (config.entities.queues.length === 0 && config.entities.topics.length === 0) {
+    logger.warn("no entities are exposed: list them under \"entities\" in the CONFIG_FILE");
+  }
+  const client = new ServiceBusClient(serviceBus.connectionString, CLIENT_OPTIONS);
+  const probe = readinessProbe(config);
+  const messaging = createServiceBusGateway({ client, logger, ...(probe ? { readinessProbe: probe } : {}) });
+  const app = createApp({ messaging, logger, apiKeys, entities: config.entities, jsonBodyLimitInBytes: config.jsonBodyLimitInBytes });
+  const server: Server = createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
+  const lines = [`Service Bus Bridge listening on http://${shownHost}:${port}`, `Swagger UI: http://${shownHost}:${port}/docs`];
+  if (serviceBus.emulator) {
+    lines.push(
+      `Service Bus: embedded emulator (${config.serviceBus.kind === "embeddedEmulator" && config.serviceBus.dataDir ? `data in ${config.serviceBus.dataDir}` : "in memory"}), connection string ${serviceBus.emulator.connectionString}`,
+      "Entities: queue orders; topic events with subscriptions billing (eventType = OrderSubmitted) and audit (all)",
+    );
+  }
+  if (serviceBus.demoKey !== undefined) lines.push(`API key: ${serviceBus.demoKey}`);
+  process.stdout.write(`${lines.join("\n")}\n`);
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down: no new requests; waiting for requests in progress");
+    const force = setTimeout(() => server.closeAllConnections(), 10_000);
+    force.unref();
+    server.close(() => {
+      void (async () => {
+        await messaging.close();
+        await serviceBus.emulator?.close();
+        logger.info("stopped");
+        process.exit(0);
+      })().catch((error: unknown) => {
+        logger.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      });
+    });
+    server.closeIdleConnections();
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`service-bus-bridge: could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

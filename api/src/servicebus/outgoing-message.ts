@@ -1,0 +1,59 @@
+/** Converts the API's message JSON to SDK messages. */
+import { randomUUID } from "node:crypto";
+import type { ServiceBusMessage, ServiceBusReceivedMessage } from "@azure/service-bus";
+import type { OutgoingMessageJson } from "../contract/schemas/message.js";
+import { ProblemError } from "../problems/problem-error.js";
+import { BodyEncodingError, encodeBody } from "./body-codec.js";
+import { withoutDeadLetterProperties } from "./dead-letter-properties.js";
+
+/**
+ * The SDK message for a caller's message. A message without an id gets a new UUID, so the caller
+ * learns the id and can retry with it.
+ *
+ * @param fieldPrefix - JSON pointer of the message in the request body, for error reports.
+ * @throws ProblemError ValidationFailed when the body does not fit its encoding or content type.
+ */
+export function toServiceBusMessage(message: OutgoingMessageJson, fieldPrefix = "", newId: () => string = randomUUID): ServiceBusMessage {
+  let encoded;
+  try {
+    encoded = encodeBody(message.body, message.bodyEncoding, message.contentType);
+  } catch (error) {
+    if (error instanceof BodyEncodingError) {
+      throw new ProblemError("ValidationFailed", { errors: { body: [{ field: `${fieldPrefix}/${error.field}`, message: error.message }] } });
+    }
+    throw error;
+  }
+  const result: ServiceBusMessage = {
+    body: encoded.bytes,
+    contentType: encoded.contentType,
+    messageId: message.messageId ?? newId(),
+  };
+  if (message.correlationId !== undefined) result.correlationId = message.correlationId;
+  if (message.subject !== undefined) result.subject = message.subject;
+  if (message.sessionId !== undefined) result.sessionId = message.sessionId;
+  if (message.replyTo !== undefined) result.replyTo = message.replyTo;
+  if (message.replyToSessionId !== undefined) result.replyToSessionId = message.replyToSessionId;
+  if (message.to !== undefined) result.to = message.to;
+  if (message.timeToLiveSeconds !== undefined) result.timeToLive = Math.round(message.timeToLiveSeconds * 1000);
+  if (message.scheduledEnqueueTimeUtc !== undefined) result.scheduledEnqueueTimeUtc = new Date(message.scheduledEnqueueTimeUtc);
+  if (message.applicationProperties !== undefined) result.applicationProperties = { ...message.applicationProperties };
+  return result;
+}
+
+/**
+ * A copy of a received message for resubmission: same body bytes, id and properties, without the
+ * broker-assigned state. The dead-letter reason is not copied.
+ */
+export function copyForResubmit(message: ServiceBusReceivedMessage): ServiceBusMessage {
+  // Data bodies (bytes, as the receiver skips JSON parsing) are resent byte for byte; AMQP value and
+  // sequence bodies (rare, from other clients) are resent as JSON data.
+  const copy: ServiceBusMessage = { body: message.body };
+  const fields = ["contentType", "messageId", "correlationId", "subject", "sessionId", "replyTo", "replyToSessionId", "to", "timeToLive"] as const;
+  for (const field of fields) {
+    const value = message[field];
+    if (value !== undefined) Object.assign(copy, { [field]: value });
+  }
+  const properties = withoutDeadLetterProperties(message.applicationProperties);
+  if (properties) copy.applicationProperties = properties;
+  return copy;
+}

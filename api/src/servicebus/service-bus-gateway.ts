@@ -1,0 +1,211 @@
+/**
+ * The Azure implementation of {@link MessagingPort} over one `ServiceBusClient`: cached senders, pooled
+ * receivers, a per-source management receiver (peek, deferred receive, settlement, lock renewal) and
+ * the lock registry.
+ */
+import type { ServiceBusClient, ServiceBusReceivedMessage, ServiceBusReceiver, ServiceBusReceiverOptions, ServiceBusSender } from "@azure/service-bus";
+import Long from "long";
+import type { OutgoingMessageJson, ReceivedMessageJson } from "../contract/schemas/message.js";
+import type { ApiLogger } from "../logger.js";
+import { packBatches, sendBatches } from "./batch-sender.js";
+import { sendEntityOf, sourceKey } from "./entity-path.js";
+import { LockRegistry } from "./lock-registry.js";
+import type { LockRegistryOptions } from "./lock-registry.js";
+import { toMessageJson } from "./message-json.js";
+import type { DeadLetterOptions, MessagingPort, PeekMessagesOptions, ReceiveMessagesOptions, ReceiveSource, SendOptions } from "./messaging-port.js";
+import { toServiceBusMessage } from "./outgoing-message.js";
+import { ReceiverPool } from "./receiver-pool.js";
+import { rehydrateLockedMessage } from "./rehydrated-message.js";
+import { resubmitDeadLetters } from "./resubmit.js";
+
+/** Options of {@link createServiceBusGateway}. */
+export interface ServiceBusGatewayOptions {
+  /** The client to use; the gateway closes it on {@link MessagingPort.close}. */
+  client: ServiceBusClient;
+  logger: ApiLogger;
+  /** A source peeked by the readiness check; without it readiness only needs the gateway open. */
+  readinessProbe?: ReceiveSource;
+  lockRegistry?: LockRegistryOptions;
+}
+
+type PropertiesToModify = Record<string, string | number | boolean>;
+type SdkDeadLetterOptions = Parameters<ServiceBusReceiver["deadLetterMessage"]>[1] & object;
+
+function isLockLost(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "MessageLockLost";
+}
+
+/** Creates the Service Bus gateway. */
+export function createServiceBusGateway(options: ServiceBusGatewayOptions): MessagingPort {
+  const { client, logger } = options;
+  const senders = new Map<string, ServiceBusSender>();
+  const managementReceivers = new Map<string, ServiceBusReceiver>();
+  const pool = new ReceiverPool();
+  const locks = new LockRegistry<ServiceBusReceivedMessage>(options.lockRegistry);
+  let closed = false;
+
+  const receiverOptions = (source: ReceiveSource, receiveMode: "peekLock" | "receiveAndDelete"): ServiceBusReceiverOptions => ({
+    receiveMode,
+    // Bytes as sent; body-codec.ts decodes them by content type.
+    skipParsingBodyAsJson: true,
+    // The SDK would otherwise renew every lock in the background for 5 minutes. Over HTTP the caller
+    // owns the lock: it renews with RenewMessageLock, and an abandoned call must let the lock expire.
+    maxAutoLockRenewalDurationInMs: 0,
+    ...(source.subQueue === "deadLetter" ? { subQueueType: "deadLetter" as const } : {}),
+  });
+
+  const createReceiver = (source: ReceiveSource, receiveMode: "peekLock" | "receiveAndDelete"): ServiceBusReceiver =>
+    source.kind === "queue"
+      ? client.createReceiver(source.queue, receiverOptions(source, receiveMode))
+      : client.createReceiver(source.topic, source.subscription, receiverOptions(source, receiveMode));
+
+  const sender = (entity: string): ServiceBusSender => {
+    let existing = senders.get(entity);
+    if (!existing) {
+      existing = client.createSender(entity);
+      senders.set(entity, existing);
+    }
+    return existing;
+  };
+
+  const managementReceiver = (source: ReceiveSource): ServiceBusReceiver => {
+    const key = sourceKey(source);
+    let existing = managementReceivers.get(key);
+    if (!existing) {
+      existing = createReceiver(source, "peekLock");
+      managementReceivers.set(key, existing);
+    }
+    return existing;
+  };
+
+  const remember = (source: ReceiveSource, messages: ServiceBusReceivedMessage[]): ReceivedMessageJson[] =>
+    messages.map((message) => {
+      if (message.lockToken) locks.add(sourceKey(source), message.lockToken, message, message.lockedUntilUtc);
+      return toMessageJson(message, "received");
+    });
+
+  const lockedMessage = (source: ReceiveSource, lockToken: string): ServiceBusReceivedMessage =>
+    locks.get(sourceKey(source), lockToken) ?? rehydrateLockedMessage(lockToken);
+
+  const settle = async (source: ReceiveSource, lockToken: string, action: (receiver: ServiceBusReceiver, message: ServiceBusReceivedMessage) => Promise<void>): Promise<void> => {
+    try {
+      await action(managementReceiver(source), lockedMessage(source, lockToken));
+      locks.remove(lockToken);
+    } catch (error) {
+      if (isLockLost(error)) locks.remove(lockToken);
+      throw error;
+    }
+  };
+
+  const toLongs = (sequenceNumbers: readonly string[]): Long[] => sequenceNumbers.map((value) => Long.fromString(value));
+
+  return {
+    async sendMessages(entity, messages, { single = false }: SendOptions = {}) {
+      const sdkMessages = messages.map((message, index) => toServiceBusMessage(message, single ? "" : `/messages/${index}`));
+      const messageIds = sdkMessages.map((message) => String(message.messageId));
+      const target = sender(entity);
+      const batches = await packBatches(target, sdkMessages, !single);
+      await sendBatches(target, batches, messageIds);
+      return { messageIds, batchCount: batches.length };
+    },
+
+    async scheduleMessages(entity, messages: readonly OutgoingMessageJson[], scheduledEnqueueTime) {
+      const sdkMessages = messages.map((message, index) => toServiceBusMessage(message, `/messages/${index}`));
+      const sequenceNumbers = await sender(entity).scheduleMessages(sdkMessages, scheduledEnqueueTime);
+      return sequenceNumbers.map((value) => value.toString());
+    },
+
+    async cancelScheduledMessages(entity, sequenceNumbers) {
+      await sender(entity).cancelScheduledMessages(toLongs(sequenceNumbers));
+    },
+
+    async peekMessages(source, { maxMessages, fromSequenceNumber }: PeekMessagesOptions) {
+      const messages = await managementReceiver(source).peekMessages(maxMessages, {
+        fromSequenceNumber: Long.fromString(fromSequenceNumber ?? "1"),
+      });
+      return messages.map((message) => toMessageJson(message, "peeked"));
+    },
+
+    async receiveMessages(source, { maxMessages, maxWaitTimeInMs, receiveMode }: ReceiveMessagesOptions) {
+      const key = `${sourceKey(source)}|${receiveMode}`;
+      const messages = await pool.use(key, () => createReceiver(source, receiveMode), (receiver) =>
+        receiver.receiveMessages(maxMessages, { maxWaitTimeInMs }),
+      );
+      return receiveMode === "peekLock" ? remember(source, messages) : messages.map((message) => toMessageJson(message, "received"));
+    },
+
+    async receiveDeferredMessages(source, sequenceNumbers) {
+      const messages = await managementReceiver(source).receiveDeferredMessages(toLongs(sequenceNumbers));
+      return remember(source, messages);
+    },
+
+    completeMessage(source, lockToken) {
+      return settle(source, lockToken, (receiver, message) => receiver.completeMessage(message));
+    },
+
+    abandonMessage(source, lockToken, propertiesToModify?: PropertiesToModify) {
+      return settle(source, lockToken, (receiver, message) => receiver.abandonMessage(message, propertiesToModify));
+    },
+
+    deferMessage(source, lockToken, propertiesToModify?: PropertiesToModify) {
+      return settle(source, lockToken, (receiver, message) => receiver.deferMessage(message, propertiesToModify));
+    },
+
+    deadLetterMessage(source, lockToken, deadLetter: DeadLetterOptions) {
+      // The SDK takes the reason, the description and the properties to modify in one object.
+      // The SDK's type marks both texts required, but it sends only those that are set.
+      const sdkOptions = {
+        ...deadLetter.propertiesToModify,
+        ...(deadLetter.deadLetterReason === undefined ? {} : { deadLetterReason: deadLetter.deadLetterReason }),
+        ...(deadLetter.deadLetterErrorDescription === undefined ? {} : { deadLetterErrorDescription: deadLetter.deadLetterErrorDescription }),
+      } as SdkDeadLetterOptions;
+      return settle(source, lockToken, (receiver, message) => receiver.deadLetterMessage(message, sdkOptions));
+    },
+
+    async renewMessageLock(source, lockToken) {
+      try {
+        const lockedUntil = await managementReceiver(source).renewMessageLock(lockedMessage(source, lockToken));
+        locks.renewed(lockToken, lockedUntil);
+        return lockedUntil;
+      } catch (error) {
+        if (isLockLost(error)) locks.remove(lockToken);
+        throw error;
+      }
+    },
+
+    resubmitDeadLetters(source, selection) {
+      const deadLetters: ReceiveSource = { ...source, subQueue: "deadLetter" };
+      return pool.use(`${sourceKey(deadLetters)}|resubmit`, () => createReceiver(deadLetters, "peekLock"), (receiver) =>
+        resubmitDeadLetters({ receiver, sender: sender(sendEntityOf(source)), selection, logger }),
+      );
+    },
+
+    async checkReadiness(timeoutInMs) {
+      if (closed) throw new Error("The Service Bus gateway is closed.");
+      const probe = options.readinessProbe;
+      if (!probe) return;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`Service Bus did not answer within ${timeoutInMs} ms.`)), timeoutInMs);
+      });
+      try {
+        await Promise.race([managementReceiver(probe).peekMessages(1, { fromSequenceNumber: Long.fromNumber(1) }), timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (locks.size > 0) {
+        logger.info({ heldLocks: locks.size }, "closing with locked messages; Service Bus redelivers them when their locks expire");
+      }
+      locks.close();
+      await pool.close();
+      await Promise.allSettled([...managementReceivers.values()].map((receiver) => receiver.close()));
+      await Promise.allSettled([...senders.values()].map((each) => each.close()));
+      await client.close();
+    },
+  };
+}

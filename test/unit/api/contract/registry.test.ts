@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { OPERATIONS } from "../../../../api/src/contract/registry.js";
+import { allBindings } from "../../../../api/src/handlers/bindings.js";
+import { FakeMessaging } from "../fake-messaging.js";
+
+const ISSUE_OPERATION_IDS = [
+  "SendMessage", "SendMessages", "ScheduleMessages", "CancelScheduledMessages",
+  ...["InQueue", "InSubscription"].flatMap((suffix) => [
+    `PeekMessages${suffix}`, `CompleteMessage${suffix}`, `AbandonMessage${suffix}`, `DeadLetterMessage${suffix}`,
+    `DeferMessage${suffix}`, `RenewMessageLock${suffix}`, `ResubmitDeadLetters${suffix}`,
+  ]),
+  ...["FromQueue", "FromSubscription"].flatMap((suffix) => [`ReceiveMessages${suffix}`, `ReceiveDeferredMessages${suffix}`]),
+  "ListQueues", "ListTopics", "ListSubscriptions", "ListSendEntities",
+];
+
+describe("contract registry", () => {
+  it("declares the phase 1 operations of issue 4, each once", () => {
+    const ids = OPERATIONS.map((operation) => operation.operationId);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual([...ISSUE_OPERATION_IDS].sort());
+  });
+
+  it("binds every operation to exactly one handler", () => {
+    const bound = allBindings({ messaging: new FakeMessaging(), entities: { queues: [], topics: [] }, now: () => new Date() }).map((binding) => binding.operation);
+    expect(bound).toHaveLength(OPERATIONS.length);
+    expect(new Set(bound)).toEqual(new Set(OPERATIONS));
+  });
+
+  it("uses a distinct method and path per operation", () => {
+    const routes = OPERATIONS.map((operation) => `${operation.method} ${operation.path}`);
+    expect(new Set(routes).size).toBe(routes.length);
+  });
+
+  it.each(OPERATIONS.map((operation) => [operation.operationId, operation] as const))("%s follows the connector text rules", (_id, operation) => {
+    expect(operation.operationId).toMatch(/^[A-Z][A-Za-z0-9]+$/);
+    expect(operation.summary.length).toBeLessThanOrEqual(80);
+    expect(operation.summary).toMatch(/^[A-Z][A-Za-z0-9 ()]*[A-Za-z0-9)]$/);
+    expect(operation.description).toMatch(/^[A-Z].*[.!?]$/s);
+    expect(operation.description).not.toBe(operation.summary);
+    expect(["important", "advanced", "internal"]).toContain(operation.connector.visibility);
+  });
+
+  it.each(OPERATIONS.map((operation) => [operation.operationId, operation] as const))("%s declares exactly its path parameters, with summaries", (_id, operation) => {
+    const inPath = [...operation.path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]);
+    const declared = Object.keys(operation.request.params?.properties ?? {});
+    expect(declared).toEqual(inPath);
+    for (const schema of [...Object.values(operation.request.params?.properties ?? {}), ...Object.values(operation.request.query?.properties ?? {})]) {
+      expect((schema as Record<string, unknown>)["x-ms-summary"]).toEqual(expect.any(String));
+    }
+  });
+
+  it("keeps the issue's parameter names", () => {
+    const names = new Set(OPERATIONS.flatMap((operation) => [
+      ...Object.keys(operation.request.params?.properties ?? {}),
+      ...Object.keys(operation.request.query?.properties ?? {}),
+    ]));
+    for (const name of ["entity", "queue", "topic", "subscription", "lockToken", "maxMessages", "maxWaitSeconds", "fromSequenceNumber"]) {
+      expect(names.has(name), name).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,67 @@
+/** A fake MessagingPort for unit tests: records calls and returns canned results or a configured error. */
+import type { OutgoingMessageJson, ReceivedMessageJson } from "../../../api/src/contract/schemas/message.js";
+import type {
+  DeadLetterOptions, MessagingPort, PeekMessagesOptions, ReceiveMessagesOptions, ReceiveSource, ResubmitResult, ResubmitSelection, SendMessagesResult,
+} from "../../../api/src/servicebus/messaging-port.js";
+
+/** One recorded call. */
+export interface FakeCall {
+  method: keyof MessagingPort;
+  args: unknown[];
+}
+
+/** Records calls; `failWith` makes every call reject with that error. */
+export class FakeMessaging implements MessagingPort {
+  readonly calls: FakeCall[] = [];
+  failWith: unknown = undefined;
+  messages: ReceivedMessageJson[] = [];
+
+  private async record<T>(method: keyof MessagingPort, args: unknown[], result: T): Promise<T> {
+    this.calls.push({ method, args });
+    if (this.failWith !== undefined) throw this.failWith;
+    return result;
+  }
+
+  sendMessages(entity: string, messages: readonly OutgoingMessageJson[]): Promise<SendMessagesResult> {
+    return this.record("sendMessages", [entity, messages], { messageIds: messages.map((message, index) => message.messageId ?? `id-${index}`), batchCount: 1 });
+  }
+  scheduleMessages(entity: string, messages: readonly OutgoingMessageJson[], at: Date): Promise<string[]> {
+    return this.record("scheduleMessages", [entity, messages, at], messages.map((_, index) => String(index + 1)));
+  }
+  cancelScheduledMessages(entity: string, sequenceNumbers: readonly string[]): Promise<void> {
+    return this.record("cancelScheduledMessages", [entity, sequenceNumbers], undefined);
+  }
+  peekMessages(source: ReceiveSource, options: PeekMessagesOptions): Promise<ReceivedMessageJson[]> {
+    return this.record("peekMessages", [source, options], this.messages);
+  }
+  receiveMessages(source: ReceiveSource, options: ReceiveMessagesOptions): Promise<ReceivedMessageJson[]> {
+    return this.record("receiveMessages", [source, options], this.messages);
+  }
+  receiveDeferredMessages(source: ReceiveSource, sequenceNumbers: readonly string[]): Promise<ReceivedMessageJson[]> {
+    return this.record("receiveDeferredMessages", [source, sequenceNumbers], this.messages);
+  }
+  completeMessage(source: ReceiveSource, lockToken: string): Promise<void> {
+    return this.record("completeMessage", [source, lockToken], undefined);
+  }
+  abandonMessage(source: ReceiveSource, lockToken: string, propertiesToModify?: Record<string, string | number | boolean>): Promise<void> {
+    return this.record("abandonMessage", [source, lockToken, propertiesToModify], undefined);
+  }
+  deferMessage(source: ReceiveSource, lockToken: string, propertiesToModify?: Record<string, string | number | boolean>): Promise<void> {
+    return this.record("deferMessage", [source, lockToken, propertiesToModify], undefined);
+  }
+  deadLetterMessage(source: ReceiveSource, lockToken: string, options: DeadLetterOptions): Promise<void> {
+    return this.record("deadLetterMessage", [source, lockToken, options], undefined);
+  }
+  renewMessageLock(source: ReceiveSource, lockToken: string): Promise<Date> {
+    return this.record("renewMessageLock", [source, lockToken], new Date("2030-01-01T00:00:00.000Z"));
+  }
+  resubmitDeadLetters(source: ReceiveSource, selection: ResubmitSelection): Promise<ResubmitResult> {
+    return this.record("resubmitDeadLetters", [source, selection], { resubmitted: [], notFound: [] });
+  }
+  checkReadiness(): Promise<void> {
+    return this.record("checkReadiness", [], undefined);
+  }
+  close(): Promise<void> {
+    return this.record("close", [], undefined);
+  }
+}
