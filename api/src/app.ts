@@ -17,15 +17,22 @@ import { serviceRouter } from "./http/service-routes.js";
 import type { ApiLogger } from "./logger.js";
 import { buildOpenApiDocument } from "./openapi/build-document.js";
 import { errorMiddleware, notFoundMiddleware } from "./problems/error-middleware.js";
+import type { ManagementPort } from "./servicebus/management-port.js";
 import type { MessagingPort } from "./servicebus/messaging-port.js";
-
+import type { EventCatalog } from "./events/event-catalog.js";
 
 /** What the application needs. */
 export interface AppDeps {
   messaging: MessagingPort;
+  /** Service Bus's management API; without it lists carry no counts and management operations answer 503. */
+  management?: ManagementPort;
   logger: ApiLogger;
   apiKeys: readonly ApiKeyRecord[];
   entities: ExposedEntities;
+  /** The business event contracts (SendEvent, typed events on receive). */
+  eventCatalog: EventCatalog;
+  /** The `source` of events this API sends; defaults to `service-bus-bridge`. */
+  eventSource?: string;
   jsonBodyLimitInBytes?: number;
   /** Version shown in the OpenAPI document. */
   version?: string;
@@ -67,7 +74,14 @@ export function createApp(deps: AppDeps): Express {
   app.use(serviceRouter({ document, messaging: deps.messaging }));
   app.use("/docs", docsRouter(document));
   app.use(express.json({ limit: deps.jsonBodyLimitInBytes ?? DEFAULT_JSON_BODY_LIMIT_IN_BYTES, type: ["application/json", "application/*+json"] }));
-  app.use(operationsRouter({ bindings: allBindings({ messaging: deps.messaging, entities: deps.entities, now }), apiKeys: deps.apiKeys, entities: deps.entities }));
+  const bindings = allBindings({
+    messaging: deps.messaging,
+    entities: deps.entities,
+    now,
+    events: { catalog: deps.eventCatalog, source: deps.eventSource ?? "service-bus-bridge" },
+    ...(deps.management ? { management: deps.management } : {}),
+  });
+  app.use(operationsRouter({ bindings, apiKeys: deps.apiKeys, entities: deps.entities }));
   app.use(notFoundMiddleware);
   app.use(errorMiddleware);
   return app;

@@ -1,13 +1,13 @@
 /**
  * The process entry point (`npm start`): the only module that reads the environment and listens.
- * Without a Service Bus connection string it starts the embedded emulator with demo entities and
- * prints the Swagger UI address and a demo API key.
+ * Without a Service Bus connection string or namespace it starts the embedded emulator (with its
+ * management API) and demo entities, and prints the Swagger UI address and a demo API key.
  */
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { RetryMode, ServiceBusClient } from "@azure/service-bus";
+import { RetryMode } from "@azure/service-bus";
 import { parseEmulatorConfig } from "../../emulator/src/config/emulator-config.js";
 import { createEmulator } from "../../emulator/src/create-emulator.js";
 import type { Emulator } from "../../emulator/src/create-emulator.js";
@@ -15,11 +15,16 @@ import { createApp } from "./app.js";
 import { hashApiKey } from "./auth/api-keys.js";
 import type { ApiKeyRecord } from "./auth/api-keys.js";
 import { ConfigError } from "./config/config-error.js";
+import { EventCatalogError, loadEventCatalog } from "./events/event-catalog.js";
+import type { EventCatalog } from "./events/event-catalog.js";
 import { demoApiKey } from "./config/demo-key.js";
 import { demoEmulatorConfigJson } from "./config/demo.js";
 import { loadConfig } from "./config/load-config.js";
 import type { AppConfig } from "./config/load-config.js";
 import { createLogger } from "./logger.js";
+import { createAdminManagement } from "./servicebus/admin-management.js";
+import { createServiceBusClients } from "./servicebus/service-bus-clients.js";
+import type { ServiceBusClientsTarget } from "./servicebus/service-bus-clients.js";
 import { createServiceBusGateway } from "./servicebus/service-bus-gateway.js";
 import type { ReceiveSource } from "./servicebus/messaging-port.js";
 
@@ -34,24 +39,34 @@ function readinessProbe(config: AppConfig): ReceiveSource | undefined {
   return topic && subscription !== undefined ? { kind: "subscription", topic: topic.name, subscription } : undefined;
 }
 
-async function startServiceBus(config: AppConfig): Promise<{ connectionString: string; emulator?: Emulator; demoKey?: string }> {
-  if (config.serviceBus.kind === "connectionString") return { connectionString: config.serviceBus.connectionString };
+async function startServiceBus(config: AppConfig): Promise<{ target: ServiceBusClientsTarget; emulator?: Emulator; demoKey?: string }> {
+  const serviceBus = config.serviceBus;
+  if (serviceBus.kind === "connectionString") return { target: { kind: "connectionString", connectionString: serviceBus.connectionString } };
+  if (serviceBus.kind === "namespace") return { target: { kind: "namespace", fullyQualifiedNamespace: serviceBus.fullyQualifiedNamespace } };
   const emulator = await createEmulator({
     config: parseEmulatorConfig(demoEmulatorConfigJson(), "demo configuration"),
-    port: config.serviceBus.port,
-    ...(config.serviceBus.dataDir === undefined ? {} : { dataDir: config.serviceBus.dataDir }),
+    port: serviceBus.port,
+    // The management API (HTTPS) on a free port: backlog counts and CreateSubscription / DeleteSubscription.
+    adminPort: 0,
+    ...(serviceBus.dataDir === undefined ? {} : { dataDir: serviceBus.dataDir }),
     // The emulator logs every connection and link at info; keep that for debugging sessions only.
     logger: createLogger({ component: "emulator", level: ["debug", "trace"].includes(config.logLevel) ? config.logLevel : "warn" }),
   });
-  return { connectionString: emulator.connectionString, emulator, demoKey: demoApiKey(config.serviceBus.dataDir === undefined ? undefined : config.dataDir) };
+  return {
+    target: { kind: "emulator", connectionString: emulator.connectionString, ...(emulator.admin ? { admin: emulator.admin } : {}) },
+    emulator,
+    demoKey: demoApiKey(serviceBus.dataDir === undefined ? undefined : config.dataDir),
+  };
 }
 
 async function main(): Promise<void> {
   let config: AppConfig;
+  let eventCatalog: EventCatalog;
   try {
     config = loadConfig(process.env, (file) => readFileSync(file, "utf8"));
+    eventCatalog = loadEventCatalog(config.eventCatalogDir);
   } catch (error) {
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof EventCatalogError) {
       process.stderr.write(`service-bus-bridge: configuration error: ${error.message}\n`);
       process.exit(2);
     }
@@ -66,10 +81,26 @@ async function main(): Promise<void> {
   if (config.entities.queues.length === 0 && config.entities.topics.length === 0) {
     logger.warn("no entities are exposed: list them under \"entities\" in the CONFIG_FILE");
   }
-  const client = new ServiceBusClient(serviceBus.connectionString, CLIENT_OPTIONS);
+  const { client, admin } = createServiceBusClients(serviceBus.target, CLIENT_OPTIONS);
+  const management = admin ? createAdminManagement({ admin, logger }) : undefined;
   const probe = readinessProbe(config);
-  const messaging = createServiceBusGateway({ client, logger, ...(probe ? { readinessProbe: probe } : {}) });
-  const app = createApp({ messaging, logger, apiKeys, entities: config.entities, jsonBodyLimitInBytes: config.jsonBodyLimitInBytes });
+  const messaging = createServiceBusGateway({
+    client,
+    logger,
+    ...(probe ? { readinessProbe: probe } : {}),
+    sessionRegistry: { idleReleaseInMs: config.sessionIdleReleaseInMs },
+    ...(management ? { requiresSession: (source) => management.requiresSession(source) } : {}),
+  });
+  const app = createApp({
+    messaging,
+    ...(management ? { management } : {}),
+    logger,
+    apiKeys,
+    entities: config.entities,
+    eventCatalog,
+    eventSource: config.eventSource,
+    jsonBodyLimitInBytes: config.jsonBodyLimitInBytes,
+  });
   const server: Server = createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -84,7 +115,7 @@ async function main(): Promise<void> {
   if (serviceBus.emulator) {
     lines.push(
       `Service Bus: embedded emulator (${config.serviceBus.kind === "embeddedEmulator" && config.serviceBus.dataDir ? `data in ${config.serviceBus.dataDir}` : "in memory"}), connection string ${serviceBus.emulator.connectionString}`,
-      "Entities: queue orders; topic events with subscriptions billing (eventType = OrderSubmitted) and audit (all)",
+      "Entities: queue orders; session queue cases (session id = case id); topic events with subscriptions billing (eventType = OrderSubmitted) and audit (all)",
     );
   }
   if (serviceBus.demoKey !== undefined) lines.push(`API key: ${serviceBus.demoKey}`);
@@ -94,7 +125,7 @@ async function main(): Promise<void> {
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, "shutting down: no new requests; waiting for requests in progress");
+    logger.info({ signal }, "shutting down: no new requests; waiting for requests in progress, then releasing held sessions and closing links");
     const force = setTimeout(() => server.closeAllConnections(), 10_000);
     force.unref();
     server.close(() => {

@@ -5,9 +5,11 @@
  */
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
-import { ServiceBusClient } from "@azure/service-bus";
 import { expect } from "vitest";
 import { createApp } from "../../api/src/app.js";
+import { DEMO_EVENT_CATALOG_DIR } from "../../api/src/config/load-config.js";
+import { loadEventCatalog } from "../../api/src/events/event-catalog.js";
+import type { EventCatalog } from "../../api/src/events/event-catalog.js";
 import type { ApiKeyRecord } from "../../api/src/auth/api-keys.js";
 import { hashApiKey } from "../../api/src/auth/api-keys.js";
 import type { ExposedEntities } from "../../api/src/config/exposed-entities.js";
@@ -16,6 +18,9 @@ import { COMMON_PROBLEMS } from "../../api/src/contract/operation.js";
 import { OPERATIONS } from "../../api/src/contract/registry.js";
 import { createAjv } from "../../api/src/http/validation.js";
 import { silentLogger } from "../../api/src/logger.js";
+import { createAdminManagement } from "../../api/src/servicebus/admin-management.js";
+import type { ManagementPort } from "../../api/src/servicebus/management-port.js";
+import { createServiceBusClients } from "../../api/src/servicebus/service-bus-clients.js";
 import { createServiceBusGateway } from "../../api/src/servicebus/service-bus-gateway.js";
 import type { MessagingPort } from "../../api/src/servicebus/messaging-port.js";
 import { createEmulator } from "../../emulator/src/create-emulator.js";
@@ -23,6 +28,14 @@ import type { Emulator } from "../../emulator/src/create-emulator.js";
 import { parseEmulatorConfig } from "../../emulator/src/config/emulator-config.js";
 import type { EmulatorConfig } from "../../emulator/src/config/emulator-config.js";
 import { testClientOptions } from "./emulator-fixture.js";
+
+let demoCatalog: EventCatalog | undefined;
+
+/** The demo event catalog (OrderSubmitted, CaseSync), loaded once. */
+export function demoEventCatalog(): EventCatalog {
+  demoCatalog ??= loadEventCatalog(DEMO_EVENT_CATALOG_DIR);
+  return demoCatalog;
+}
 
 /** Plain-text test keys; the API is configured with their hashes. */
 export const TEST_KEYS = {
@@ -134,15 +147,32 @@ async function listen(app: ReturnType<typeof createApp>): Promise<Server> {
   });
 }
 
+/** Options of {@link startApiInstance}. */
+export interface ApiInstanceOptions {
+  entities?: ExposedEntities;
+  jsonBodyLimitInBytes?: number;
+  /** The emulator's management API: when given, the instance has backlog counts and management operations. */
+  admin?: { connectionString: string; certificate: string };
+  /** Idle time after which a held session is released. */
+  sessionIdleReleaseInMs?: number;
+}
+
 /** Starts an API instance on a free port against a Service Bus connection string. */
 export async function startApiInstance(
   connectionString: string,
-  { entities = TEST_EXPOSED_ENTITIES, jsonBodyLimitInBytes = 64 * 1024 }: { entities?: ExposedEntities; jsonBodyLimitInBytes?: number } = {},
+  { entities = TEST_EXPOSED_ENTITIES, jsonBodyLimitInBytes = 64 * 1024, admin: adminEndpoint, sessionIdleReleaseInMs }: ApiInstanceOptions = {},
 ): Promise<ApiInstance> {
   const logger = silentLogger();
-  const client = new ServiceBusClient(connectionString, testClientOptions);
-  const messaging = createServiceBusGateway({ client, logger, readinessProbe: { kind: "queue", queue: entities.queues[0] ?? "orders" } });
-  const app = createApp({ messaging, logger, apiKeys: TEST_KEY_RECORDS, entities, jsonBodyLimitInBytes });
+  const { client, admin } = createServiceBusClients({ kind: "emulator", connectionString, ...(adminEndpoint ? { admin: adminEndpoint } : {}) }, testClientOptions);
+  const management: ManagementPort | undefined = admin ? createAdminManagement({ admin, logger }) : undefined;
+  const messaging = createServiceBusGateway({
+    client,
+    logger,
+    readinessProbe: { kind: "queue", queue: entities.queues[0] ?? "orders" },
+    ...(sessionIdleReleaseInMs === undefined ? {} : { sessionRegistry: { idleReleaseInMs: sessionIdleReleaseInMs } }),
+    ...(management ? { requiresSession: (source) => management.requiresSession(source) } : {}),
+  });
+  const app = createApp({ messaging, ...(management ? { management } : {}), logger, apiKeys: TEST_KEY_RECORDS, entities, eventCatalog: demoEventCatalog(), jsonBodyLimitInBytes });
   const server = await listen(app);
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
@@ -186,15 +216,31 @@ export interface ApiFixture {
   startAnotherInstance(): Promise<ApiInstance>;
   /** Same, with another JSON body limit. */
   startAnotherInstanceWithBodyLimit(jsonBodyLimitInBytes: number): Promise<ApiInstance>;
+  /** Same, with other instance options (exposed entities, session idle time). */
+  startAnotherInstanceWith(options: ApiInstanceOptions): Promise<ApiInstance>;
   close(): Promise<void>;
 }
 
+/** Options of {@link startApiFixture}. */
+export interface ApiFixtureOptions {
+  entities?: ExposedEntities;
+  /** Serve the emulator's management API and give the API instances access to it. */
+  withAdmin?: boolean;
+  sessionIdleReleaseInMs?: number;
+}
+
 /** Starts an emulator with {@link apiTestEmulatorConfig} and an API instance. */
-export async function startApiFixture(config: EmulatorConfig = apiTestEmulatorConfig()): Promise<ApiFixture> {
-  const emulator = await createEmulator({ config });
+export async function startApiFixture(config: EmulatorConfig = apiTestEmulatorConfig(), options: ApiFixtureOptions = {}): Promise<ApiFixture> {
+  const emulator = await createEmulator({ config, ...(options.withAdmin ? { adminPort: 0 } : {}) });
   const instances: ApiInstance[] = [];
-  const start = async (jsonBodyLimitInBytes?: number): Promise<ApiInstance> => {
-    const instance = await startApiInstance(emulator.connectionString, jsonBodyLimitInBytes === undefined ? {} : { jsonBodyLimitInBytes });
+  const start = async (jsonBodyLimitInBytes?: number, overrides: ApiInstanceOptions = {}): Promise<ApiInstance> => {
+    const instance = await startApiInstance(emulator.connectionString, {
+      ...(jsonBodyLimitInBytes === undefined ? {} : { jsonBodyLimitInBytes }),
+      ...(options.entities ? { entities: options.entities } : {}),
+      ...(emulator.admin ? { admin: emulator.admin } : {}),
+      ...(options.sessionIdleReleaseInMs === undefined ? {} : { sessionIdleReleaseInMs: options.sessionIdleReleaseInMs }),
+      ...overrides,
+    });
     instances.push(instance);
     return instance;
   };
@@ -204,6 +250,7 @@ export async function startApiFixture(config: EmulatorConfig = apiTestEmulatorCo
     api,
     startAnotherInstance: () => start(),
     startAnotherInstanceWithBodyLimit: (limit) => start(limit),
+    startAnotherInstanceWith: (overrides) => start(undefined, overrides),
     async close() {
       await Promise.allSettled(instances.map((instance) => instance.close()));
       await emulator.close();

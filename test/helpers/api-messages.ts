@@ -1,23 +1,8 @@
 /** Typed access to message lists in API responses, for tests. */
+import type { ReceivedMessageJson } from "../../api/src/contract/schemas/message.js";
 
-/** The message JSON fields tests read. */
-export interface MessageOut {
-  body: unknown;
-  bodyEncoding: string;
-  contentType?: string;
-  messageId?: string;
-  sequenceNumber: string;
-  lockToken?: string;
-  lockedUntilUtc?: string;
-  deliveryCount: number;
-  applicationProperties?: Record<string, unknown>;
-  timeToLiveSeconds?: number;
-  state: string;
-  enqueuedTimeUtc?: string;
-  scheduledEnqueueTimeUtc?: string;
-  deadLetterReason?: string;
-  deadLetterErrorDescription?: string;
-}
+/** The message JSON of the contract (the fixture checks every response against it). */
+export type MessageOut = ReceivedMessageJson;
 
 /** The `messages` of a peek or receive response. */
 export function messagesOf(body: unknown): MessageOut[] {

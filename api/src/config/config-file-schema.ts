@@ -10,7 +10,16 @@ export const EntitiesSection = Type.Object(
   {
     queues: Type.Optional(Type.Array(name, { uniqueItems: true })),
     topics: Type.Optional(
-      Type.Array(Type.Object({ name, subscriptions: Type.Optional(Type.Array(name, { uniqueItems: true })) }, { additionalProperties: false })),
+      Type.Array(
+        Type.Object(
+          {
+            name,
+            // "*" exposes every subscription of the topic, including ones created through the API.
+            subscriptions: Type.Optional(Type.Array(Type.Union([name, Type.Literal("*")]), { uniqueItems: true })),
+          },
+          { additionalProperties: false },
+        ),
+      ),
     ),
   },
   { additionalProperties: false },
@@ -33,6 +42,26 @@ export const ConfigFileSchema = Type.Object(
     $schema: Type.Optional(Type.String()),
     entities: Type.Optional(EntitiesSection),
     apiKeys: Type.Optional(Type.Array(ApiKeySection)),
+    sessions: Type.Optional(
+      Type.Object(
+        {
+          // A held session unused this long is released so other receivers can take it.
+          idleReleaseSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    events: Type.Optional(
+      Type.Object(
+        {
+          // The folder of the event catalog (one JSON file per event type and version), relative to the config file's folder.
+          catalogDir: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+          // The `source` written into every event envelope this API sends.
+          source: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     limits: Type.Optional(
       Type.Object(
         { jsonBodyLimitInBytes: Type.Optional(Type.Integer({ minimum: 1024, maximum: 100 * 1024 * 1024 })) },

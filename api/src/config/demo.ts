@@ -2,10 +2,14 @@
 import { randomBytes } from "node:crypto";
 import type { ExposedEntities } from "./exposed-entities.js";
 
-/** Demo entities: queue `orders`; topic `events` with `billing` (OrderSubmitted events) and `audit` (everything). */
+/**
+ * Demo entities: queue `orders`; session queue `cases` (one session per case id, for ordered CaseSync
+ * events); topic `events` with `billing` (OrderSubmitted events) and `audit` (everything), whose
+ * subscriptions are all exposed, so subscriptions created through the API can be used at once.
+ */
 export const DEMO_ENTITIES: ExposedEntities = {
-  queues: ["orders"],
-  topics: [{ name: "events", subscriptions: ["billing", "audit"] }],
+  queues: ["orders", "cases"],
+  topics: [{ name: "events", subscriptions: ["billing", "audit"], allSubscriptions: true }],
 };
 
 /** The demo entities in the emulator's Config.json format. */
@@ -15,7 +19,10 @@ export function demoEmulatorConfigJson(): unknown {
       Namespaces: [
         {
           Name: "sbemulatorns",
-          Queues: [{ Name: "orders", Properties: { MaxDeliveryCount: 5 } }],
+          Queues: [
+            { Name: "orders", Properties: { MaxDeliveryCount: 5 } },
+            { Name: "cases", Properties: { RequiresSession: true, MaxDeliveryCount: 5 } },
+          ],
           Topics: [
             {
               Name: "events",

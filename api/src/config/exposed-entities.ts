@@ -6,7 +6,13 @@
 /** A topic and the subscriptions exposed under it. */
 export interface ExposedTopic {
   name: string;
+  /** Subscriptions exposed by name (listed even when Service Bus's management API does not answer). */
   subscriptions: readonly string[];
+  /**
+   * Every subscription of the topic is exposed, including those created later (CreateSubscription is
+   * allowed only on such topics). Configured as "*" among the topic's subscriptions.
+   */
+  allSubscriptions?: boolean;
 }
 
 /** Exposed queues and topics. */
@@ -42,11 +48,15 @@ export function findSendEntity(entities: ExposedEntities, name: string): Resolve
   return topic ? { kind: "topic", topic: topic.name } : undefined;
 }
 
-/** The exposed subscription of a topic. */
+/**
+ * The exposed subscription of a topic. On a topic that exposes all its subscriptions any name resolves
+ * (Service Bus answers 404 for one that does not exist).
+ */
 export function findSubscription(entities: ExposedEntities, topicName: string, subscriptionName: string): ResolvedEntity | undefined {
   const topic = findTopic(entities, topicName);
-  const subscription = topic?.subscriptions.find((each) => same(each, subscriptionName));
-  return topic && subscription !== undefined ? { kind: "subscription", topic: topic.name, subscription } : undefined;
+  if (!topic) return undefined;
+  const subscription = topic.subscriptions.find((each) => same(each, subscriptionName)) ?? (topic.allSubscriptions ? subscriptionName : undefined);
+  return subscription === undefined ? undefined : { kind: "subscription", topic: topic.name, subscription };
 }
 
 /**

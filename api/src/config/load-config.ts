@@ -9,12 +9,15 @@ import { createAjv, fieldErrors } from "../http/validation.js";
 import { ConfigError } from "./config-error.js";
 import { ConfigFileSchema } from "./config-file-schema.js";
 import type { ConfigFile } from "./config-file-schema.js";
+import { DEFAULT_SESSION_IDLE_RELEASE_IN_MS } from "../servicebus/session-registry.js";
 import { DEMO_ENTITIES } from "./demo.js";
 import type { ExposedEntities } from "./exposed-entities.js";
 
 /** Where Service Bus is. */
 export type ServiceBusTarget =
   | { kind: "connectionString"; connectionString: string }
+  /** Azure Service Bus reached with Microsoft Entra ID (DefaultAzureCredential: managed identity in production). */
+  | { kind: "namespace"; fullyQualifiedNamespace: string }
   /** No Service Bus configured: run the embedded emulator, persisting in `dataDir` (in memory when undefined). */
   | { kind: "embeddedEmulator"; dataDir: string | undefined; port: number };
 
@@ -28,14 +31,23 @@ export interface AppConfig {
   /** Configured keys; in embedded-emulator mode server.ts adds the demo key. */
   apiKeys: ApiKeyRecord[];
   jsonBodyLimitInBytes: number;
+  /** A held session unused this long is released (`sessions.idleReleaseSeconds`, default 60 s). */
+  sessionIdleReleaseInMs: number;
   /** The data folder (`DATA_DIR`), absolute. */
   dataDir: string;
+  /** The event catalog's folder, absolute (`EVENT_CATALOG_DIR`, or `events.catalogDir`; the demo catalog by default). */
+  eventCatalogDir: string;
+  /** The `source` of the events this API sends (`events.source`, default `service-bus-bridge`). */
+  eventSource: string;
 }
+
+/** The demo event catalog that ships with the API (OrderSubmitted, CaseSync). */
+export const DEMO_EVENT_CATALOG_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../../event-catalog");
 
 /** The environment variables read. */
 export const ENV_VARS = [
   "PORT", "HOST", "LOG_LEVEL", "CONFIG_FILE", "SERVICEBUS_CONNECTION_STRING", "SERVICEBUS_NAMESPACE",
-  "DATA_DIR", "EMULATOR_IN_MEMORY", "EMULATOR_PORT",
+  "DATA_DIR", "EMULATOR_IN_MEMORY", "EMULATOR_PORT", "EVENT_CATALOG_DIR",
 ] as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -81,14 +93,29 @@ function entitiesFrom(file: ConfigFile): ExposedEntities | undefined {
   if (!file.entities) return undefined;
   return {
     queues: file.entities.queues ?? [],
-    topics: (file.entities.topics ?? []).map((topic) => ({ name: topic.name, subscriptions: topic.subscriptions ?? [] })),
+    topics: (file.entities.topics ?? []).map((topic) => {
+      const listed = topic.subscriptions ?? [];
+      const named = listed.filter((subscription) => subscription !== "*");
+      return { name: topic.name, subscriptions: named, ...(named.length < listed.length ? { allSubscriptions: true } : {}) };
+    }),
   };
+}
+
+/** A fully qualified namespace host name, such as contoso.servicebus.windows.net (a `sb://` prefix and a trailing slash are tolerated). */
+function namespaceHost(raw: string): string {
+  const host = raw.trim().replace(/^sb:\/\//i, "").replace(/\/+$/, "");
+  if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/.test(host)) {
+    throw new ConfigError("SERVICEBUS_NAMESPACE", `must be the fully qualified namespace, such as contoso.servicebus.windows.net, got '${raw}'`);
+  }
+  return host.toLowerCase();
 }
 
 function serviceBusTarget(env: Env, dataDir: string): ServiceBusTarget {
   const connectionString = env["SERVICEBUS_CONNECTION_STRING"];
-  if (env["SERVICEBUS_NAMESPACE"]) {
-    throw new ConfigError("SERVICEBUS_NAMESPACE", "managed identity (DefaultAzureCredential) is not supported yet; set SERVICEBUS_CONNECTION_STRING instead");
+  const namespace = env["SERVICEBUS_NAMESPACE"];
+  if (namespace) {
+    if (connectionString) throw new ConfigError("SERVICEBUS_NAMESPACE", "set either SERVICEBUS_NAMESPACE (Microsoft Entra ID) or SERVICEBUS_CONNECTION_STRING, not both");
+    return { kind: "namespace", fullyQualifiedNamespace: namespaceHost(namespace) };
   }
   if (connectionString) {
     if (!/Endpoint=sb:\/\//i.test(connectionString)) throw new ConfigError("SERVICEBUS_CONNECTION_STRING", "must contain Endpoint=sb://…");
@@ -126,7 +153,8 @@ export function loadConfig(env: Env, readFile: (file: string) => string, cwd: st
   }
   const embedded = serviceBus.kind === "embeddedEmulator";
   if (!embedded && apiKeys.length === 0) {
-    throw new ConfigError(configFile ? `${configFile}:/apiKeys` : "CONFIG_FILE", "at least one API key is required when SERVICEBUS_CONNECTION_STRING is set");
+    const variable = serviceBus.kind === "namespace" ? "SERVICEBUS_NAMESPACE" : "SERVICEBUS_CONNECTION_STRING";
+    throw new ConfigError(configFile ? `${configFile}:/apiKeys` : "CONFIG_FILE", `at least one API key is required when ${variable} is set`);
   }
   return {
     port: integer(env, "PORT", 3000, 0, 65535),
@@ -136,6 +164,13 @@ export function loadConfig(env: Env, readFile: (file: string) => string, cwd: st
     entities: entitiesFrom(file) ?? (embedded ? DEMO_ENTITIES : { queues: [], topics: [] }),
     apiKeys,
     jsonBodyLimitInBytes: file.limits?.jsonBodyLimitInBytes ?? DEFAULT_JSON_BODY_LIMIT_IN_BYTES,
+    sessionIdleReleaseInMs: (file.sessions?.idleReleaseSeconds ?? DEFAULT_SESSION_IDLE_RELEASE_IN_MS / 1000) * 1000,
+    eventCatalogDir: env["EVENT_CATALOG_DIR"]
+      ? path.resolve(cwd, env["EVENT_CATALOG_DIR"])
+      : file.events?.catalogDir
+        ? path.resolve(path.dirname(path.resolve(cwd, configFile ?? ".")), file.events.catalogDir)
+        : DEMO_EVENT_CATALOG_DIR,
+    eventSource: file.events?.source ?? "service-bus-bridge",
     dataDir,
   };
 }

@@ -39,6 +39,80 @@ export interface OperationSuccess {
   schema?: TSchema;
 }
 
+/**
+ * A connector dropdown (`x-ms-dynamic-values`): the values come from an internal list operation.
+ * Paths are JSON pointers without the leading slash, into that operation's response.
+ */
+export interface DynamicValuesHint {
+  /** The list operation that feeds the dropdown; it should be `internal`. */
+  operationId: string;
+  /** Where the array of items is, e.g. `value`. */
+  valueCollection: string;
+  /** The item field that becomes the parameter's value, e.g. `name`. */
+  valuePath: string;
+  /** The item field shown to the maker. */
+  valueTitle: string;
+  /**
+   * Arguments of the list operation: a fixed value, or `{ parameter }` to pass another parameter of
+   * this operation (cascading dropdowns, such as the subscriptions of the chosen topic).
+   */
+  parameters?: Record<string, string | number | boolean | { parameter: string }>;
+}
+
+/** Connector hints of one path, query or header parameter. */
+export interface ParameterHint {
+  visibility?: Visibility;
+  /** Replaces the schema's `x-ms-summary` in the connector. */
+  summary?: string;
+  dynamicValues?: DynamicValuesHint;
+  /** Display names of enum values (`x-ms-enum-values`), keyed by value. */
+  enumTitles?: Record<string, string>;
+}
+
+/** Connector hints of one request-body or response property. */
+export interface PropertyHint {
+  visibility?: Visibility;
+  /** Replaces the schema's `x-ms-summary` in the connector. */
+  summary?: string;
+}
+
+/**
+ * Marks an operation as a connector trigger. Polling triggers are server driven: 202 + `Location`
+ * (the next poll URL, with the trigger state) + `Retry-After` while nothing is waiting; 200 + an array
+ * when messages arrive.
+ */
+export interface TriggerHint {
+  /** `batch`: the response is an array, one flow run per item; `single`: one object. */
+  type: "batch" | "single";
+  /** `x-ms-trigger-metadata`. */
+  metadata: { kind: "query"; mode: "polling" };
+  /** `x-ms-trigger-hint`: how a maker sees the trigger fire. */
+  hint?: string;
+}
+
+/**
+ * How an operation appears in the Power Automate connector. Only `visibility` is required; the rest
+ * refines the generated Swagger 2.0 (see connector/swagger2.ts).
+ */
+export interface ConnectorHints {
+  /** `x-ms-visibility` of the operation. */
+  visibility: Visibility;
+  /** Replaces `summary` in the connector (same rules: sentence case, at most 80 characters). */
+  summary?: string;
+  /** Hints per parameter name (path, query or header). */
+  parameters?: Record<string, ParameterHint>;
+  /**
+   * Hints per property, keyed by a path that starts with `body` (the request body) or `response`
+   * (the success response), then property names separated by `/`; array items are stepped through,
+   * so `body/messages/contentType` is `contentType` of each item of `messages`.
+   */
+  properties?: Record<string, PropertyHint>;
+  /** `x-ms-summary` of the body parameter (default "Request"). */
+  bodySummary?: string;
+  /** Present when the operation is a trigger. */
+  trigger?: TriggerHint;
+}
+
 /** One contract entry. */
 export interface OperationDefinition<TRequest extends OperationRequest = OperationRequest, TSuccess extends OperationSuccess = OperationSuccess> {
   /** PascalCase verb-noun; the connector's public contract. */
@@ -56,7 +130,7 @@ export interface OperationDefinition<TRequest extends OperationRequest = Operati
   /** Problem codes the operation can return besides the ones every operation can return. */
   problems: ProblemCode[];
   auth: { scopes: Scope[]; entity?: EntityTarget };
-  connector: { visibility: Visibility };
+  connector: ConnectorHints;
 }
 
 /** Any contract entry, with its request and response types erased. */

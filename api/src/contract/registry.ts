@@ -1,17 +1,17 @@
 /**
  * The contract registry: every HTTP operation of the API, declared once. Routes, request validation
  * and the OpenAPI document are all generated from this list.
- *
- * Not yet declared (a later phase): the session operations (GetSessionState…, SetSessionState…,
- * RenewSessionLock…, CloseSession…, and `sessionId` on receive) and CreateSubscription / DeleteSubscription.
  */
 import type { AnyOperation } from "./operation.js";
+import { eventOperations } from "./operations/events.js";
 import { resubmitDeadLettersOperation } from "./operations/dead-letters.js";
 import { listQueues, listSendEntities, listSubscriptions, listTopics } from "./operations/discovery.js";
+import { createSubscription, deleteSubscription } from "./operations/management.js";
 import { peekMessagesOperation, receiveDeferredMessagesOperation, receiveMessagesOperation } from "./operations/receive.js";
 import { QUEUE_SOURCE, SUBSCRIPTION_SOURCE } from "./operations/receiver-source.js";
 import type { ReceiverSourceSpec } from "./operations/receiver-source.js";
 import { cancelScheduledMessages, scheduleMessages, sendMessage, sendMessages } from "./operations/send.js";
+import { sessionOperations } from "./operations/sessions.js";
 import { settleOperations } from "./operations/settle.js";
 
 /** The receive-side operations of one entity kind. */
@@ -22,6 +22,7 @@ export function receiverOperations(source: ReceiverSourceSpec) {
     receiveDeferred: receiveDeferredMessagesOperation(source),
     ...settleOperations(source),
     resubmitDeadLetters: resubmitDeadLettersOperation(source),
+    sessions: sessionOperations(source),
   };
 }
 
@@ -33,11 +34,21 @@ export const subscriptionOperations = receiverOperations(SUBSCRIPTION_SOURCE);
 export const sendOperations = { sendMessage, sendMessages, scheduleMessages, cancelScheduledMessages };
 /** Discovery operations. */
 export const discoveryOperations = { listQueues, listTopics, listSubscriptions, listSendEntities };
+/** Management operations (scope manage). */
+export const managementOperations = { createSubscription, deleteSubscription };
+
+/** The operations of one entity kind, flattened (the session operations are grouped under `sessions`). */
+function flatten(operations: ReturnType<typeof receiverOperations>): AnyOperation[] {
+  const { sessions, ...rest } = operations;
+  return [...Object.values(rest), ...Object.values(sessions)];
+}
 
 /** Every operation, in documentation order. */
 export const OPERATIONS: readonly AnyOperation[] = [
   ...Object.values(sendOperations),
-  ...Object.values(queueOperations),
-  ...Object.values(subscriptionOperations),
+  ...Object.values(eventOperations),
+  ...flatten(queueOperations),
+  ...flatten(subscriptionOperations),
   ...Object.values(discoveryOperations),
+  ...Object.values(managementOperations),
 ];

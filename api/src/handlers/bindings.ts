@@ -2,8 +2,12 @@
 import type { ExposedEntities } from "../config/exposed-entities.js";
 import { queueOperations, subscriptionOperations } from "../contract/registry.js";
 import type { OperationBinding } from "../http/operation-binding.js";
+import type { ManagementPort } from "../servicebus/management-port.js";
 import type { MessagingPort } from "../servicebus/messaging-port.js";
+import type { EventCatalog } from "../events/event-catalog.js";
 import { discoveryBindings } from "./discovery-handlers.js";
+import { eventBindings } from "./event-handlers.js";
+import { managementBindings } from "./management-handlers.js";
 import { receiverBindings } from "./receive-handlers.js";
 import { sendBindings } from "./send-handlers.js";
 
@@ -12,14 +16,20 @@ export interface HandlerDeps {
   messaging: MessagingPort;
   entities: ExposedEntities;
   now: () => Date;
+  /** Service Bus's management API: backlog counts in lists, CreateSubscription / DeleteSubscription. */
+  management?: ManagementPort;
+  /** The business event contracts. */
+  events: { catalog: EventCatalog; source: string };
 }
 
 /** The bindings of all operations, one per registry entry. */
-export function allBindings({ messaging, entities, now }: HandlerDeps): OperationBinding[] {
+export function allBindings({ messaging, entities, now, management, events }: HandlerDeps): OperationBinding[] {
   return [
     ...sendBindings(messaging, now),
-    ...receiverBindings(queueOperations, messaging),
-    ...receiverBindings(subscriptionOperations, messaging),
-    ...discoveryBindings(entities),
+    ...eventBindings({ messaging, catalog: events.catalog, source: events.source, now }),
+    ...receiverBindings(queueOperations, messaging, events.catalog),
+    ...receiverBindings(subscriptionOperations, messaging, events.catalog),
+    ...discoveryBindings(entities, management),
+    ...managementBindings(entities, management),
   ];
 }

@@ -1,31 +1,54 @@
 /** Handlers of peek, receive, settlement and dead-letter resubmission, shared by queues and subscriptions. */
 import type { receiverOperations } from "../contract/registry.js";
+import { NEXT_AVAILABLE_SESSION } from "../contract/schemas/common.js";
 import { bindOperation } from "../http/operation-binding.js";
 import type { OperationBinding } from "../http/operation-binding.js";
+import { ProblemError } from "../problems/problem-error.js";
+import type { ReceivedMessageJson } from "../contract/schemas/message.js";
+import type { EventCatalog } from "../events/event-catalog.js";
+import { withTypedEvents } from "../events/typed-messages.js";
 import type { MessagingPort } from "../servicebus/messaging-port.js";
 import { receiveSourceOf } from "./receive-source.js";
+import { sessionBindings } from "./session-handlers.js";
 
 /** Bindings of the receive-side operations of one entity kind. */
-export function receiverBindings(operations: ReturnType<typeof receiverOperations>, messaging: MessagingPort): OperationBinding[] {
+export function receiverBindings(operations: ReturnType<typeof receiverOperations>, messaging: MessagingPort, catalog: EventCatalog): OperationBinding[] {
+  const typed = (messages: readonly ReceivedMessageJson[]): ReceivedMessageJson[] => withTypedEvents(catalog, messages);
   return [
     bindOperation(operations.peek, async ({ entity, query }) => {
       const messages = await messaging.peekMessages(receiveSourceOf(entity, query.subQueue), {
         maxMessages: query.maxMessages,
         ...(query.fromSequenceNumber === undefined ? {} : { fromSequenceNumber: query.fromSequenceNumber }),
+        ...(query.sessionId === undefined ? {} : { sessionId: query.sessionId }),
       });
-      return { body: { messages } };
+      return { body: { messages: typed(messages) } };
     }),
     bindOperation(operations.receive, async ({ entity, query }) => {
-      const messages = await messaging.receiveMessages(receiveSourceOf(entity, query.subQueue), {
-        maxMessages: query.maxMessages,
-        maxWaitTimeInMs: Math.round((query.maxWaitSeconds ?? 5) * 1000),
-        receiveMode: query.receiveMode ?? "peekLock",
-      });
-      return { body: { messages } };
+      const source = receiveSourceOf(entity, query.subQueue);
+      const maxWaitTimeInMs = Math.round((query.maxWaitSeconds ?? 5) * 1000);
+      if (query.sessionId !== undefined) {
+        if (query.receiveMode === "receiveAndDelete") {
+          throw new ProblemError("ValidationFailed", { errors: { query: [{ field: "/receiveMode", message: "must be peekLock when sessionId is given" }] } });
+        }
+        const result = await messaging.receiveSessionMessages(source, {
+          maxMessages: query.maxMessages,
+          maxWaitTimeInMs,
+          sessionId: query.sessionId === NEXT_AVAILABLE_SESSION ? undefined : query.sessionId,
+        });
+        return {
+          body: {
+            messages: typed(result.messages),
+            ...(result.sessionId === undefined ? {} : { sessionId: result.sessionId }),
+            ...(result.sessionLockedUntil === undefined ? {} : { sessionLockedUntilUtc: result.sessionLockedUntil.toISOString() }),
+          },
+        };
+      }
+      const messages = await messaging.receiveMessages(source, { maxMessages: query.maxMessages, maxWaitTimeInMs, receiveMode: query.receiveMode ?? "peekLock" });
+      return { body: { messages: typed(messages) } };
     }),
     bindOperation(operations.receiveDeferred, async ({ entity, query, body }) => {
       const messages = await messaging.receiveDeferredMessages(receiveSourceOf(entity, query.subQueue), body.sequenceNumbers);
-      return { body: { messages } };
+      return { body: { messages: typed(messages) } };
     }),
     bindOperation(operations.complete, async ({ entity, params, query }) => {
       await messaging.completeMessage(receiveSourceOf(entity, query.subQueue), params.lockToken);
@@ -56,5 +79,6 @@ export function receiverBindings(operations: ReturnType<typeof receiverOperation
       const result = await messaging.resubmitDeadLetters(receiveSourceOf(entity, "main"), selection);
       return { body: result };
     }),
+    ...sessionBindings(operations.sessions, messaging),
   ];
 }

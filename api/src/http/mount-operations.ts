@@ -46,6 +46,17 @@ export function resolveEntity(target: EntityTarget | undefined, params: Record<s
   return resolved;
 }
 
+/** The request headers the operation declares (by lower-case name); only those reach validation and the handler. */
+function declaredHeaders(req: Request, operation: AnyOperation): Record<string, unknown> {
+  const declared = Object.keys(operation.request.headers?.properties ?? {});
+  const headers: Record<string, unknown> = {};
+  for (const name of declared) {
+    const value = req.get(name);
+    if (value !== undefined) headers[name] = value;
+  }
+  return headers;
+}
+
 function authenticate(req: Request, apiKeys: readonly ApiKeyRecord[], operation: AnyOperation): ApiKeyRecord {
   const apiKey = findApiKey(apiKeys, req.get("x-api-key"));
   if (!apiKey) throw new ProblemError("Unauthorized");
@@ -61,7 +72,12 @@ function handlerFor(binding: OperationBinding, validator: OperationValidator, op
     const context = requestContextOf(res);
     const apiKey = authenticate(req, options.apiKeys, operation);
     context.apiKeyName = apiKey.name;
-    const raw = { params: { ...req.params } as Record<string, unknown>, query: { ...(req.query as Record<string, unknown>) }, body: req.body as unknown };
+    const raw = {
+      params: { ...req.params } as Record<string, unknown>,
+      query: { ...(req.query as Record<string, unknown>) },
+      headers: declaredHeaders(req, operation),
+      body: req.body as unknown,
+    };
     const errors = validator.validate(raw);
     if (errors) throw new ProblemError("ValidationFailed", { errors });
     const entity = resolveEntity(operation.auth.entity, raw.params, options.entities);
@@ -71,6 +87,7 @@ function handlerFor(binding: OperationBinding, validator: OperationValidator, op
     const result = await binding.handle({
       params: raw.params as Record<string, never>,
       query: raw.query as Record<string, never>,
+      headers: raw.headers as Record<string, never>,
       body: raw.body as undefined,
       apiKey,
       entity,

@@ -14,6 +14,8 @@ type StaticOr<T, D> = T extends TSchema ? Static<T> : D;
 export interface HandlerInput<R extends OperationRequest> {
   params: StaticOr<R["params"], Record<string, never>>;
   query: StaticOr<R["query"], Record<string, never>>;
+  /** The headers the operation declares, by lower-case name. */
+  headers: StaticOr<R["headers"], Record<string, never>>;
   /** Undefined when the operation's body is optional and none was sent. */
   body: R["bodyRequired"] extends false ? StaticOr<R["body"], undefined> | undefined : StaticOr<R["body"], undefined>;
   apiKey: ApiKeyRecord;

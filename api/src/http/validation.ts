@@ -52,6 +52,8 @@ export function fieldErrors(errors: readonly ErrorObject[] | null | undefined): 
 export interface RawRequest {
   params: Record<string, unknown>;
   query: Record<string, unknown>;
+  /** The operation's declared headers (lower-case names); other headers are not validated. */
+  headers?: Record<string, unknown>;
   body: unknown;
 }
 
@@ -69,6 +71,7 @@ function compile(ajv: Ajv, schema: TSchema | undefined): ValidateFunction | unde
 export function compileOperationValidator(operation: AnyOperation, lenient: Ajv, strict: Ajv): OperationValidator {
   const params = compile(lenient, operation.request.params);
   const query = compile(lenient, operation.request.query);
+  const headers = compile(lenient, operation.request.headers);
   const body = compile(strict, operation.request.body);
   const bodyRequired = operation.request.body !== undefined && (operation.request.bodyRequired ?? true);
   return {
@@ -76,6 +79,7 @@ export function compileOperationValidator(operation: AnyOperation, lenient: Ajv,
       const errors: FieldErrors = {};
       if (params && !params(request.params)) errors.params = fieldErrors(params.errors);
       if (query && !query(request.query)) errors.query = fieldErrors(query.errors);
+      if (headers && !headers(request.headers ?? {})) errors.headers = fieldErrors(headers.errors);
       if (body) {
         if (request.body === undefined) {
           if (bodyRequired) errors.body = [{ field: "", message: "is required: send a JSON body with Content-Type: application/json" }];

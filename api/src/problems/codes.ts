@@ -43,6 +43,11 @@ export const PROBLEMS = {
     title: "The entity does not exist",
     detail: "The queue, topic or subscription does not exist or is not exposed by this API.",
   },
+  EventTypeNotFound: {
+    status: 404,
+    title: "The event type does not exist",
+    detail: "The event type (or the requested version of it) is not in the event catalog; see ListEventTypes.",
+  },
   MessageNotFound: {
     status: 404,
     title: "The message was not found",

@@ -4,6 +4,7 @@
  * JSON shapes, so handlers never see SDK types.
  */
 import type { OutgoingMessageJson, ReceivedMessageJson } from "../contract/schemas/message.js";
+import type { BodyEncoding } from "./body-codec.js";
 
 /** A queue or a topic subscription, optionally its dead-letter sub-queue. */
 export type ReceiveSource =
@@ -31,6 +32,8 @@ export interface PeekMessagesOptions {
   maxMessages: number;
   /** Decimal string; from the first message when absent. */
   fromSequenceNumber?: string;
+  /** Only the messages of this session (session-enabled entities). */
+  sessionId?: string;
 }
 
 /** Options of {@link MessagingPort.receiveMessages}. */
@@ -38,6 +41,29 @@ export interface ReceiveMessagesOptions {
   maxMessages: number;
   maxWaitTimeInMs: number;
   receiveMode: "peekLock" | "receiveAndDelete";
+}
+
+/** Options of {@link MessagingPort.receiveSessionMessages}. */
+export interface ReceiveSessionMessagesOptions {
+  maxMessages: number;
+  maxWaitTimeInMs: number;
+  /** The session to receive from; undefined takes the next available session. */
+  sessionId: string | undefined;
+}
+
+/** Result of {@link MessagingPort.receiveSessionMessages}. */
+export interface ReceiveSessionMessagesResult {
+  /** The session received from; undefined when no session was available within the wait time. */
+  sessionId?: string;
+  /** When the session lock expires (the lock of every message received from it follows it). */
+  sessionLockedUntil?: Date;
+  messages: ReceivedMessageJson[];
+}
+
+/** A session's state as callers see it: a JSON value, a string, or base64 bytes; null when none is set. */
+export interface SessionStateJson {
+  state: unknown;
+  stateEncoding: BodyEncoding;
 }
 
 /** Options of {@link MessagingPort.deadLetterMessage}. */
@@ -76,6 +102,21 @@ export interface MessagingPort {
   /** Resolves to the new lock expiry. */
   renewMessageLock(source: ReceiveSource, lockToken: string): Promise<Date>;
   resubmitDeadLetters(source: ReceiveSource, selection: ResubmitSelection): Promise<ResubmitResult>;
+  /**
+   * Receives peek-locked messages of one session (a given id, or the next available session) and holds
+   * the session on this instance, so its messages are settled through the session's link. Throws
+   * SessionCannotBeLocked when another receiver holds a given session; resolves without a session when
+   * none is available within the wait time.
+   */
+  receiveSessionMessages(source: ReceiveSource, options: ReceiveSessionMessagesOptions): Promise<ReceiveSessionMessagesResult>;
+  /** The session's state; the session is accepted and held when this instance does not hold it yet. */
+  getSessionState(source: ReceiveSource, sessionId: string): Promise<SessionStateJson>;
+  /** Sets (or, with state null, clears) the session's state; accepts and holds the session like {@link getSessionState}. */
+  setSessionState(source: ReceiveSource, sessionId: string, state: SessionStateJson): Promise<void>;
+  /** Renews the lock of a session held by this instance; resolves to its new expiry. Throws SessionLockLost when not held. */
+  renewSessionLock(source: ReceiveSource, sessionId: string): Promise<Date>;
+  /** Releases a session held by this instance; resolves to whether it was held. */
+  closeSession(source: ReceiveSource, sessionId: string): Promise<boolean>;
   /** Resolves when Service Bus answers within the timeout; rejects otherwise. */
   checkReadiness(timeoutInMs: number): Promise<void>;
   /** Stops receiving and closes every link and the connection. Locks still held are left to expire (logged). */

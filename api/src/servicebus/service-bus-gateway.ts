@@ -1,7 +1,7 @@
 /**
  * The Azure implementation of {@link MessagingPort} over one `ServiceBusClient`: cached senders, pooled
- * receivers, a per-source management receiver (peek, deferred receive, settlement, lock renewal) and
- * the lock registry.
+ * receivers, a per-source management receiver (peek, deferred receive, settlement, lock renewal), the
+ * lock registry, and the session registry (session receivers held per instance, released when idle).
  */
 import type { ServiceBusClient, ServiceBusReceivedMessage, ServiceBusReceiver, ServiceBusReceiverOptions, ServiceBusSender } from "@azure/service-bus";
 import Long from "long";
@@ -13,6 +13,10 @@ import { LockRegistry } from "./lock-registry.js";
 import type { LockRegistryOptions } from "./lock-registry.js";
 import { toMessageJson } from "./message-json.js";
 import type { DeadLetterOptions, MessagingPort, PeekMessagesOptions, ReceiveMessagesOptions, ReceiveSource, SendOptions } from "./messaging-port.js";
+import { SessionEntityKnowledge, createSessionOperations, sessionMismatch, sessionNotHeld } from "./session-operations.js";
+import type { SdkSessionRegistry } from "./session-operations.js";
+import { SessionRegistry } from "./session-registry.js";
+import type { SessionRegistryOptions } from "./session-registry.js";
 import { toServiceBusMessage } from "./outgoing-message.js";
 import { ReceiverPool } from "./receiver-pool.js";
 import { rehydrateLockedMessage } from "./rehydrated-message.js";
@@ -26,13 +30,23 @@ export interface ServiceBusGatewayOptions {
   /** A source peeked by the readiness check; without it readiness only needs the gateway open. */
   readinessProbe?: ReceiveSource;
   lockRegistry?: LockRegistryOptions;
+  /** Held sessions: the idle time after which one is released (default 60 s). */
+  sessionRegistry?: SessionRegistryOptions;
+  /**
+   * Tells whether an entity requires sessions (the management API), so that a lock token this instance
+   * does not hold is answered with SessionLockLost on session entities instead of being settled through
+   * the management path, which Service Bus allows only for messages outside sessions.
+   */
+  requiresSession?: (source: ReceiveSource) => Promise<boolean | undefined>;
 }
 
 type PropertiesToModify = Record<string, string | number | boolean>;
 type SdkDeadLetterOptions = Parameters<ServiceBusReceiver["deadLetterMessage"]>[1] & object;
 
 function isLockLost(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "MessageLockLost";
+  if (typeof error !== "object" || error === null) return false;
+  const code = (error as { code?: unknown }).code;
+  return code === "MessageLockLost" || code === "SessionLockLost";
 }
 
 /** Creates the Service Bus gateway. */
@@ -42,6 +56,12 @@ export function createServiceBusGateway(options: ServiceBusGatewayOptions): Mess
   const managementReceivers = new Map<string, ServiceBusReceiver>();
   const pool = new ReceiverPool();
   const locks = new LockRegistry<ServiceBusReceivedMessage>(options.lockRegistry);
+  const sessions: SdkSessionRegistry = new SessionRegistry({
+    ...options.sessionRegistry,
+    onIdleRelease: (entity, sessionId) => logger.info({ entity, sessionId }, "released an idle session"),
+  });
+  const knowledge = new SessionEntityKnowledge(options.requiresSession);
+  const sessionOperations = createSessionOperations({ client, sessions, knowledge });
   let closed = false;
 
   const receiverOptions = (source: ReceiveSource, receiveMode: "peekLock" | "receiveAndDelete"): ServiceBusReceiverOptions => ({
@@ -87,7 +107,29 @@ export function createServiceBusGateway(options: ServiceBusGatewayOptions): Mess
   const lockedMessage = (source: ReceiveSource, lockToken: string): ServiceBusReceivedMessage =>
     locks.get(sourceKey(source), lockToken) ?? rehydrateLockedMessage(lockToken);
 
+  /**
+   * A token this instance does not hold: settled through the management path, except on entities that
+   * require sessions, where only the instance holding the session can settle it.
+   */
+  const checkUnheldToken = async (source: ReceiveSource, lockToken: string): Promise<void> => {
+    if (!locks.get(sourceKey(source), lockToken) && (await knowledge.requiresSession(source))) throw sessionNotHeld();
+  };
+
   const settle = async (source: ReceiveSource, lockToken: string, action: (receiver: ServiceBusReceiver, message: ServiceBusReceivedMessage) => Promise<void>): Promise<void> => {
+    const token = lockToken.toLowerCase();
+    const session = sessions.findByLockToken(sourceKey(source), lockToken);
+    if (session) {
+      const message = session.messages.get(token) as ServiceBusReceivedMessage;
+      try {
+        await sessions.use(session, (receiver) => action(receiver, message));
+        session.messages.delete(token);
+      } catch (error) {
+        if (isLockLost(error)) session.messages.delete(token);
+        throw error;
+      }
+      return;
+    }
+    await checkUnheldToken(source, lockToken);
     try {
       await action(managementReceiver(source), lockedMessage(source, lockToken));
       locks.remove(lockToken);
@@ -119,7 +161,11 @@ export function createServiceBusGateway(options: ServiceBusGatewayOptions): Mess
       await sender(entity).cancelScheduledMessages(toLongs(sequenceNumbers));
     },
 
-    async peekMessages(source, { maxMessages, fromSequenceNumber }: PeekMessagesOptions) {
+    async peekMessages(source, { maxMessages, fromSequenceNumber, sessionId }: PeekMessagesOptions) {
+      if (sessionId !== undefined) {
+        const messages = await sessionOperations.peekSessionMessages(source, sessionId, maxMessages, fromSequenceNumber);
+        return messages.map((message) => toMessageJson(message, "peeked"));
+      }
       const messages = await managementReceiver(source).peekMessages(maxMessages, {
         fromSequenceNumber: Long.fromString(fromSequenceNumber ?? "1"),
       });
@@ -128,9 +174,12 @@ export function createServiceBusGateway(options: ServiceBusGatewayOptions): Mess
 
     async receiveMessages(source, { maxMessages, maxWaitTimeInMs, receiveMode }: ReceiveMessagesOptions) {
       const key = `${sourceKey(source)}|${receiveMode}`;
-      const messages = await pool.use(key, () => createReceiver(source, receiveMode), (receiver) =>
-        receiver.receiveMessages(maxMessages, { maxWaitTimeInMs }),
-      );
+      let messages: ServiceBusReceivedMessage[];
+      try {
+        messages = await pool.use(key, () => createReceiver(source, receiveMode), (receiver) => receiver.receiveMessages(maxMessages, { maxWaitTimeInMs }));
+      } catch (error) {
+        throw sessionMismatch(error, knowledge, source) ?? error;
+      }
       return receiveMode === "peekLock" ? remember(source, messages) : messages.map((message) => toMessageJson(message, "received"));
     },
 
@@ -163,6 +212,10 @@ export function createServiceBusGateway(options: ServiceBusGatewayOptions): Mess
     },
 
     async renewMessageLock(source, lockToken) {
+      // A session message's lock is its session's lock: renewing it renews the session lock.
+      const session = sessions.findByLockToken(sourceKey(source), lockToken);
+      if (session) return sessions.use(session, (receiver) => receiver.renewSessionLock());
+      await checkUnheldToken(source, lockToken);
       try {
         const lockedUntil = await managementReceiver(source).renewMessageLock(lockedMessage(source, lockToken));
         locks.renewed(lockToken, lockedUntil);
@@ -172,6 +225,12 @@ export function createServiceBusGateway(options: ServiceBusGatewayOptions): Mess
         throw error;
       }
     },
+
+    receiveSessionMessages: sessionOperations.receiveSessionMessages,
+    getSessionState: sessionOperations.getSessionState,
+    setSessionState: sessionOperations.setSessionState,
+    renewSessionLock: sessionOperations.renewSessionLock,
+    closeSession: sessionOperations.closeSession,
 
     resubmitDeadLetters(source, selection) {
       const deadLetters: ReceiveSource = { ...source, subQueue: "deadLetter" };
@@ -201,7 +260,9 @@ export function createServiceBusGateway(options: ServiceBusGatewayOptions): Mess
       if (locks.size > 0) {
         logger.info({ heldLocks: locks.size }, "closing with locked messages; Service Bus redelivers them when their locks expire");
       }
+      if (sessions.size > 0) logger.info({ heldSessions: sessions.size }, "releasing held sessions");
       locks.close();
+      await sessions.close();
       await pool.close();
       await Promise.allSettled([...managementReceivers.values()].map((receiver) => receiver.close()));
       await Promise.allSettled([...senders.values()].map((each) => each.close()));

@@ -42,7 +42,7 @@ describe("API: service routes", () => {
     const documented = Object.values(document.paths).flatMap((item) => Object.values(item).map((operation) => operation.operationId));
     expect(documented.sort()).toEqual(OPERATIONS.map((operation) => operation.operationId).sort());
     const peek = document.paths["/queues/{queue}/peek"]?.["get"];
-    expect(peek?.parameters?.map((parameter) => `${parameter.in}:${parameter.name}`)).toEqual(["path:queue", "query:maxMessages", "query:fromSequenceNumber", "query:subQueue"]);
+    expect(peek?.parameters?.map((parameter) => `${parameter.in}:${parameter.name}`)).toEqual(["path:queue", "query:maxMessages", "query:fromSequenceNumber", "query:subQueue", "query:sessionId"]);
     expect(Object.keys(peek?.responses ?? {})).toEqual(expect.arrayContaining(["200", "400", "401", "403", "404", "429", "500", "503", "504"]));
   });
 

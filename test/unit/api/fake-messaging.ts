@@ -1,7 +1,8 @@
 /** A fake MessagingPort for unit tests: records calls and returns canned results or a configured error. */
 import type { OutgoingMessageJson, ReceivedMessageJson } from "../../../api/src/contract/schemas/message.js";
 import type {
-  DeadLetterOptions, MessagingPort, PeekMessagesOptions, ReceiveMessagesOptions, ReceiveSource, ResubmitResult, ResubmitSelection, SendMessagesResult,
+  DeadLetterOptions, MessagingPort, PeekMessagesOptions, ReceiveMessagesOptions, ReceiveSessionMessagesOptions, ReceiveSessionMessagesResult, ReceiveSource,
+  ResubmitResult, ResubmitSelection, SendMessagesResult, SessionStateJson,
 } from "../../../api/src/servicebus/messaging-port.js";
 
 /** One recorded call. */
@@ -57,6 +58,22 @@ export class FakeMessaging implements MessagingPort {
   }
   resubmitDeadLetters(source: ReceiveSource, selection: ResubmitSelection): Promise<ResubmitResult> {
     return this.record("resubmitDeadLetters", [source, selection], { resubmitted: [], notFound: [] });
+  }
+  receiveSessionMessages(source: ReceiveSource, options: ReceiveSessionMessagesOptions): Promise<ReceiveSessionMessagesResult> {
+    const sessionId = options.sessionId ?? "next-session";
+    return this.record("receiveSessionMessages", [source, options], { sessionId, sessionLockedUntil: new Date("2030-01-01T00:00:00.000Z"), messages: this.messages });
+  }
+  getSessionState(source: ReceiveSource, sessionId: string): Promise<SessionStateJson> {
+    return this.record("getSessionState", [source, sessionId], { state: null, stateEncoding: "json" });
+  }
+  setSessionState(source: ReceiveSource, sessionId: string, state: SessionStateJson): Promise<void> {
+    return this.record("setSessionState", [source, sessionId, state], undefined);
+  }
+  renewSessionLock(source: ReceiveSource, sessionId: string): Promise<Date> {
+    return this.record("renewSessionLock", [source, sessionId], new Date("2030-01-01T00:00:00.000Z"));
+  }
+  closeSession(source: ReceiveSource, sessionId: string): Promise<boolean> {
+    return this.record("closeSession", [source, sessionId], true);
   }
   checkReadiness(): Promise<void> {
     return this.record("checkReadiness", [], undefined);

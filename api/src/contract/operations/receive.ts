@@ -1,11 +1,48 @@
 /** Peek and receive operations, declared once per receivable entity kind (queue, subscription). */
 import { Type } from "@sinclair/typebox";
 import { COMMON_PROBLEMS, SERVICE_BUS_PROBLEMS, defineOperation } from "../operation.js";
-import { MaxWaitSecondsParam, SequenceNumber, SequenceNumbers, SubQueueParam, maxMessagesParam, stringEnum } from "../schemas/common.js";
-import { MessageList } from "../schemas/message.js";
+import { MaxWaitSecondsParam, NEXT_AVAILABLE_SESSION, SequenceNumber, SequenceNumbers, SubQueueParam, maxMessagesParam, stringEnum } from "../schemas/common.js";
+import { MessageList, ReceivedMessage } from "../schemas/message.js";
 import type { ReceiverSourceSpec } from "./receiver-source.js";
 
 const receiveProblems = [...COMMON_PROBLEMS, ...SERVICE_BUS_PROBLEMS, "MessagingEntityNotFound"] as const;
+
+/** `sessionId` on peek: only that session's messages. */
+const peekSessionIdParam = Type.String({
+  minLength: 1,
+  maxLength: 128,
+  description:
+    "Only the messages of this session (session-enabled entities only). Peeking a session needs its lock for the moment of the peek: " +
+    "it is refused with 409 when another receiver holds the session, unless this instance of the API holds it.",
+  "x-ms-summary": "Session ID",
+});
+
+/** `sessionId` on receive: a session id, or `*` for the next available session. */
+const receiveSessionIdParam = Type.String({
+  minLength: 1,
+  maxLength: 128,
+  description:
+    `Required on session-enabled entities, not allowed on others. A session id receives that session's messages; ${NEXT_AVAILABLE_SESSION} receives from the next available session. ` +
+    "The session is then held by this API and its messages are settled like any others.",
+  "x-ms-summary": "Session ID",
+});
+
+/** The output of a receive: the messages and, for session receives, the session. */
+const ReceiveResult = Type.Object(
+  {
+    messages: Type.Array(ReceivedMessage, { description: "The messages, in sequence order.", "x-ms-summary": "Messages" }),
+    sessionId: Type.Optional(
+      Type.String({
+        description: "The session received from (session receives only; absent when no session was available).",
+        "x-ms-summary": "Session ID",
+      }),
+    ),
+    sessionLockedUntilUtc: Type.Optional(
+      Type.String({ format: "date-time", description: "When the session lock expires unless the session is used or renewed.", "x-ms-summary": "Session locked until (UTC)" }),
+    ),
+  },
+  { additionalProperties: false },
+);
 
 /** PeekMessagesIn{Queue,Subscription}. */
 export function peekMessagesOperation(source: ReceiverSourceSpec) {
@@ -16,7 +53,7 @@ export function peekMessagesOperation(source: ReceiverSourceSpec) {
     summary: `Peek messages in ${source.noun}`,
     description:
       "Returns messages without locking or removing them, from the head or from a sequence number, in the main queue or its dead-letter sub-queue. " +
-      "Peeked messages cannot be settled.",
+      "Peeked messages cannot be settled. On session-enabled entities, sessionId peeks one session's messages.",
     tags: [source.tag],
     request: {
       params: source.params,
@@ -28,10 +65,11 @@ export function peekMessagesOperation(source: ReceiverSourceSpec) {
           "x-ms-summary": "From sequence number",
         }),
         subQueue: Type.Optional(SubQueueParam),
+        sessionId: Type.Optional(peekSessionIdParam),
       }),
     },
     success: { status: 200, description: "The messages (an empty list when there are none).", schema: MessageList },
-    problems: [...receiveProblems],
+    problems: [...receiveProblems, "SessionCannotBeLocked"],
     auth: { scopes: ["listen"], entity: source.target },
     connector: { visibility: "important" },
   });
@@ -46,7 +84,10 @@ export function receiveMessagesOperation(source: ReceiverSourceSpec) {
     summary: `Receive messages from ${source.noun}`,
     description:
       "Receives messages. In peekLock mode (the default) each message is locked and returned with a lock token; complete it when it is processed, " +
-      "or abandon, defer or dead-letter it. In receiveAndDelete mode messages are removed as they are returned, so a failure loses them: use it only for data you can afford to lose, such as telemetry.",
+      "or abandon, defer or dead-letter it. In receiveAndDelete mode messages are removed as they are returned, so a failure loses them: use it only for data you can afford to lose, such as telemetry. " +
+      `On session-enabled entities give sessionId: a session id receives that session's messages in order, and ${NEXT_AVAILABLE_SESSION} takes the next session no other receiver holds (the response names it; it has no session and no messages when none is available in time). ` +
+      "Session receives are peek-lock only. The session is held by this instance of the API, which keeps its lock, until it is closed with the close session operation or goes unused for the configured idle time (60 seconds by default); " +
+      "its messages must be settled through the same instance. Another receiver holding the session gives 409.",
     tags: [source.tag],
     request: {
       params: source.params,
@@ -61,10 +102,11 @@ export function receiveMessagesOperation(source: ReceiverSourceSpec) {
           }),
         ),
         subQueue: Type.Optional(SubQueueParam),
+        sessionId: Type.Optional(receiveSessionIdParam),
       }),
     },
-    success: { status: 200, description: "The messages (an empty list when none arrived in time).", schema: MessageList },
-    problems: [...receiveProblems],
+    success: { status: 200, description: "The messages (an empty list when none arrived in time).", schema: ReceiveResult },
+    problems: [...receiveProblems, "SessionCannotBeLocked", "SessionLockLost"],
     auth: { scopes: ["listen"], entity: source.target },
     connector: { visibility: "important" },
   });

@@ -1,6 +1,8 @@
 /** Send family: send one, send a batch, schedule, cancel scheduled. */
 import { Type } from "@sinclair/typebox";
+import { PICKERS } from "../connector-hints.js";
 import { COMMON_PROBLEMS, SERVICE_BUS_PROBLEMS, defineOperation } from "../operation.js";
+import type { PropertyHint } from "../operation.js";
 import { EntityParam, SequenceNumber, SequenceNumbers } from "../schemas/common.js";
 import { OutgoingMessage } from "../schemas/message.js";
 
@@ -9,6 +11,18 @@ const sendProblems = [...COMMON_PROBLEMS, ...SERVICE_BUS_PROBLEMS, "MessagingEnt
 
 /** The largest number of messages in one SendMessages or ScheduleMessages request. */
 export const MAX_MESSAGES_PER_SEND = 500;
+
+/** Connector visibility of the fields of an outgoing message at `prefix` (e.g. `body`, `body/messages`). */
+function outgoingMessageHints(prefix: string): Record<string, PropertyHint> {
+  const hints: Record<string, PropertyHint> = {};
+  for (const field of ["body", "contentType", "messageId"]) hints[`${prefix}/${field}`] = { visibility: "important" };
+  for (const field of ["bodyEncoding", "replyTo", "replyToSessionId", "to", "timeToLiveSeconds", "scheduledEnqueueTimeUtc"]) {
+    hints[`${prefix}/${field}`] = { visibility: "advanced" };
+  }
+  return hints;
+}
+
+const sendParameters = { entity: PICKERS.entity };
 
 const messageIdOutput = Type.String({ description: "The message identifier, generated when none was given.", "x-ms-summary": "Message ID" });
 
@@ -29,7 +43,7 @@ export const sendMessage = defineOperation({
   },
   problems: [...sendProblems],
   auth: { scopes: ["send"], entity: "send" },
-  connector: { visibility: "important" },
+  connector: { visibility: "important", parameters: sendParameters, properties: outgoingMessageHints("body"), bodySummary: "Message" },
 });
 
 /** SendMessages. */
@@ -62,7 +76,7 @@ export const sendMessages = defineOperation({
   },
   problems: [...sendProblems],
   auth: { scopes: ["send"], entity: "send" },
-  connector: { visibility: "advanced" },
+  connector: { visibility: "advanced", parameters: sendParameters, properties: outgoingMessageHints("body/messages"), bodySummary: "Messages" },
 });
 
 /** ScheduleMessages. */
@@ -98,7 +112,12 @@ export const scheduleMessages = defineOperation({
   },
   problems: [...sendProblems],
   auth: { scopes: ["send"], entity: "send" },
-  connector: { visibility: "advanced" },
+  connector: {
+    visibility: "advanced",
+    parameters: sendParameters,
+    properties: { ...outgoingMessageHints("body/messages"), "body/scheduledEnqueueTimeUtc": { visibility: "important" } },
+    bodySummary: "Scheduled messages",
+  },
 });
 
 /** CancelScheduledMessages. */
@@ -113,5 +132,5 @@ export const cancelScheduledMessages = defineOperation({
   success: { status: 204, description: "The messages were cancelled." },
   problems: [...COMMON_PROBLEMS, ...SERVICE_BUS_PROBLEMS, "MessagingEntityNotFound"],
   auth: { scopes: ["send"], entity: "send" },
-  connector: { visibility: "advanced" },
+  connector: { visibility: "advanced", parameters: sendParameters, bodySummary: "Scheduled messages to cancel" },
 });

@@ -1,5 +1,6 @@
 /** Settlement operations on a lock token, declared once per receivable entity kind. */
 import { Type } from "@sinclair/typebox";
+import { SUB_QUEUE_TITLES, receiverPickers } from "../connector-hints.js";
 import { COMMON_PROBLEMS, SERVICE_BUS_PROBLEMS, defineOperation } from "../operation.js";
 import { LockTokenParam, PropertiesToModify, SubQueueParam } from "../schemas/common.js";
 import type { ReceiverSourceSpec } from "./receiver-source.js";
@@ -27,6 +28,8 @@ export function settleOperations(source: ReceiverSourceSpec) {
     problems: [...settleProblems],
     auth: { scopes: ["listen" as const], entity: source.target },
   };
+  // The dropdowns, plus subQueue tucked away: settling in the main queue is the common case.
+  const parameters = { ...receiverPickers(source.target), subQueue: { visibility: "advanced" as const, enumTitles: SUB_QUEUE_TITLES } };
   const lockPath = `${source.pathPrefix}/locks/{lockToken}`;
   return {
     complete: defineOperation({
@@ -37,7 +40,7 @@ export function settleOperations(source: ReceiverSourceSpec) {
       description: `Completes a locked message, removing it for good. Call it after the message has been processed. ${SETTLE_NOTE}`,
       request: { params, query: subQueueQuery },
       success: { status: 204, description: "The message was completed." },
-      connector: { visibility: "important" },
+      connector: { visibility: "important", parameters },
     }),
     abandon: defineOperation({
       ...base,
@@ -48,7 +51,7 @@ export function settleOperations(source: ReceiverSourceSpec) {
         `Releases the lock so the message is delivered again, with its delivery count raised; after the entity's maximum delivery count it is dead-lettered. ${SETTLE_NOTE}`,
       request: { params, query: subQueueQuery, body: modifyBody, bodyRequired: false },
       success: { status: 204, description: "The message was abandoned." },
-      connector: { visibility: "important" },
+      connector: { visibility: "important", parameters, properties: { "body/propertiesToModify": { visibility: "advanced" } }, bodySummary: "Options" },
     }),
     deadLetter: defineOperation({
       ...base,
@@ -72,7 +75,15 @@ export function settleOperations(source: ReceiverSourceSpec) {
         bodyRequired: false,
       },
       success: { status: 204, description: "The message was dead-lettered." },
-      connector: { visibility: "important" },
+      connector: {
+        visibility: "important",
+        parameters,
+        properties: {
+          "body/deadLetterReason": { visibility: "important" },
+          "body/propertiesToModify": { visibility: "advanced" },
+        },
+        bodySummary: "Dead-letter details",
+      },
     }),
     defer: defineOperation({
       ...base,
@@ -83,7 +94,7 @@ export function settleOperations(source: ReceiverSourceSpec) {
         `Sets a locked message aside; it is no longer delivered by receive and must be received by its sequence number with the receive deferred messages operation. ${SETTLE_NOTE}`,
       request: { params, query: subQueueQuery, body: modifyBody, bodyRequired: false },
       success: { status: 204, description: "The message was deferred." },
-      connector: { visibility: "advanced" },
+      connector: { visibility: "advanced", parameters, properties: { "body/propertiesToModify": { visibility: "advanced" } }, bodySummary: "Options" },
     }),
     renewLock: defineOperation({
       ...base,
@@ -100,7 +111,7 @@ export function settleOperations(source: ReceiverSourceSpec) {
           { additionalProperties: false },
         ),
       },
-      connector: { visibility: "advanced" },
+      connector: { visibility: "advanced", parameters },
     }),
   };
 }

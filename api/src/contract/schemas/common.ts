@@ -39,6 +39,17 @@ export const LockTokenParam = Type.String({
   "x-ms-summary": "Lock token",
 });
 
+/** `sessionId` as a path parameter: a session of a session-enabled queue or subscription. */
+export const SessionIdParam = Type.String({
+  minLength: 1,
+  maxLength: 128,
+  description: "The session identifier (for example the business key whose messages must be processed in order).",
+  "x-ms-summary": "Session ID",
+});
+
+/** The character a `sessionId` query parameter uses for "the next available session". */
+export const NEXT_AVAILABLE_SESSION = "*";
+
 /** A Service Bus sequence number: a 64-bit integer, carried as a decimal string. */
 export const SequenceNumber = Type.String({
   pattern: "^[0-9]{1,19}$",

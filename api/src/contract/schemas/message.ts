@@ -72,6 +72,24 @@ export const OutgoingMessage = Type.Object(
   { additionalProperties: false, description: "A message to send." },
 );
 
+/** A business event read from a message: the envelope, with `data` typed by the event type's contract. */
+export const ReceivedEvent = Type.Object(
+  {
+    eventType: Type.String({ description: "The event type, such as OrderSubmitted.", "x-ms-summary": "Event type" }),
+    schemaVersion: Type.Integer({ description: "The version of the event type's contract.", "x-ms-summary": "Schema version" }),
+    messageId: Type.String({ description: "The event's stable message id.", "x-ms-summary": "Event message ID" }),
+    correlationId: Type.String({ description: "The correlation id the event carries.", "x-ms-summary": "Event correlation ID" }),
+    source: Type.String({ description: "The system that sent the event.", "x-ms-summary": "Event source" }),
+    occurredUtc: Type.String({ description: "When the business event happened.", "x-ms-summary": "Occurred at (UTC)" }),
+    data: Type.Object({}, { additionalProperties: true, description: "The event's data, as its contract describes it.", "x-ms-summary": "Event data" }),
+  },
+  {
+    additionalProperties: false,
+    description: "Present when the message is a business event of the catalog (its body is an event envelope).",
+    "x-ms-summary": "Event",
+  },
+);
+
 /** The message JSON of a peeked or received message. */
 export const ReceivedMessage = Type.Object(
   {
@@ -101,6 +119,22 @@ export const ReceivedMessage = Type.Object(
       Type.String({ description: "The entity the message was dead-lettered from, when it was forwarded.", "x-ms-summary": "Dead-letter source" }),
     ),
     state: stringEnum(["active", "deferred", "scheduled"] as const, { description: "The state of the message.", "x-ms-summary": "State" }),
+    event: Type.Optional(ReceivedEvent),
+    contractErrors: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            field: Type.String({ description: "A JSON Pointer into the envelope.", "x-ms-summary": "Field" }),
+            message: Type.String({ description: "What is wrong with it.", "x-ms-summary": "Problem" }),
+          },
+          { additionalProperties: false },
+        ),
+        {
+          description: "Present when the message is a business event that does not match its contract; the message is still returned so it can be dead-lettered or fixed.",
+          "x-ms-summary": "Contract errors",
+        },
+      ),
+    ),
   },
   { additionalProperties: false, description: "A message." },
 );

@@ -76,7 +76,8 @@ describe("loadConfig", () => {
     [{ LOG_LEVEL: "loud" }, "LOG_LEVEL"],
     [{ EMULATOR_IN_MEMORY: "maybe" }, "EMULATOR_IN_MEMORY"],
     [{ SERVICEBUS_CONNECTION_STRING: "not a connection string" }, "SERVICEBUS_CONNECTION_STRING"],
-    [{ SERVICEBUS_NAMESPACE: "example.servicebus.windows.net" }, "SERVICEBUS_NAMESPACE"],
+    [{ SERVICEBUS_NAMESPACE: "https://example.servicebus.windows.net/path" }, "SERVICEBUS_NAMESPACE"],
+    [{ SERVICEBUS_NAMESPACE: "example.servicebus.windows.net", SERVICEBUS_CONNECTION_STRING: CONNECTION_STRING }, "SERVICEBUS_NAMESPACE"],
     [{ CONFIG_FILE: "missing.json" }, "CONFIG_FILE"],
   ])("names the bad variable in %o", (env, field) => {
     expect(errorOf(() => loadConfig(env, files({}), "/app")).field).toBe(field);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { OPERATIONS } from "../../../../api/src/contract/registry.js";
 import { allBindings } from "../../../../api/src/handlers/bindings.js";
+import { EventCatalog } from "../../../../api/src/events/event-catalog.js";
 import { FakeMessaging } from "../fake-messaging.js";
 
 const ISSUE_OPERATION_IDS = [
@@ -8,20 +9,29 @@ const ISSUE_OPERATION_IDS = [
   ...["InQueue", "InSubscription"].flatMap((suffix) => [
     `PeekMessages${suffix}`, `CompleteMessage${suffix}`, `AbandonMessage${suffix}`, `DeadLetterMessage${suffix}`,
     `DeferMessage${suffix}`, `RenewMessageLock${suffix}`, `ResubmitDeadLetters${suffix}`,
+    `GetSessionState${suffix}`, `SetSessionState${suffix}`, `RenewSessionLock${suffix}`, `CloseSession${suffix}`,
   ]),
   ...["FromQueue", "FromSubscription"].flatMap((suffix) => [`ReceiveMessages${suffix}`, `ReceiveDeferredMessages${suffix}`]),
   "ListQueues", "ListTopics", "ListSubscriptions", "ListSendEntities",
+  "CreateSubscription", "DeleteSubscription",
+  // Issue 5: typed business events.
+  "SendEvent", "ListEventTypes", "GetEventTypeSchema",
 ];
 
 describe("contract registry", () => {
-  it("declares the phase 1 operations of issue 4, each once", () => {
+  it("declares the operations of issues 4 and 5, each once", () => {
     const ids = OPERATIONS.map((operation) => operation.operationId);
     expect(new Set(ids).size).toBe(ids.length);
     expect([...ids].sort()).toEqual([...ISSUE_OPERATION_IDS].sort());
   });
 
   it("binds every operation to exactly one handler", () => {
-    const bound = allBindings({ messaging: new FakeMessaging(), entities: { queues: [], topics: [] }, now: () => new Date() }).map((binding) => binding.operation);
+    const bound = allBindings({
+      messaging: new FakeMessaging(),
+      entities: { queues: [], topics: [] },
+      now: () => new Date(),
+      events: { catalog: new EventCatalog([]), source: "test" },
+    }).map((binding) => binding.operation);
     expect(bound).toHaveLength(OPERATIONS.length);
     expect(new Set(bound)).toEqual(new Set(OPERATIONS));
   });
@@ -54,7 +64,7 @@ describe("contract registry", () => {
       ...Object.keys(operation.request.params?.properties ?? {}),
       ...Object.keys(operation.request.query?.properties ?? {}),
     ]));
-    for (const name of ["entity", "queue", "topic", "subscription", "lockToken", "maxMessages", "maxWaitSeconds", "fromSequenceNumber"]) {
+    for (const name of ["entity", "queue", "topic", "subscription", "lockToken", "sessionId", "maxMessages", "maxWaitSeconds", "fromSequenceNumber"]) {
       expect(names.has(name), name).toBe(true);
     }
   });

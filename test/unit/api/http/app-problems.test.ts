@@ -5,6 +5,7 @@ import { createApp } from "../../../../api/src/app.js";
 import { hashApiKey } from "../../../../api/src/auth/api-keys.js";
 import { silentLogger } from "../../../../api/src/logger.js";
 import { FakeMessaging } from "../fake-messaging.js";
+import { EventCatalog } from "../../../../api/src/events/event-catalog.js";
 
 const KEY = "unit-key";
 
@@ -19,6 +20,7 @@ describe("createApp with a fake Service Bus: error mapping", () => {
       logger: silentLogger(),
       apiKeys: [{ name: "unit", sha256: hashApiKey(KEY), scopes: ["send", "listen"], entities: ["*"] }],
       entities: { queues: ["Orders"], topics: [{ name: "events", subscriptions: ["audit"] }] },
+      eventCatalog: new EventCatalog([]),
       newRequestId: () => "req-1",
     });
     server = await new Promise((resolve) => {

@@ -11,6 +11,7 @@ const EXPECTED: Record<ProblemCode, { status: number; retryAfter?: number }> = {
   Forbidden: { status: 403 },
   RouteNotFound: { status: 404 },
   MessagingEntityNotFound: { status: 404 },
+  EventTypeNotFound: { status: 404 },
   MessageNotFound: { status: 404 },
   SessionCannotBeLocked: { status: 409 },
   MessagingEntityDisabled: { status: 409 },

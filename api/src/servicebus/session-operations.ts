@@ -1,0 +1,244 @@
+/**
+ * The session half of the Service Bus gateway: receiving from a given or the next available session,
+ * peeking a session, session state, session lock renewal and release, all through the
+ * {@link SessionRegistry} that holds this instance's session receivers.
+ */
+import type { ServiceBusClient, ServiceBusReceivedMessage, ServiceBusSessionReceiver, ServiceBusSessionReceiverOptions } from "@azure/service-bus";
+import Long from "long";
+import { ProblemError } from "../problems/problem-error.js";
+import { BodyEncodingError } from "./body-codec.js";
+import { entityPathOf, sourceKey } from "./entity-path.js";
+import { toMessageJson } from "./message-json.js";
+import type { MessagingPort, ReceiveSource } from "./messaging-port.js";
+import type { HeldSession, SessionRegistry } from "./session-registry.js";
+import { decodeSessionState, encodeSessionState } from "./session-state.js";
+
+/** The registry of SDK session receivers and the messages they delivered. */
+export type SdkSessionRegistry = SessionRegistry<ServiceBusSessionReceiver, ServiceBusReceivedMessage>;
+type SdkHeldSession = HeldSession<ServiceBusSessionReceiver, ServiceBusReceivedMessage>;
+
+/**
+ * What is known about whether entities require sessions: learnt from accepted sessions and refused
+ * links, or asked of the management API.
+ */
+export class SessionEntityKnowledge {
+  private readonly known = new Map<string, boolean>();
+
+  constructor(private readonly lookup?: (source: ReceiveSource) => Promise<boolean | undefined>) {}
+
+  /** Records what an accepted session or a refused link showed. */
+  learn(source: ReceiveSource, requiresSession: boolean): void {
+    this.known.set(entityPathOf(source).toLowerCase(), requiresSession);
+  }
+
+  /** Whether the entity requires sessions; undefined when it cannot be known (no management API). */
+  async requiresSession(source: ReceiveSource): Promise<boolean | undefined> {
+    if (source.subQueue === "deadLetter") return false;
+    const key = entityPathOf(source).toLowerCase();
+    const known = this.known.get(key);
+    if (known !== undefined || !this.lookup) return known;
+    const looked = await this.lookup(source).catch(() => undefined);
+    if (looked !== undefined) this.known.set(key, looked);
+    return looked;
+  }
+}
+
+/** The problem for a session message whose session this instance does not hold (DESIGN.md §3, settlement across instances). */
+export function sessionNotHeld(detail?: string): ProblemError {
+  return new ProblemError("SessionLockLost", {
+    detail:
+      detail ??
+      "The message belongs to a session this instance of the API does not hold: the session was released (closed, or idle for too long), its lock expired, " +
+        "or another instance received the message. Session messages can only be settled through the instance holding their session; receive from the session again.",
+  });
+}
+
+const NOT_SESSIONFUL = /requires sessions to create a non-sessionful/i;
+const SESSIONFUL_ON_PLAIN = /does not require sessions to create a sessionful/i;
+
+/**
+ * A 400 problem for a receiver that does not fit the entity (a session id on an entity without sessions,
+ * or none on one that requires them), or undefined for other errors. Service Bus refuses such links
+ * with these texts; the SDK reports them as GeneralError.
+ */
+export function sessionMismatch(error: unknown, knowledge: SessionEntityKnowledge, source: ReceiveSource): ProblemError | undefined {
+  const message = error instanceof Error ? error.message : "";
+  if (NOT_SESSIONFUL.test(message)) {
+    knowledge.learn(source, true);
+    return new ProblemError("ValidationFailed", {
+      errors: { query: [{ field: "/sessionId", message: "is required: the entity requires sessions; give a session id, or * for the next available session" }] },
+      cause: error,
+    });
+  }
+  if (SESSIONFUL_ON_PLAIN.test(message)) {
+    knowledge.learn(source, false);
+    return new ProblemError("ValidationFailed", {
+      errors: { query: [{ field: "/sessionId", message: "must be omitted: the entity does not require sessions" }] },
+      cause: error,
+    });
+  }
+  return undefined;
+}
+
+function isNoSessionAvailable(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const { name, code } = error as { name?: unknown; code?: unknown };
+  return code === "ServiceTimeout" || code === "SessionCannotBeLocked";
+}
+
+/** What {@link createSessionOperations} needs. */
+export interface SessionOperationsContext {
+  client: ServiceBusClient;
+  sessions: SdkSessionRegistry;
+  knowledge: SessionEntityKnowledge;
+}
+
+type SessionMethods = Pick<MessagingPort, "receiveSessionMessages" | "getSessionState" | "setSessionState" | "renewSessionLock" | "closeSession">;
+
+/** The session operations of the gateway, plus the session-scoped peek it uses. */
+export function createSessionOperations({ client, sessions, knowledge }: SessionOperationsContext): SessionMethods & {
+  peekSessionMessages(source: ReceiveSource, sessionId: string, maxMessages: number, fromSequenceNumber: string | undefined): Promise<ServiceBusReceivedMessage[]>;
+} {
+  const acceptOptions = (held: boolean): ServiceBusSessionReceiverOptions => ({
+    receiveMode: "peekLock",
+    // Bytes as sent; body-codec.ts decodes them by content type.
+    skipParsingBodyAsJson: true,
+    // A held session stays locked while this instance holds it (the SDK renews the lock); idle release
+    // in the registry ends the hold. A session accepted only for one call is not renewed.
+    maxAutoLockRenewalDurationInMs: held ? Number.MAX_SAFE_INTEGER : 0,
+  });
+
+  const checkSource = (source: ReceiveSource): void => {
+    if (source.subQueue === "deadLetter") {
+      throw new ProblemError("ValidationFailed", { errors: { query: [{ field: "/sessionId", message: "must be omitted for the dead-letter sub-queue, which has no sessions" }] } });
+    }
+  };
+
+  const accept = async (source: ReceiveSource, sessionId: string, held: boolean): Promise<ServiceBusSessionReceiver> => {
+    try {
+      const receiver =
+        source.kind === "queue"
+          ? await client.acceptSession(source.queue, sessionId, acceptOptions(held))
+          : await client.acceptSession(source.topic, source.subscription, sessionId, acceptOptions(held));
+      knowledge.learn(source, true);
+      return receiver;
+    } catch (error) {
+      throw sessionMismatch(error, knowledge, source) ?? error;
+    }
+  };
+
+  /**
+   * Accepts the next available session, waiting at most `waitInMs` (at least 1 s). The SDK waits for the
+   * client's whole operation timeout and ignores an abort signal meanwhile, so the wait is bounded here:
+   * a session that arrives after the caller was answered is released at once.
+   */
+  const acceptNext = async (source: ReceiveSource, waitInMs: number): Promise<ServiceBusSessionReceiver | undefined> => {
+    const options = acceptOptions(true);
+    const accepting = (source.kind === "queue" ? client.acceptNextSession(source.queue, options) : client.acceptNextSession(source.topic, source.subscription, options)).then(
+      (receiver) => {
+        knowledge.learn(source, true);
+        return receiver;
+      },
+      (error: unknown) => {
+        const mismatch = sessionMismatch(error, knowledge, source);
+        if (mismatch) throw mismatch;
+        if (isNoSessionAvailable(error)) return undefined;
+        throw error;
+      },
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), Math.max(waitInMs, 1_000));
+    });
+    try {
+      const outcome = await Promise.race([accepting, timedOut]);
+      if (outcome !== "timeout") return outcome;
+      accepting.then((late) => late?.close(), () => undefined).catch(() => undefined);
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  const acquire = (source: ReceiveSource, sessionId: string): Promise<SdkHeldSession> => {
+    checkSource(source);
+    return sessions.acquire(sourceKey(source), sessionId, () => accept(source, sessionId, true));
+  };
+
+  const heldOrLost = (source: ReceiveSource, sessionId: string): SdkHeldSession => {
+    checkSource(source);
+    const held = sessions.get(sourceKey(source), sessionId);
+    if (!held) {
+      throw sessionNotHeld(
+        "This instance of the API does not hold the session: it was never received from here, was closed or released after being idle, or its lock expired. Receive from the session again.",
+      );
+    }
+    return held;
+  };
+
+  return {
+    async receiveSessionMessages(source, { maxMessages, maxWaitTimeInMs, sessionId }) {
+      checkSource(source);
+      const started = Date.now();
+      let session: SdkHeldSession;
+      if (sessionId === undefined) {
+        const receiver = await acceptNext(source, maxWaitTimeInMs);
+        if (!receiver) return { messages: [] };
+        session = sessions.hold(sourceKey(source), receiver);
+      } else {
+        session = await acquire(source, sessionId);
+      }
+      const remaining = Math.max(0, maxWaitTimeInMs - (Date.now() - started));
+      const messages = await sessions.use(session, (receiver) => receiver.receiveMessages(maxMessages, { maxWaitTimeInMs: remaining }), { exclusive: true });
+      for (const message of messages) {
+        if (message.lockToken) session.messages.set(message.lockToken.toLowerCase(), message);
+      }
+      return {
+        sessionId: session.sessionId,
+        sessionLockedUntil: session.receiver.sessionLockedUntilUtc,
+        messages: messages.map((message) => toMessageJson(message, "received")),
+      };
+    },
+
+    async peekSessionMessages(source, sessionId, maxMessages, fromSequenceNumber) {
+      checkSource(source);
+      const options = { fromSequenceNumber: Long.fromString(fromSequenceNumber ?? "1") };
+      const held = sessions.get(sourceKey(source), sessionId);
+      if (held) return sessions.use(held, (receiver) => receiver.peekMessages(maxMessages, options));
+      // Peeking a session needs its lock: take it for this call only, so peeking does not hold it.
+      const receiver = await accept(source, sessionId, false);
+      try {
+        return await receiver.peekMessages(maxMessages, options);
+      } finally {
+        await receiver.close().catch(() => undefined);
+      }
+    },
+
+    async getSessionState(source, sessionId) {
+      const session = await acquire(source, sessionId);
+      return decodeSessionState(await sessions.use(session, (receiver) => receiver.getSessionState()));
+    },
+
+    async setSessionState(source, sessionId, state) {
+      let bytes: Buffer | null;
+      try {
+        bytes = encodeSessionState(state);
+      } catch (error) {
+        if (error instanceof BodyEncodingError) throw new ProblemError("ValidationFailed", { errors: { body: [{ field: "/state", message: error.message }] } });
+        throw error;
+      }
+      const session = await acquire(source, sessionId);
+      await sessions.use(session, (receiver) => receiver.setSessionState(bytes));
+    },
+
+    async renewSessionLock(source, sessionId) {
+      const session = heldOrLost(source, sessionId);
+      return sessions.use(session, (receiver) => receiver.renewSessionLock());
+    },
+
+    closeSession(source, sessionId) {
+      checkSource(source);
+      return sessions.release(sourceKey(source), sessionId);
+    },
+  };
+}

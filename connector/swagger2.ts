@@ -1,0 +1,182 @@
+/**
+ * The connector's Swagger 2.0 definition (`apiDefinition.swagger.json`), converted from the API's
+ * OpenAPI 3 document and enriched with the contract's connector hints. Pure: same registry in, same
+ * document out.
+ */
+import type { OpenAPIV3 } from "openapi-types";
+import { CONNECTOR_HINTS } from "../api/src/contract/connector-hints.js";
+import type { AnyOperation, ConnectorHints } from "../api/src/contract/operation.js";
+import { MessageList, OutgoingMessage, ReceivedMessage } from "../api/src/contract/schemas/message.js";
+import { buildOpenApiDocument } from "../api/src/openapi/build-document.js";
+import { hoistDefinitions } from "./definitions.js";
+import type { NamedSchema } from "./definitions.js";
+import { applyPropertyHints, mergeHints } from "./hints.js";
+import {
+  API_KEY_HEADER,
+  CONNECTOR_CONTACT,
+  CONNECTOR_DESCRIPTION,
+  CONNECTOR_LINKS,
+  CONNECTOR_TITLE,
+  PLACEHOLDER_HOST,
+} from "./metadata.js";
+import { bodyParameter, toSwaggerParameter } from "./parameters.js";
+import type { OpenApi3Parameter } from "./parameters.js";
+import { toSwaggerSchema } from "./schema.js";
+import type { JsonSchema } from "./schema.js";
+
+/** Name of the API key security definition; apiProperties.json names its connection parameter `api_key` to match. */
+export const API_KEY_SECURITY = "api_key";
+/** Name of the Entra ID OAuth security definition. */
+export const OAUTH_SECURITY = "oauth2_auth";
+
+/** Schemas shared through `definitions`, smallest first (see definitions.ts). */
+export const SHARED_SCHEMAS: readonly NamedSchema[] = [
+  { name: "ReceivedMessage", schema: ReceivedMessage },
+  { name: "MessageList", schema: MessageList },
+  { name: "OutgoingMessage", schema: OutgoingMessage },
+];
+
+/** Options of {@link buildSwagger2}. */
+export interface Swagger2Options {
+  /** `info.version`. */
+  version: string;
+  /** Extra hints by operationId, merged over each operation's own (default: the contract's table). */
+  extraHints?: Readonly<Record<string, Partial<ConnectorHints>>>;
+}
+
+/** A Swagger 2.0 document as plain JSON. */
+export type Swagger2Document = JsonSchema & { swagger: "2.0"; paths: Record<string, Record<string, JsonSchema>> };
+
+function jsonSchemaOf(content: OpenAPIV3.RequestBodyObject["content"] | undefined): unknown {
+  return content?.["application/json"]?.schema;
+}
+
+/** The default response: errors are RFC 9457 problems, described but, as the rules demand, without a schema. */
+function defaultResponse(operation: AnyOperation): JsonSchema {
+  const codes = operation.problems.join(", ");
+  return {
+    description: `The request failed. The body is an RFC 9457 problem (application/problem+json) whose code is one of: ${codes}.`,
+  };
+}
+
+function trigger(hints: ConnectorHints): JsonSchema {
+  if (!hints.trigger) return {};
+  return {
+    "x-ms-trigger": hints.trigger.type,
+    "x-ms-trigger-metadata": hints.trigger.metadata,
+    ...(hints.trigger.hint ? { "x-ms-trigger-hint": hints.trigger.hint } : {}),
+  };
+}
+
+function convertOperation(
+  operation: AnyOperation,
+  openApi: OpenAPIV3.OperationObject,
+  hints: ConnectorHints,
+): { swagger: JsonSchema; unmatched: string[] } {
+  const parameterHints = hints.parameters ?? {};
+  const openApiParameters = (openApi.parameters ?? []) as OpenApi3Parameter[];
+  const names = new Set(openApiParameters.map((parameter) => parameter.name));
+  const unmatched = Object.keys(parameterHints)
+    .filter((name) => !names.has(name))
+    .map((name) => `parameter ${name}`);
+  const parameters = openApiParameters.map((parameter) => toSwaggerParameter(parameter, parameterHints[parameter.name]));
+
+  const requestBody = openApi.requestBody as OpenAPIV3.RequestBodyObject | undefined;
+  const bodySchema = requestBody ? toSwaggerSchema(jsonSchemaOf(requestBody.content)) : undefined;
+  unmatched.push(...applyPropertyHints(bodySchema, "body", hints.properties ?? {}));
+  if (bodySchema) parameters.push(bodyParameter(bodySchema, requestBody?.required === true, hints.bodySummary));
+
+  const success = operation.success;
+  const successSchema = success.schema ? toSwaggerSchema(success.schema) : undefined;
+  unmatched.push(...applyPropertyHints(successSchema, "response", hints.properties ?? {}));
+
+  const swagger: JsonSchema = {
+    operationId: operation.operationId,
+    summary: hints.summary ?? operation.summary,
+    description: operation.description,
+    tags: operation.tags,
+    parameters,
+    responses: {
+      [String(success.status)]: { description: success.description, ...(successSchema ? { schema: successSchema } : {}) },
+      default: defaultResponse(operation),
+    },
+    "x-ms-visibility": hints.visibility,
+    ...trigger(hints),
+  };
+  return { swagger, unmatched: unmatched.map((what) => `${operation.operationId}: ${what}`) };
+}
+
+/**
+ * The Swagger 2.0 connector definition of `operations`.
+ *
+ * @throws Error when a hint names a parameter or property the operation does not have, or a hint's
+ * operationId is not among `operations`.
+ */
+export function buildSwagger2(operations: readonly AnyOperation[], options: Swagger2Options): Swagger2Document {
+  const extraHints = options.extraHints ?? CONNECTOR_HINTS;
+  const known = new Set(operations.map((operation) => operation.operationId));
+  const problems = Object.keys(extraHints)
+    .filter((operationId) => !known.has(operationId))
+    .map((operationId) => `${operationId}: hints for an unknown operation`);
+
+  const openApi = buildOpenApiDocument(operations, { version: options.version });
+  const paths: Record<string, Record<string, JsonSchema>> = {};
+  for (const operation of operations) {
+    const openApiOperation = openApi.paths[operation.path]?.[operation.method];
+    if (!openApiOperation) throw new Error(`${operation.operationId} is missing from the OpenAPI document.`);
+    const { swagger, unmatched } = convertOperation(operation, openApiOperation, mergeHints(operation, extraHints[operation.operationId]));
+    problems.push(...unmatched.map((what) => `${what} (hint matches nothing)`));
+    paths[operation.path] = { ...paths[operation.path], [operation.method]: swagger };
+  }
+  if (problems.length > 0) throw new Error(`Connector hints do not match the contract:\n${problems.join("\n")}`);
+
+  const roots = Object.values(paths).flatMap((item) =>
+    Object.values(item).flatMap((operation) => {
+      const parameters = operation["parameters"] as JsonSchema[];
+      const responses = operation["responses"] as Record<string, JsonSchema>;
+      return [
+        ...parameters.filter((parameter) => parameter["in"] === "body").map((parameter) => ({ get: () => parameter["schema"], set: (value: unknown) => (parameter["schema"] = value) })),
+        ...Object.values(responses)
+          .filter((response) => response["schema"] !== undefined)
+          .map((response) => ({ get: () => response["schema"], set: (value: unknown) => (response["schema"] = value) })),
+      ];
+    }),
+  );
+  const definitions = hoistDefinitions(SHARED_SCHEMAS, roots);
+
+  const document: Swagger2Document = {
+    swagger: "2.0",
+    info: {
+      title: CONNECTOR_TITLE,
+      description: CONNECTOR_DESCRIPTION,
+      version: options.version,
+      contact: CONNECTOR_CONTACT,
+    },
+    host: PLACEHOLDER_HOST,
+    basePath: "/",
+    schemes: ["https"],
+    consumes: ["application/json"],
+    produces: ["application/json"],
+    paths,
+    definitions,
+    securityDefinitions: {
+      [API_KEY_SECURITY]: { type: "apiKey", in: "header", name: API_KEY_HEADER },
+      [OAUTH_SECURITY]: {
+        type: "oauth2",
+        flow: "accessCode",
+        authorizationUrl: "https://login.microsoftonline.com/common/oauth2/authorize",
+        tokenUrl: "https://login.microsoftonline.com/common/oauth2/token",
+        scopes: {},
+      },
+    },
+    security: [{ [API_KEY_SECURITY]: [] }, { [OAUTH_SECURITY]: [] }],
+    tags: [...new Set(operations.flatMap((operation) => operation.tags))].map((name) => ({ name })),
+    "x-ms-connector-metadata": [
+      { propertyName: "Website", propertyValue: CONNECTOR_LINKS.website },
+      { propertyName: "Privacy policy", propertyValue: CONNECTOR_LINKS.privacyPolicy },
+      { propertyName: "Categories", propertyValue: CONNECTOR_LINKS.categories },
+    ],
+  };
+  // One JSON round trip drops undefined members, so the in-memory document equals the file.
+  return JSON.parse(JSON.stringify(document)) as Swagger2Document;
+}

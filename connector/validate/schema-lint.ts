@@ -1,0 +1,117 @@
+/**
+ * Lint with the PowerPlatformConnectors JSON Schemas (copied to `../shared/reference/powerplatform-schemas/`,
+ * see its README): JSONC, dated 2020, stricter than the live platform. Keys the platform accepts today
+ * but the schemas predate are validated apart or removed first, each listed here explicitly.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { Ajv } from "ajv";
+import type { ErrorObject, ValidateFunction } from "ajv";
+import ajvDraft04Module from "ajv-draft-04";
+import { parse as parseJsonc } from "jsonc-parser";
+import type { ParseError } from "jsonc-parser";
+import { isObject } from "../schema.js";
+import type { JsonSchema } from "../schema.js";
+
+/** File names inside the schema folder. */
+export const SCHEMA_FILES = {
+  apiDefinition: "apiDefinition.swagger.schema.json",
+  apiProperties: "paconn-apiProperties.schema.json",
+  settings: "paconn-settings.schema.json",
+} as const;
+
+/**
+ * apiProperties.json keys newer than the 2020 schema: removed before the schema check.
+ * `connectionParameterSets` (multi-auth, documented for paconn) is checked on its own: each set's
+ * parameters against the schema's ConnectionParameter definition.
+ */
+export const NEWER_API_PROPERTIES_KEYS = ["connectionParameterSets"] as const;
+
+/** apiDefinition keys newer than the 2020 schema (none used yet; e.g. `x-ms-openai-data`). */
+export const NEWER_API_DEFINITION_KEYS: readonly string[] = [];
+
+/** `<repo>/../shared/reference/powerplatform-schemas`, where CI copies shared/ beside the clone. */
+export function defaultSchemaDir(repoRoot: string): string {
+  return path.resolve(repoRoot, "..", "shared", "reference", "powerplatform-schemas");
+}
+
+/** Reads a JSONC file. */
+export function readJsonc(file: string): JsonSchema {
+  const errors: ParseError[] = [];
+  const value: unknown = parseJsonc(readFileSync(file, "utf8"), errors, { allowTrailingComma: true });
+  if (errors.length > 0 || !isObject(value)) throw new Error(`${file}: not valid JSONC (${errors.length} parse errors)`);
+  return value;
+}
+
+/** The three schemas, loaded; throws a clear error when the folder or a file is missing. */
+export function loadConnectorSchemas(schemaDir: string): Record<keyof typeof SCHEMA_FILES, JsonSchema> {
+  const missing = Object.values(SCHEMA_FILES).filter((file) => !existsSync(path.join(schemaDir, file)));
+  if (missing.length > 0) {
+    throw new Error(
+      `The PowerPlatformConnectors schemas are missing from ${schemaDir} (${missing.join(", ")}). ` +
+        "They come from shared/reference/powerplatform-schemas beside the repository clone (CI copies shared/ there).",
+    );
+  }
+  return {
+    apiDefinition: readJsonc(path.join(schemaDir, SCHEMA_FILES.apiDefinition)),
+    apiProperties: readJsonc(path.join(schemaDir, SCHEMA_FILES.apiProperties)),
+    settings: readJsonc(path.join(schemaDir, SCHEMA_FILES.settings)),
+  };
+}
+
+function formatErrors(errors: readonly ErrorObject[] | null | undefined): string[] {
+  return (errors ?? []).map((error) => `${error.instancePath || "(root)"} ${error.message ?? "is invalid"}${error.params ? ` ${JSON.stringify(error.params)}` : ""}`);
+}
+
+/** The draft-07 files name themselves with draft-04's `id`, which Ajv refuses: use `$id` instead. */
+function withDraft07Id(schema: JsonSchema, id: string): JsonSchema {
+  const copy: JsonSchema = { ...schema, $id: id };
+  delete copy["id"];
+  return copy;
+}
+
+/** Compiled validators for the three files. */
+export interface ConnectorSchemaLint {
+  apiDefinition(document: JsonSchema): string[];
+  apiProperties(document: JsonSchema): string[];
+  settings(document: JsonSchema): string[];
+}
+
+/** Compiles the schemas: draft-04 for the definition, draft-07 for the paconn files. Unknown keywords (`defaultSnippets`) are ignored. */
+export function compileConnectorSchemas(schemas: Record<keyof typeof SCHEMA_FILES, JsonSchema>): ConnectorSchemaLint {
+  // A CommonJS module: its class is both the module and its `default` member.
+  const Ajv04 = ajvDraft04Module.default;
+  const ajv04 = new Ajv04({ strict: false, allErrors: true, validateFormats: false });
+  const definition = ajv04.compile(schemas.apiDefinition);
+  const ajv07 = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  const properties = ajv07.compile(withDraft07Id(schemas.apiProperties, "urn:powerplatform:apiProperties"));
+  const connectionParameter: ValidateFunction = ajv07.compile({ $ref: "urn:powerplatform:apiProperties#/definitions/ConnectionParameter" });
+  const settings = ajv07.compile(withDraft07Id(schemas.settings, "urn:powerplatform:settings"));
+
+  return {
+    apiDefinition(document) {
+      const copy = structuredClone(document);
+      for (const key of NEWER_API_DEFINITION_KEYS) delete copy[key];
+      return definition(copy) ? [] : formatErrors(definition.errors);
+    },
+    apiProperties(document) {
+      const copy = structuredClone(document);
+      const inner = isObject(copy["properties"]) ? copy["properties"] : {};
+      const sets = inner["connectionParameterSets"];
+      for (const key of NEWER_API_PROPERTIES_KEYS) delete inner[key];
+      const errors = properties(copy) ? [] : formatErrors(properties.errors);
+      const values = isObject(sets) && Array.isArray(sets["values"]) ? sets["values"].filter(isObject) : [];
+      for (const set of values) {
+        for (const [name, parameter] of Object.entries(isObject(set["parameters"]) ? set["parameters"] : {})) {
+          if (!connectionParameter(parameter)) {
+            errors.push(...formatErrors(connectionParameter.errors).map((line) => `connectionParameterSets ${String(set["name"])}/${name}: ${line}`));
+          }
+        }
+      }
+      return errors;
+    },
+    settings(document) {
+      return settings(document) ? [] : formatErrors(settings.errors);
+    },
+  };
+}

@@ -1,0 +1,215 @@
+import { describe, expect, it } from "vitest";
+import { OPERATIONS } from "../../api/src/contract/registry.js";
+import { sendMessage } from "../../api/src/contract/operations/send.js";
+import { buildSwagger2 } from "../../connector/swagger2.js";
+import { buildApiProperties } from "../../connector/api-properties.js";
+import { committedFiles } from "./connector-fixture.js";
+
+const ENTITY_PATTERN = "^[A-Za-z0-9](?:[A-Za-z0-9._/-]{0,258}[A-Za-z0-9])?$";
+const SUBSCRIPTION_PATTERN = "^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,48}[A-Za-z0-9])?$";
+const SERVICE_BUS_CODES = "ValidationFailed, Unauthorized, Forbidden, InternalError, ServiceBusy, QuotaExceeded, ServiceCommunicationProblem, ServiceTimeout";
+
+const entityParameter = {
+  name: "entity",
+  in: "path",
+  required: true,
+  description: "The name of the queue or topic.",
+  "x-ms-summary": "Queue or topic",
+  "x-ms-visibility": "important",
+  type: "string",
+  minLength: 1,
+  maxLength: 260,
+  pattern: ENTITY_PATTERN,
+  "x-ms-url-encoding": "single",
+  "x-ms-dynamic-values": { operationId: "ListSendEntities", "value-collection": "value", "value-path": "name", "value-title": "name" },
+};
+
+const document = buildSwagger2(OPERATIONS, { version: "0.1.0" });
+const paths = document.paths;
+
+describe("generated operations (full equality)", () => {
+  it("CancelScheduledMessages: entity dropdown, body parameter, default response without schema", () => {
+    expect(paths["/entities/{entity}/scheduled-messages/cancel"]?.["post"]).toEqual({
+      operationId: "CancelScheduledMessages",
+      summary: "Cancel scheduled messages",
+      description: "Cancels scheduled messages by their sequence numbers. Sequence numbers that are not scheduled are ignored.",
+      tags: ["Send"],
+      parameters: [
+        entityParameter,
+        {
+          name: "body",
+          in: "body",
+          required: true,
+          description: "The request body.",
+          "x-ms-summary": "Scheduled messages to cancel",
+          schema: {
+            additionalProperties: false,
+            type: "object",
+            required: ["sequenceNumbers"],
+            properties: {
+              sequenceNumbers: {
+                minItems: 1,
+                maxItems: 100,
+                description: "Sequence numbers of the messages, as strings.",
+                "x-ms-summary": "Sequence numbers",
+                type: "array",
+                items: {
+                  pattern: "^[0-9]{1,19}$",
+                  description: "A sequence number assigned by Service Bus (a 64-bit integer, as a string).",
+                  "x-ms-summary": "Sequence number",
+                  type: "string",
+                },
+              },
+            },
+          },
+        },
+      ],
+      responses: {
+        "204": { description: "The messages were cancelled." },
+        default: {
+          description: `The request failed. The body is an RFC 9457 problem (application/problem+json) whose code is one of: ${SERVICE_BUS_CODES}, MessagingEntityNotFound.`,
+        },
+      },
+      "x-ms-visibility": "advanced",
+    });
+  });
+
+  it("CompleteMessageInSubscription: topic and cascading subscription dropdowns, lock token, advanced sub-queue with display names", () => {
+    expect(paths["/topics/{topic}/subscriptions/{subscription}/locks/{lockToken}/complete"]?.["post"]?.["parameters"]).toEqual([
+      {
+        name: "topic",
+        in: "path",
+        required: true,
+        description: "The name of the topic.",
+        "x-ms-summary": "Topic",
+        "x-ms-visibility": "important",
+        type: "string",
+        minLength: 1,
+        maxLength: 260,
+        pattern: ENTITY_PATTERN,
+        "x-ms-url-encoding": "single",
+        "x-ms-dynamic-values": { operationId: "ListTopics", "value-collection": "value", "value-path": "name", "value-title": "name" },
+      },
+      {
+        name: "subscription",
+        in: "path",
+        required: true,
+        description: "The name of the topic subscription.",
+        "x-ms-summary": "Subscription",
+        "x-ms-visibility": "important",
+        type: "string",
+        minLength: 1,
+        maxLength: 50,
+        pattern: SUBSCRIPTION_PATTERN,
+        "x-ms-url-encoding": "single",
+        "x-ms-dynamic-values": {
+          operationId: "ListSubscriptions",
+          parameters: { topic: { parameter: "topic" } },
+          "value-collection": "value",
+          "value-path": "name",
+          "value-title": "name",
+        },
+      },
+      {
+        name: "lockToken",
+        in: "path",
+        required: true,
+        description: "The lock token of the message, as returned when it was received.",
+        "x-ms-summary": "Lock token",
+        "x-ms-visibility": "important",
+        type: "string",
+        format: "uuid",
+        "x-ms-url-encoding": "single",
+      },
+      {
+        name: "subQueue",
+        in: "query",
+        required: false,
+        description: "Which part of the entity to use: main (the default) or deadLetter (its dead-letter sub-queue).",
+        "x-ms-summary": "Sub-queue",
+        "x-ms-visibility": "advanced",
+        type: "string",
+        enum: ["main", "deadLetter"],
+        default: "main",
+        "x-ms-enum-values": [
+          { value: "main", displayName: "Main" },
+          { value: "deadLetter", displayName: "Dead-letter sub-queue" },
+        ],
+      },
+    ]);
+  });
+
+  it("PeekMessagesInQueue: the response refers to the shared MessageList definition", () => {
+    expect((paths["/queues/{queue}/peek"]?.["get"]?.["responses"] as Record<string, unknown> | undefined)?.["200"]).toEqual({
+      description: "The messages (an empty list when there are none).",
+      schema: { $ref: "#/definitions/MessageList" },
+    });
+    expect((document["definitions"] as Record<string, unknown>)["MessageList"]).toEqual({
+      additionalProperties: false,
+      type: "object",
+      required: ["messages"],
+      properties: {
+        messages: {
+          description: "The messages, in sequence order.",
+          "x-ms-summary": "Messages",
+          type: "array",
+          items: { $ref: "#/definitions/ReceivedMessage" },
+        },
+      },
+    });
+  });
+
+  it("SendMessage: message fields carry the visibility hints of send.ts", () => {
+    const body = (paths["/entities/{entity}/messages"]?.["post"]?.["parameters"] as Array<Record<string, any>>).find((parameter) => parameter["in"] === "body");
+    const visibility = Object.fromEntries(Object.entries(body?.["schema"]["properties"] as Record<string, Record<string, unknown>>).map(([name, schema]) => [name, schema["x-ms-visibility"]]));
+    expect(visibility).toEqual({
+      body: "important",
+      bodyEncoding: "advanced",
+      contentType: "important",
+      messageId: "important",
+      correlationId: undefined,
+      subject: undefined,
+      sessionId: undefined,
+      replyTo: "advanced",
+      replyToSessionId: "advanced",
+      to: "advanced",
+      timeToLiveSeconds: "advanced",
+      applicationProperties: undefined,
+      scheduledEnqueueTimeUtc: "advanced",
+    });
+  });
+
+  it("converts unions of application property values to an untyped schema (no anyOf)", () => {
+    const body = (paths["/entities/{entity}/messages"]?.["post"]?.["parameters"] as Array<Record<string, any>>).find((parameter) => parameter["in"] === "body");
+    expect(body?.["schema"]["properties"]["applicationProperties"]["additionalProperties"]).toEqual({});
+  });
+
+  it("matches the committed apiDefinition.swagger.json apart from the version", () => {
+    const committed = committedFiles().apiDefinition;
+    const fresh = buildSwagger2(OPERATIONS, { version: String((committed["info"] as Record<string, unknown>)["version"]) });
+    expect(fresh).toEqual(committed);
+  });
+
+  it("apiProperties: API key and Entra ID connection types, base URL through dynamichosturl, actions only without triggers", () => {
+    const properties = buildApiProperties({ hasTriggers: false })["properties"] as Record<string, any>;
+    expect(properties["capabilities"]).toEqual(["actions"]);
+    expect(properties["connectionParameterSets"]["values"].map((set: { name: string }) => set.name)).toEqual(["apiKey", "entraId"]);
+    expect(properties["connectionParameterSets"]["values"][0]["parameters"]["api_key"]["type"]).toBe("securestring");
+    expect(properties["connectionParameterSets"]["values"][1]["parameters"]["token"]["oAuthSettings"]["identityProvider"]).toBe("aad");
+    expect(properties["policyTemplateInstances"]).toEqual([
+      { templateId: "dynamichosturl", title: "Route to the API base URL", parameters: { "x-ms-apimTemplateParameter.urlTemplate": "@connectionParameters('baseUrl')" } },
+    ]);
+    expect(buildApiProperties({ hasTriggers: true })["properties"]).toMatchObject({ capabilities: ["actions", "triggers"] });
+  });
+});
+
+describe("connector hints", () => {
+  it("fail the build when a hint names an operation the registry lacks", () => {
+    expect(() => buildSwagger2(OPERATIONS, { version: "1", extraHints: { SendTelegram: { visibility: "advanced" } } })).toThrow(/SendTelegram: hints for an unknown operation/);
+  });
+
+  it("fail the build when a hint names a parameter or property the operation lacks", () => {
+    const broken = { ...sendMessage, connector: { ...sendMessage.connector, parameters: { entityName: { visibility: "advanced" as const } }, properties: { "body/label": { visibility: "advanced" as const } } } };
+    expect(() => buildSwagger2([broken], { version: "1", extraHints: {} })).toThrow(/SendMessage: parameter entityName[\s\S]*SendMessage: body\/label/);
+  });
+});
