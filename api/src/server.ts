@@ -115,7 +115,7 @@ async function main(): Promise<void> {
   if (serviceBus.emulator) {
     lines.push(
       `Service Bus: embedded emulator (${config.serviceBus.kind === "embeddedEmulator" && config.serviceBus.dataDir ? `data in ${config.serviceBus.dataDir}` : "in memory"}), connection string ${serviceBus.emulator.connectionString}`,
-      "Entities: queue orders; session queue cases (session id = case id); topic events with subscriptions billing (eventType = OrderSubmitted) and audit (all)",
+      "Entities: queue orders; session queues order-updates and cases; topic order-events with subscriptions billing (eventType = OrderSubmitted), analytics and support (all)",
     );
   }
   if (serviceBus.demoKey !== undefined) lines.push(`API key: ${serviceBus.demoKey}`);

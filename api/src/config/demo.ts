@@ -3,13 +3,14 @@ import { randomBytes } from "node:crypto";
 import type { ExposedEntities } from "./exposed-entities.js";
 
 /**
- * Demo entities: queue `orders`; session queue `cases` (one session per case id, for ordered CaseSync
- * events); topic `events` with `billing` (OrderSubmitted events) and `audit` (everything), whose
- * subscriptions are all exposed, so subscriptions created through the API can be used at once.
+ * Demo entities: queue `orders`; session queue `order-updates` (one session per order, in order); session
+ * queue `cases` (one session per case id, for ordered CaseSync events); topic `order-events` with `billing`
+ * (OrderSubmitted events only), `analytics` and `support` (everything), whose subscriptions are all exposed,
+ * so subscriptions created through the API can be used at once.
  */
 export const DEMO_ENTITIES: ExposedEntities = {
-  queues: ["orders", "cases"],
-  topics: [{ name: "events", subscriptions: ["billing", "audit"], allSubscriptions: true }],
+  queues: ["orders", "order-updates", "cases"],
+  topics: [{ name: "order-events", subscriptions: ["billing", "analytics", "support"], allSubscriptions: true }],
 };
 
 /** The demo entities in the emulator's Config.json format. */
@@ -20,18 +21,21 @@ export function demoEmulatorConfigJson(): unknown {
         {
           Name: "sbemulatorns",
           Queues: [
-            { Name: "orders", Properties: { MaxDeliveryCount: 5 } },
-            { Name: "cases", Properties: { RequiresSession: true, MaxDeliveryCount: 5 } },
+            { Name: "orders", Properties: { MaxDeliveryCount: 5, RequiresDuplicateDetection: true, DuplicateDetectionHistoryTimeWindow: "PT10M" } },
+            { Name: "order-updates", Properties: { RequiresSession: true, MaxDeliveryCount: 5 } },
+            { Name: "cases", Properties: { RequiresSession: true, MaxDeliveryCount: 5, RequiresDuplicateDetection: true, DuplicateDetectionHistoryTimeWindow: "PT10M" } },
           ],
           Topics: [
             {
-              Name: "events",
+              Name: "order-events",
+              Properties: { RequiresDuplicateDetection: true, DuplicateDetectionHistoryTimeWindow: "PT10M" },
               Subscriptions: [
                 {
                   Name: "billing",
                   Rules: [{ Name: "order-submitted", Properties: { FilterType: "Correlation", CorrelationFilter: { Properties: { eventType: "OrderSubmitted" } } } }],
                 },
-                { Name: "audit" },
+                { Name: "analytics" },
+                { Name: "support" },
               ],
             },
           ],

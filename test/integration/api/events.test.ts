@@ -17,7 +17,7 @@ const config = parseEmulatorConfig({
         ],
         Topics: [
           {
-            Name: "events",
+            Name: "order-events",
             Subscriptions: [
               { Name: "billing", Rules: [{ Name: "orders", Properties: { FilterType: "Correlation", CorrelationFilter: { Properties: { eventType: "OrderSubmitted" } } } }] },
             ],
@@ -32,7 +32,7 @@ describe("API: typed business events against the emulator", () => {
   let fixture: ApiFixture;
 
   beforeEach(async () => {
-    fixture = await startApiFixture(config, { entities: { queues: ["orders", "cases"], topics: [{ name: "events", subscriptions: ["billing"] }] } });
+    fixture = await startApiFixture(config, { entities: { queues: ["orders", "cases"], topics: [{ name: "order-events", subscriptions: ["billing"] }] } });
   });
   afterEach(async () => fixture.close());
 
@@ -67,8 +67,8 @@ describe("API: typed business events against the emulator", () => {
   });
 
   it("routes events on a topic by the eventType application property", async () => {
-    await fixture.api.request("POST", "/entities/events/events/OrderSubmitted", { body: order });
-    const [message] = messagesOf((await fixture.api.request("GET", "/topics/events/subscriptions/billing/peek")).body);
+    await fixture.api.request("POST", "/entities/order-events/events/OrderSubmitted", { body: order });
+    const [message] = messagesOf((await fixture.api.request("GET", "/topics/order-events/subscriptions/billing/peek")).body);
     expect(message?.event).toMatchObject({ eventType: "OrderSubmitted", data: order });
   });
 
