@@ -3,7 +3,7 @@
  * lock-token tags, broker annotations) and the client's dispositions into settlements.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import type { Sender } from "rhea";
+import type { Delivery, Sender } from "rhea";
 import type { BrokerMessage } from "../broker/broker-message.js";
 import type { MessageConsumer, MessageQueue, ReceiveMode, Settlement } from "../broker/message-queue.js";
 import { lockTokenToDeliveryTag, bytesToUuid } from "./lock-token.js";
@@ -66,9 +66,42 @@ export interface ConsumerSession {
   readonly lockedUntil: () => number;
 }
 
+interface DeliveryInternals {
+  settled: boolean;
+  remote_settled: boolean;
+}
+
+interface SessionInternals {
+  outgoing: { available(): number };
+}
+
+/**
+ * Marks a delivery settled on both ends, so that rhea drops it from the session's delivery buffer (2048
+ * entries). Peek-lock receivers use rcv-settle-mode "second": once the emulator settles, the client settles
+ * without another frame, so rhea would otherwise keep every delivery forever and overflow.
+ */
+export function forgetDelivery(delivery: Delivery): void {
+  const internals = delivery as unknown as DeliveryInternals;
+  internals.settled = true;
+  internals.remote_settled = true;
+}
+
+/** Below this much free room in the session's delivery buffer, deliveries with ended locks are dropped. */
+const LOW_BUFFER_ROOM = 512;
+
 export class LinkConsumer implements MessageConsumer {
   readonly id = randomUUID();
   private sent = 0;
+  /** Unsettled peek-lock deliveries by lock token. */
+  private readonly deliveries = new Map<string, Delivery>();
+  /**
+   * Deliveries whose lock ended without the client settling them (expiry, settlement through another link),
+   * oldest first. They stay known so that a late settlement still gets its MessageLockLost answer, until the
+   * session's delivery buffer runs low on room.
+   */
+  private readonly ended = new Map<string, Delivery>();
+  /** Lock tokens whose settlement this link is answering itself (its disposition must still go out). */
+  private readonly settling = new Set<string>();
   private heldSession: ConsumerSession | undefined;
 
   /** The session this receiver holds (session receivers, once locked), with the lock's current expiry. */
@@ -105,13 +138,50 @@ export class LinkConsumer implements MessageConsumer {
   get credit(): number {
     const internals = this.sender as unknown as SenderInternals;
     if (!this.sender.is_open()) return 0;
-    return Math.max(0, internals.credit + internals.delivery_count - this.sent);
+    // Never more than the session's delivery buffer can still hold.
+    const room = this.bufferRoom();
+    if (room < LOW_BUFFER_ROOM) this.forgetEndedDeliveries();
+    return Math.max(0, Math.min(room, internals.credit + internals.delivery_count - this.sent));
+  }
+
+  private bufferRoom(): number {
+    return (this.sender.session as unknown as SessionInternals).outgoing.available();
+  }
+
+  /** Lets rhea drop deliveries whose lock already ended, oldest first, to make room in the buffer. */
+  private forgetEndedDeliveries(): void {
+    for (const [lockToken, delivery] of this.ended) {
+      this.ended.delete(lockToken);
+      forgetDelivery(delivery);
+    }
+  }
+
+  /** The client settles this delivery on this link: the lock-ended notice must not pre-empt the reply. */
+  beginSettlement(lockToken: string): void {
+    this.settling.add(lockToken);
+  }
+
+  /** The reply to the client's settlement went out (or failed): forget the delivery. */
+  endSettlement(lockToken: string, delivery: Delivery): void {
+    this.settling.delete(lockToken);
+    this.deliveries.delete(lockToken);
+    this.ended.delete(lockToken);
+    forgetDelivery(delivery);
+  }
+
+  lockEnded(lockToken: string): void {
+    if (this.settling.has(lockToken)) return;
+    const delivery = this.deliveries.get(lockToken);
+    if (!delivery) return;
+    this.deliveries.delete(lockToken);
+    this.ended.set(lockToken, delivery);
   }
 
   deliver(message: BrokerMessage): void {
     const tag = message.lock ? lockTokenToDeliveryTag(message.lock.token) : randomBytes(16);
     const payload = encodeStoredMessage(message, { lockedUntilMs: message.lock?.lockedUntilMs });
-    this.sender.send(payload, tag, 0);
+    const delivery = this.sender.send(payload, tag, 0);
+    if (message.lock) this.deliveries.set(message.lock.token, delivery);
     this.sent += 1;
   }
 

@@ -26,6 +26,11 @@ export interface MessageConsumer {
    * messages, and their locks last as long as the session lock.
    */
   readonly session?: { readonly sessionId: string; readonly lockedUntilMs: number };
+  /**
+   * Told when the lock of a message this consumer received ends, whatever ended it (a settlement on any path,
+   * expiry, a lost session): the link can forget the delivery.
+   */
+  lockEnded?(lockToken: string): void;
 }
 
 /** How a locked message is settled. Property maps are merged into the application properties. */
@@ -97,7 +102,7 @@ export class MessageQueue {
   private expiryTimer: { atMs: number; cancel: () => void } | undefined;
   private readonly scheduleTimers = new Map<number, () => void>();
   private readonly locks = new Map<string, BrokerMessage>();
-  private readonly consumers = new Set<MessageConsumer>();
+  private readonly consumers = new Map<string, MessageConsumer>();
   /** Consumers with credit, in the order their credit arrived. */
   private waiting: MessageConsumer[] = [];
   private dispatching = false;
@@ -129,17 +134,17 @@ export class MessageQueue {
   }
 
   addConsumer(consumer: MessageConsumer): void {
-    this.consumers.add(consumer);
+    this.consumers.set(consumer.id, consumer);
   }
 
   removeConsumer(consumer: MessageConsumer): void {
-    this.consumers.delete(consumer);
+    this.consumers.delete(consumer.id);
     this.waiting = this.waiting.filter((waiting) => waiting !== consumer);
   }
 
   /** Call when a consumer's credit grew: it joins the line and gets what is available. */
   creditAdded(consumer: MessageConsumer): void {
-    if (!this.consumers.has(consumer)) return;
+    if (this.consumers.get(consumer.id) !== consumer) return;
     if (!this.waiting.includes(consumer)) this.waiting.push(consumer);
     this.dispatch();
   }
@@ -152,7 +157,7 @@ export class MessageQueue {
     try {
       while (this.waiting.length > 0) {
         const consumer = this.waiting[0] as MessageConsumer;
-        if (consumer.credit <= 0 || !this.consumers.has(consumer)) {
+        if (consumer.credit <= 0 || this.consumers.get(consumer.id) !== consumer) {
           this.waiting.shift();
           continue;
         }
@@ -416,10 +421,12 @@ export class MessageQueue {
   }
 
   private releaseLock(message: BrokerMessage): void {
-    if (!message.lock) return;
-    message.lock.cancelTimer();
-    this.locks.delete(message.lock.token);
+    const lock = message.lock;
+    if (!lock) return;
+    lock.cancelTimer();
+    this.locks.delete(lock.token);
     message.lock = undefined;
+    if (lock.holderId !== undefined) this.consumers.get(lock.holderId)?.lockEnded?.(lock.token);
   }
 
   private lockedMessage(lockToken: string, holderId: string | undefined): BrokerMessage {

@@ -183,7 +183,11 @@ export function createSqliteStore({ dataDir, synchronous = "normal" }: SqliteSto
 
   return {
     load(): StoreSnapshot {
-      const rows = db.prepare("SELECT * FROM messages ORDER BY entity, sequence_number").all() as MessageRow[];
+      // Rows are read one at a time so that a large store is not held twice in memory at start.
+      const messages: StoredMessage[] = [];
+      for (const row of db.prepare("SELECT * FROM messages ORDER BY entity, sequence_number").iterate() as IterableIterator<MessageRow>) {
+        messages.push(rowToStoredMessage(row));
+      }
       const sequences = db.prepare("SELECT entity, last FROM sequence_numbers").all() as Array<{ entity: string; last: number }>;
       db.prepare("DELETE FROM duplicate_ids WHERE seen_at_ms < ?").run(Date.now() - MAX_DUPLICATE_WINDOW_MS);
       const duplicates = db.prepare("SELECT entity, message_id, seen_at_ms FROM duplicate_ids ORDER BY seen_at_ms").all() as Array<{
@@ -192,7 +196,7 @@ export function createSqliteStore({ dataDir, synchronous = "normal" }: SqliteSto
         seen_at_ms: number;
       }>;
       return {
-        messages: rows.map(rowToStoredMessage),
+        messages,
         lastSequenceNumbers: new Map(sequences.map((row) => [row.entity, row.last])),
         duplicateIds: duplicates.map((row) => ({ entityPath: row.entity, messageId: row.message_id, seenAtMs: row.seen_at_ms })),
         sessionStates: (db.prepare("SELECT entity, session_id, state FROM session_states").all() as Array<{

@@ -151,3 +151,28 @@ describe("emulator: sending and receiving with the real SDK", () => {
     expect(message?.body).toBe("upper");
   });
 });
+
+describe("emulator: a long-lived receiver", () => {
+  it("keeps delivering past rhea's 2048-delivery session buffer, whether messages are completed or their locks expire", async () => {
+    const { client, close } = await startEmulatorWithClient({ config: queuesConfig({ many: {} }) });
+    try {
+      const sender = client.createSender("many");
+      const total = 2600;
+      for (let start = 0; start < total; start += 500) {
+        await sender.sendMessages(Array.from({ length: Math.min(500, total - start) }, (_, index) => ({ body: start + index })));
+      }
+      const receiver = client.createReceiver("many");
+      let received = 0;
+      while (received < total) {
+        const batch = await receiver.receiveMessages(100, { maxWaitTimeInMs: 3000 });
+        if (batch.length === 0) break;
+        received += batch.length;
+        await Promise.all(batch.map((message) => receiver.completeMessage(message)));
+      }
+      expect(received).toBe(total);
+      expect(await receiver.peekMessages(5)).toHaveLength(0);
+    } finally {
+      await close();
+    }
+  }, 120_000);
+});
