@@ -2,7 +2,7 @@
  * Connector hints: merging an operation's own `connector` field with the separate hint table
  * (api/src/contract/connector-hints.ts), and turning hints into `x-ms-*` keywords.
  */
-import type { AnyOperation, ConnectorHints, DynamicValuesHint, ParameterHint, PropertyHint } from "../api/src/contract/operation.js";
+import type { AnyOperation, ConnectorHints, DynamicSchemaHint, DynamicValuesHint, ParameterHint, PropertyHint } from "../api/src/contract/operation.js";
 import { isObject } from "./schema.js";
 import type { JsonSchema } from "./schema.js";
 
@@ -18,6 +18,7 @@ export function mergeHints(operation: AnyOperation, extra: Partial<ConnectorHint
     visibility: extra.visibility ?? own.visibility,
     parameters,
     properties: { ...own.properties, ...extra.properties },
+    dynamicSchemas: { ...own.dynamicSchemas, ...extra.dynamicSchemas },
   };
 }
 
@@ -29,6 +30,22 @@ export function dynamicValues(hint: DynamicValuesHint): JsonSchema {
     "value-collection": hint.valueCollection,
     "value-path": hint.valuePath,
     "value-title": hint.valueTitle,
+  };
+}
+
+/**
+ * `x-ms-dynamic-schema` and its companion `x-ms-dynamic-properties` from a hint. The validator requires
+ * the pair where the schema sits in a body property, and the pair's `itemValuePath` to equal `value-path`
+ * (reference/connector.md §2.2); the pair is emitted everywhere so every location reads the same.
+ */
+export function dynamicSchema(hint: DynamicSchemaHint): JsonSchema {
+  return {
+    "x-ms-dynamic-schema": { operationId: hint.operationId, parameters: hint.parameters, "value-path": hint.valuePath },
+    "x-ms-dynamic-properties": {
+      operationId: hint.operationId,
+      parameters: Object.fromEntries(Object.entries(hint.parameters).map(([name, value]) => [name, { parameterReference: value.parameter }])),
+      itemValuePath: hint.valuePath,
+    },
   };
 }
 
@@ -48,6 +65,26 @@ function schemaAt(schema: JsonSchema, segments: readonly string[]): JsonSchema |
     if (!current) return undefined;
   }
   return current;
+}
+
+/**
+ * Adds the dynamic schemas whose key starts with `root` to `schema`, in place; a key of just `root`
+ * types the schema itself. Returns the keys that matched nothing.
+ */
+export function applyDynamicSchemas(schema: JsonSchema | undefined, root: "body" | "response", hints: Record<string, DynamicSchemaHint>): string[] {
+  const unmatched: string[] = [];
+  for (const [key, hint] of Object.entries(hints)) {
+    const [first, ...segments] = key.split("/");
+    if (first !== root) continue;
+    let target = schema ? schemaAt(schema, segments) : undefined;
+    while (target && target["type"] === "array" && isObject(target["items"])) target = target["items"];
+    if (!target) {
+      unmatched.push(`dynamic schema ${key}`);
+      continue;
+    }
+    Object.assign(target, dynamicSchema(hint));
+  }
+  return unmatched;
 }
 
 /**

@@ -5,12 +5,12 @@
  */
 import type { OpenAPIV3 } from "openapi-types";
 import { CONNECTOR_HINTS } from "../api/src/contract/connector-hints.js";
-import type { AnyOperation, ConnectorHints } from "../api/src/contract/operation.js";
+import type { AnyOperation, ConnectorHints, ResponseHeader } from "../api/src/contract/operation.js";
 import { MessageList, OutgoingMessage, ReceivedMessage } from "../api/src/contract/schemas/message.js";
 import { buildOpenApiDocument } from "../api/src/openapi/build-document.js";
 import { hoistDefinitions } from "./definitions.js";
 import type { NamedSchema } from "./definitions.js";
-import { applyPropertyHints, mergeHints } from "./hints.js";
+import { applyDynamicSchemas, applyPropertyHints, mergeHints } from "./hints.js";
 import {
   API_KEY_HEADER,
   CONNECTOR_CONTACT,
@@ -59,6 +59,10 @@ function defaultResponse(operation: AnyOperation): JsonSchema {
   };
 }
 
+function responseHeaders(headers: Record<string, ResponseHeader>): JsonSchema {
+  return Object.fromEntries(Object.entries(headers).map(([name, header]) => [name, { description: header.description, type: header.type }]));
+}
+
 function trigger(hints: ConnectorHints): JsonSchema {
   if (!hints.trigger) return {};
   return {
@@ -79,16 +83,22 @@ function convertOperation(
   const unmatched = Object.keys(parameterHints)
     .filter((name) => !names.has(name))
     .map((name) => `parameter ${name}`);
-  const parameters = openApiParameters.map((parameter) => toSwaggerParameter(parameter, parameterHints[parameter.name]));
+  // Parameters the platform supplies itself are left out (ParameterHint.excludeFromConnector).
+  const parameters = openApiParameters
+    .filter((parameter) => parameterHints[parameter.name]?.excludeFromConnector === undefined)
+    .map((parameter) => toSwaggerParameter(parameter, parameterHints[parameter.name]));
 
   const requestBody = openApi.requestBody as OpenAPIV3.RequestBodyObject | undefined;
   const bodySchema = requestBody ? toSwaggerSchema(jsonSchemaOf(requestBody.content)) : undefined;
   unmatched.push(...applyPropertyHints(bodySchema, "body", hints.properties ?? {}));
+  unmatched.push(...applyDynamicSchemas(bodySchema, "body", hints.dynamicSchemas ?? {}));
   if (bodySchema) parameters.push(bodyParameter(bodySchema, requestBody?.required === true, hints.bodySummary));
 
   const success = operation.success;
   const successSchema = success.schema ? toSwaggerSchema(success.schema) : undefined;
   unmatched.push(...applyPropertyHints(successSchema, "response", hints.properties ?? {}));
+  unmatched.push(...applyDynamicSchemas(successSchema, "response", hints.dynamicSchemas ?? {}));
+  const pending = operation.pending;
 
   const swagger: JsonSchema = {
     operationId: operation.operationId,
@@ -97,7 +107,12 @@ function convertOperation(
     tags: operation.tags,
     parameters,
     responses: {
-      [String(success.status)]: { description: success.description, ...(successSchema ? { schema: successSchema } : {}) },
+      [String(success.status)]: {
+        description: success.description,
+        ...(successSchema ? { schema: successSchema } : {}),
+        ...(success.headers ? { headers: responseHeaders(success.headers) } : {}),
+      },
+      ...(pending ? { [String(pending.status)]: { description: pending.description, headers: responseHeaders(pending.headers) } } : {}),
       default: defaultResponse(operation),
     },
     "x-ms-visibility": hints.visibility,

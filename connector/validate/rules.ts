@@ -59,6 +59,23 @@ const OPENAPI3_ONLY_KEYS = new Set(["nullable", "oneOf", "anyOf", "not", "const"
 /** Parents whose keys are names (of properties, paths, definitions...), not keywords. */
 const NAME_MAP_PARENTS = new Set(["properties", "definitions", "paths", "securityDefinitions", "parameters", "responses", "headers", "scopes"]);
 
+/** Headers Power Automate and Logic Apps add to every connector call themselves. */
+const PLATFORM_HEADER = /^x-ms-(workflow-|client-tracking-id$|tracking-id$)/i;
+
+/** Every schema node carrying x-ms-dynamic-schema or x-ms-dynamic-properties in an operation's body and responses, with where it is. */
+function dynamicSchemasIn(operation: JsonSchema, label: string): Array<{ where: string; schema: JsonSchema }> {
+  const found: Array<{ where: string; schema: JsonSchema }> = [];
+  const visit = (node: unknown, where: string): void => {
+    if (Array.isArray(node)) return node.forEach((child, index) => visit(child, `${where}/${index}`));
+    if (!isObject(node)) return;
+    if (node["x-ms-dynamic-schema"] !== undefined || node["x-ms-dynamic-properties"] !== undefined) found.push({ where, schema: node });
+    for (const [key, child] of Object.entries(node)) if (!key.startsWith("x-ms-dynamic")) visit(child, `${where}/${key}`);
+  };
+  for (const parameter of parametersOf(operation)) if (parameter["in"] === "body") visit(parameter["schema"], `${label} body`);
+  for (const [status, response] of Object.entries(responsesOf(operation))) visit(response["schema"], `${label} response ${status}`);
+  return found;
+}
+
 const MAX_DEFINITION_BYTES = 1024 * 1024;
 const MAX_OPERATIONS = 256;
 const MAX_SUMMARY_LENGTH = 80;
@@ -421,16 +438,112 @@ export const CONNECTOR_RULES: readonly ConnectorRule[] = [
       return problems;
     },
   },
-  operationRule("triggers", "Triggers: x-ms-trigger batch or single with x-ms-trigger-metadata; summary starts with 'When'; description starts 'This operation triggers when'.", (label, operation) => {
-    const trigger = operation["x-ms-trigger"];
-    if (trigger === undefined) return [];
-    const problems: string[] = [];
-    if (trigger !== "batch" && trigger !== "single") problems.push(`${label}: x-ms-trigger is ${JSON.stringify(trigger)}`);
-    if (!isObject(operation["x-ms-trigger-metadata"])) problems.push(`${label}: x-ms-trigger-metadata is missing`);
-    if (!text(operation["summary"])?.startsWith("When ")) problems.push(`${label}: trigger summary does not start with "When"`);
-    if (!text(operation["description"])?.startsWith("This operation triggers when")) problems.push(`${label}: trigger description does not start with "This operation triggers when"`);
-    return problems;
-  }),
+  operationRule(
+    "triggers",
+    "Triggers: x-ms-trigger batch or single with x-ms-trigger-metadata; summary starts with 'When'; description starts 'This operation triggers when'. " +
+      "A polling trigger is a GET whose 200 carries the payload (an array for batch) and whose 202 (nothing yet) has no schema; both declare Location and Retry-After.",
+    (label, operation, files) => {
+      const trigger = operation["x-ms-trigger"];
+      if (trigger === undefined) return [];
+      const problems: string[] = [];
+      if (trigger !== "batch" && trigger !== "single") problems.push(`${label}: x-ms-trigger is ${JSON.stringify(trigger)}`);
+      const metadata = operation["x-ms-trigger-metadata"];
+      if (!isObject(metadata)) problems.push(`${label}: x-ms-trigger-metadata is missing`);
+      if (!text(operation["summary"])?.startsWith("When ")) problems.push(`${label}: trigger summary does not start with "When"`);
+      if (!text(operation["description"])?.startsWith("This operation triggers when")) problems.push(`${label}: trigger description does not start with "This operation triggers when"`);
+      if (isObject(metadata) && metadata["mode"] === "polling") {
+        const responses = responsesOf(operation);
+        const payload = resolveRef(files.apiDefinition, responses["200"]?.["schema"]);
+        if (!payload) problems.push(`${label}: polling trigger has no 200 response with a schema`);
+        else if (trigger === "batch" && payload["type"] !== "array") problems.push(`${label}: batch trigger's 200 schema is not an array`);
+        const pending = responses["202"];
+        if (!pending) problems.push(`${label}: polling trigger has no 202 response for "nothing yet"`);
+        else if (pending["schema"] !== undefined) problems.push(`${label}: the 202 response has a schema`);
+        for (const status of ["200", "202"]) {
+          const headers = isObject(responses[status]?.["headers"]) ? (responses[status]?.["headers"] as JsonSchema) : {};
+          for (const header of ["Location", "Retry-After"]) if (responses[status] && !(header in headers)) problems.push(`${label}: ${status} response does not declare ${header}`);
+        }
+      }
+      return problems;
+    },
+  ),
+  {
+    id: "platform-headers",
+    description:
+      "No parameter asks a maker for a header Power Automate adds to every call itself (x-ms-workflow-*, x-ms-client-tracking-id, x-ms-tracking-id): such parameters are excluded from the connector.",
+    check: ({ apiDefinition }) =>
+      operationsOf(apiDefinition).flatMap(({ label, operation }) =>
+        parametersOf(operation)
+          .filter((parameter) => parameter["in"] === "header" && PLATFORM_HEADER.test(String(parameter["name"])))
+          .map((parameter) => `${label} parameter ${String(parameter["name"])}: the platform sends this header itself`),
+      ),
+  },
+  {
+    id: "dynamic-schema",
+    description:
+      "x-ms-dynamic-schema names an internal operation, passes only parameters it takes (all it requires) from parameters the operation has, and points value-path at a property of its response; " +
+      "it comes with x-ms-dynamic-properties of the same operation whose itemValuePath equals value-path (DynamicPropertiesExtensionRequiredFor..., DynamicPropertiesItemValuePathMismatch), never on a body parameter itself (DynamicExtensionDefinitionNotAllowedInParameter).",
+    check: ({ apiDefinition }) => {
+      const byId = new Map(operationsOf(apiDefinition).map((entry) => [text(entry.operation["operationId"]), entry]));
+      const problems: string[] = [];
+      for (const { label, operation } of operationsOf(apiDefinition)) {
+        const parameterNames = new Set(parametersOf(operation).map((parameter) => parameter["name"]));
+        for (const parameter of parametersOf(operation)) {
+          if (Object.keys(parameter).some((key) => key.startsWith("x-ms-dynamic-schema") || key.startsWith("x-ms-dynamic-properties"))) {
+            problems.push(`${label} parameter ${String(parameter["name"])}: dynamic schema on the parameter, not in its schema`);
+          }
+        }
+        for (const found of dynamicSchemasIn(operation, label)) {
+          const { where, schema } = found;
+          const dynamic = schema["x-ms-dynamic-schema"];
+          if (!isObject(dynamic)) {
+            problems.push(`${where}: x-ms-dynamic-schema is not an object`);
+            continue;
+          }
+          const source = byId.get(text(dynamic["operationId"]));
+          if (!source) {
+            problems.push(`${where}: x-ms-dynamic-schema names unknown operation ${String(dynamic["operationId"])}`);
+            continue;
+          }
+          if (source.operation["x-ms-visibility"] !== "internal") problems.push(`${where}: ${source.label} supplies a schema but is not internal`);
+          const sourceParameters = new Set(parametersOf(source.operation).map((sourceParameter) => sourceParameter["name"]));
+          const passed = isObject(dynamic["parameters"]) ? dynamic["parameters"] : {};
+          for (const [argument, value] of Object.entries(passed)) {
+            if (!sourceParameters.has(argument)) problems.push(`${where}: passes ${argument}, which ${source.label} does not take`);
+            if (isObject(value) && typeof value["parameter"] === "string" && !parameterNames.has(value["parameter"])) {
+              problems.push(`${where}: takes ${argument} from parameter ${value["parameter"]}, which ${label} does not have`);
+            }
+          }
+          for (const sourceParameter of parametersOf(source.operation)) {
+            if (sourceParameter["required"] === true && sourceParameter["default"] === undefined && !(String(sourceParameter["name"]) in passed)) {
+              problems.push(`${where}: does not pass ${String(sourceParameter["name"])}, which ${source.label} requires`);
+            }
+          }
+          const valuePath = text(dynamic["value-path"]) ?? "";
+          const response = Object.entries(responsesOf(source.operation)).find(([status]) => /^2\d\d$/.test(status))?.[1];
+          const responseSchema = resolveRef(apiDefinition, response?.["schema"]);
+          const first = valuePath.split("/")[0] ?? "";
+          if (!isObject(responseSchema?.["properties"]) || !(first in responseSchema["properties"])) problems.push(`${where}: value-path "${valuePath}" is not in ${source.label}'s response`);
+          const companion = schema["x-ms-dynamic-properties"];
+          if (!isObject(companion)) {
+            problems.push(`${where}: x-ms-dynamic-schema without x-ms-dynamic-properties`);
+            continue;
+          }
+          if (companion["operationId"] !== dynamic["operationId"]) problems.push(`${where}: x-ms-dynamic-properties names another operation`);
+          if (companion["itemValuePath"] !== valuePath.replace(/\/properties$/, "")) problems.push(`${where}: itemValuePath ${JSON.stringify(companion["itemValuePath"])} does not match value-path "${valuePath}"`);
+          const references = isObject(companion["parameters"]) ? companion["parameters"] : {};
+          for (const [argument, value] of Object.entries(passed)) {
+            const expected = isObject(value) && typeof value["parameter"] === "string" ? value["parameter"] : undefined;
+            const reference = references[argument];
+            if (expected !== undefined && !(isObject(reference) && reference["parameterReference"] === expected)) {
+              problems.push(`${where}: x-ms-dynamic-properties does not pass ${argument} as parameterReference ${expected}`);
+            }
+          }
+        }
+      }
+      return problems;
+    },
+  },
   {
     id: "api-properties",
     description:

@@ -203,9 +203,82 @@ describe("generated operations (full equality)", () => {
   });
 });
 
+describe("typed events and triggers (full equality)", () => {
+  const eventDataSchema = {
+    "x-ms-dynamic-schema": { operationId: "GetEventTypeSchema", parameters: { eventType: { parameter: "eventType" } }, "value-path": "schema" },
+    "x-ms-dynamic-properties": { operationId: "GetEventTypeSchema", parameters: { eventType: { parameterReference: "eventType" } }, itemValuePath: "schema" },
+  };
+
+  it("SendEvent: entity and event-type dropdowns, no flow-run headers, a body typed by GetEventTypeSchema", () => {
+    const parameters = paths["/entities/{entity}/events/{eventType}"]?.["post"]?.["parameters"] as Array<Record<string, unknown>>;
+    expect(parameters.map((parameter) => parameter["name"])).toEqual(["entity", "eventType", "schemaVersion", "correlationId", "occurredUtc", "body"]);
+    expect(parameters[0]).toEqual(entityParameter);
+    expect(parameters[1]).toEqual({
+      name: "eventType",
+      in: "path",
+      required: true,
+      description: "The event type, such as OrderSubmitted.",
+      "x-ms-summary": "Event type",
+      "x-ms-visibility": "important",
+      type: "string",
+      pattern: "^[A-Za-z][A-Za-z0-9]{0,63}$",
+      "x-ms-url-encoding": "single",
+      "x-ms-dynamic-values": {
+        operationId: "ListEventTypes",
+        parameters: { entity: { parameter: "entity" } },
+        "value-collection": "eventTypes",
+        "value-path": "eventType",
+        "value-title": "title",
+      },
+    });
+    expect(parameters[5]).toEqual({
+      name: "body",
+      in: "body",
+      required: true,
+      description: "The event's data, as the event type's contract describes it.",
+      "x-ms-summary": "Event data",
+      schema: {
+        additionalProperties: true,
+        description: "The event's data, as the event type's contract describes it.",
+        "x-ms-summary": "Event data",
+        type: "object",
+        properties: {},
+        ...eventDataSchema,
+      },
+    });
+  });
+
+  it("WhenMessagesArriveInQueue: a batch polling trigger with 200 array + 202, Location and Retry-After, typed event data", () => {
+    const trigger = paths["/queues/{queue}/triggers/peek-lock"]?.["get"] as Record<string, any>;
+    expect(trigger["x-ms-trigger"]).toBe("batch");
+    expect(trigger["x-ms-trigger-metadata"]).toEqual({ kind: "query", mode: "polling" });
+    expect(trigger["parameters"].map((parameter: { name: string }) => parameter.name)).toEqual(["queue", "maxMessages", "eventType"]);
+    const headers = {
+      Location: { description: "The URL of the next poll: this operation with the trigger state in its triggerState query parameter.", type: "string" },
+      "Retry-After": { description: "Seconds to wait before the next poll (0 when more messages may be waiting).", type: "integer" },
+    };
+    expect(trigger["responses"]["202"]).toEqual({ description: "No message is waiting; poll the Location URL again after Retry-After seconds.", headers });
+    expect(trigger["responses"]["200"]["headers"]).toEqual(headers);
+    expect(trigger["responses"]["200"]["schema"]["type"]).toBe("array");
+    expect(trigger["responses"]["200"]["schema"]["items"]["properties"]["event"]["properties"]["data"]).toEqual({
+      additionalProperties: true,
+      description: "The event's data, as its contract describes it.",
+      "x-ms-summary": "Event data",
+      type: "object",
+      properties: {},
+      ...eventDataSchema,
+    });
+  });
+});
+
 describe("connector hints", () => {
   it("fail the build when a hint names an operation the registry lacks", () => {
     expect(() => buildSwagger2(OPERATIONS, { version: "1", extraHints: { SendTelegram: { visibility: "advanced" } } })).toThrow(/SendTelegram: hints for an unknown operation/);
+  });
+
+  it("fail the build when a dynamic schema names a location the operation lacks", () => {
+    const broken = { ...sendMessage, connector: { ...sendMessage.connector, dynamicSchemas: { "response/event/data": { operationId: "GetEventTypeSchema", valuePath: "schema", parameters: {} } } } };
+    expect(() => buildSwagger2([broken], { version: "1", extraHints: {} })).toThrow(/SendMessage: dynamic schema response\/event\/data/);
   });
 
   it("fail the build when a hint names a parameter or property the operation lacks", () => {

@@ -55,6 +55,9 @@ const BREAKERS: Record<string, (files: ConnectorFiles) => void> = {
   "internal-default-required": (files) => Object.assign(parameter(files, "PeekMessagesInQueue", "subQueue"), { "x-ms-visibility": "internal", required: false }),
   "dynamic-values": (files) => (parameter(files, "SendMessage", "entity")["x-ms-dynamic-values"]["operationId"] = "ListEverything"),
   triggers: (files) => (operation(files, "ListQueues")["x-ms-trigger"] = "batch"),
+  "platform-headers": (files) =>
+    (operation(files, "SendEvent")["parameters"] as Json[]).push({ name: "x-ms-workflow-run-id", in: "header", required: false, type: "string", description: "The flow run.", "x-ms-summary": "Flow run ID" }),
+  "dynamic-schema": (files) => (bodySchema(files, "SendEvent")["x-ms-dynamic-properties"]["itemValuePath"] = "schema/properties/data"),
   "api-properties": (files) => (props(files)["policyTemplateInstances"] = []),
 };
 
@@ -93,6 +96,31 @@ describe("summaryViolations", () => {
     ["A".repeat(81), /at most 80/],
   ])("rejects %j", (summary, pattern) => {
     expect(summaryViolations("x", summary).join("\n")).toMatch(pattern);
+  });
+});
+
+describe("triggers rule", () => {
+  it("catches a polling trigger without its 202 response or with an object payload", () => {
+    const rule = CONNECTOR_RULES.find((candidate) => candidate.id === "triggers");
+    const files = committedFiles();
+    delete operation(files, "WhenMessagesArriveInQueue")["responses"]["202"];
+    operation(files, "WhenMessagesArriveInSubscription")["responses"]["200"]["schema"] = { type: "object", properties: {} };
+    const violations = rule?.check(files).join("\n") ?? "";
+    expect(violations).toMatch(/WhenMessagesArriveInQueue: polling trigger has no 202/);
+    expect(violations).toMatch(/WhenMessagesArriveInSubscription: batch trigger's 200 schema is not an array/);
+  });
+});
+
+describe("dynamic-schema rule", () => {
+  it("catches a dynamic schema that reads a parameter the operation lacks, and one without its x-ms-dynamic-properties", () => {
+    const rule = CONNECTOR_RULES.find((candidate) => candidate.id === "dynamic-schema");
+    const files = committedFiles();
+    bodySchema(files, "SendEvent")["x-ms-dynamic-schema"]["parameters"] = { eventType: { parameter: "eventName" } };
+    const trigger = operation(files, "WhenMessagesArriveInQueue")["responses"]["200"]["schema"]["items"]["properties"]["event"]["properties"]["data"] as Json;
+    delete trigger["x-ms-dynamic-properties"];
+    const violations = rule?.check(files).join("\n") ?? "";
+    expect(violations).toMatch(/SendEvent body: takes eventType from parameter eventName/);
+    expect(violations).toMatch(/WhenMessagesArriveInQueue response 200.*without x-ms-dynamic-properties/);
   });
 });
 

@@ -32,11 +32,29 @@ export interface OperationRequest {
   bodyRequired?: boolean;
 }
 
+/** A documented response header (Swagger 2.0 `headers` of a response). */
+export interface ResponseHeader {
+  description: string;
+  type: "string" | "integer";
+}
+
 /** The one success response of an operation (a connector uses one response with a schema). */
 export interface OperationSuccess {
   status: 200 | 201 | 202 | 204;
   description: string;
   schema?: TSchema;
+  /** Headers the response carries, by name. */
+  headers?: Record<string, ResponseHeader>;
+}
+
+/**
+ * The "nothing yet" response of a polling trigger: no body, only headers (`Location`, `Retry-After`).
+ * A handler returns it with `{ pending: true, headers }`; operations without it cannot.
+ */
+export interface OperationPending {
+  status: 202;
+  description: string;
+  headers: Record<string, ResponseHeader>;
 }
 
 /**
@@ -59,8 +77,28 @@ export interface DynamicValuesHint {
   parameters?: Record<string, string | number | boolean | { parameter: string }>;
 }
 
+/**
+ * A typed schema fetched at design time (`x-ms-dynamic-schema`, emitted with its companion
+ * `x-ms-dynamic-properties`): the schema comes from an internal operation's response.
+ */
+export interface DynamicSchemaHint {
+  /** The operation that returns the schema; it should be `internal`. */
+  operationId: string;
+  /** Where in its response the schema is, e.g. `schema` (a JSON pointer without the leading slash). */
+  valuePath: string;
+  /** Arguments: `{ parameter }` passes a parameter of this operation. */
+  parameters: Record<string, { parameter: string }>;
+}
+
 /** Connector hints of one path, query or header parameter. */
 export interface ParameterHint {
+  /**
+   * Leaves the parameter out of the connector, with the reason. For values the platform supplies
+   * itself, such as the `x-ms-workflow-run-id` header Power Automate adds to every call, or the
+   * trigger state a polling trigger's `Location` URL carries: a maker must never be asked for them.
+   * The API still reads the parameter.
+   */
+  excludeFromConnector?: string;
   visibility?: Visibility;
   /** Replaces the schema's `x-ms-summary` in the connector. */
   summary?: string;
@@ -109,6 +147,11 @@ export interface ConnectorHints {
   properties?: Record<string, PropertyHint>;
   /** `x-ms-summary` of the body parameter (default "Request"). */
   bodySummary?: string;
+  /**
+   * Typed schemas by location, keyed like {@link properties}: `body` is the request body itself,
+   * `response/event/data` the `data` of each response item's `event`.
+   */
+  dynamicSchemas?: Record<string, DynamicSchemaHint>;
   /** Present when the operation is a trigger. */
   trigger?: TriggerHint;
 }
@@ -127,6 +170,8 @@ export interface OperationDefinition<TRequest extends OperationRequest = Operati
   tags: string[];
   request: TRequest;
   success: TSuccess;
+  /** Polling triggers only: the response while nothing is waiting. */
+  pending?: OperationPending;
   /** Problem codes the operation can return besides the ones every operation can return. */
   problems: ProblemCode[];
   auth: { scopes: Scope[]; entity?: EntityTarget };

@@ -13,6 +13,7 @@ import type { ReceiverSourceSpec } from "./operations/receiver-source.js";
 import { cancelScheduledMessages, scheduleMessages, sendMessage, sendMessages } from "./operations/send.js";
 import { sessionOperations } from "./operations/sessions.js";
 import { settleOperations } from "./operations/settle.js";
+import { triggerOperations as buildTriggerOperations } from "./operations/triggers.js";
 
 /** The receive-side operations of one entity kind. */
 export function receiverOperations(source: ReceiverSourceSpec) {
@@ -34,6 +35,8 @@ export const subscriptionOperations = receiverOperations(SUBSCRIPTION_SOURCE);
 export const sendOperations = { sendMessage, sendMessages, scheduleMessages, cancelScheduledMessages };
 /** Discovery operations. */
 export const discoveryOperations = { listQueues, listTopics, listSubscriptions, listSendEntities };
+/** Polling triggers (peek-lock and auto-complete, per queue and subscription). */
+export const triggerOperations = buildTriggerOperations(QUEUE_SOURCE, SUBSCRIPTION_SOURCE);
 /** Management operations (scope manage). */
 export const managementOperations = { createSubscription, deleteSubscription };
 
@@ -49,6 +52,7 @@ export const OPERATIONS: readonly AnyOperation[] = [
   ...Object.values(eventOperations),
   ...flatten(queueOperations),
   ...flatten(subscriptionOperations),
+  ...Object.values(triggerOperations),
   ...Object.values(discoveryOperations),
   ...Object.values(managementOperations),
 ];

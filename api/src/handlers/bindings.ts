@@ -1,6 +1,6 @@
 /** Every operation of the registry bound to its handler. */
 import type { ExposedEntities } from "../config/exposed-entities.js";
-import { queueOperations, subscriptionOperations } from "../contract/registry.js";
+import { queueOperations, subscriptionOperations, triggerOperations } from "../contract/registry.js";
 import type { OperationBinding } from "../http/operation-binding.js";
 import type { ManagementPort } from "../servicebus/management-port.js";
 import type { MessagingPort } from "../servicebus/messaging-port.js";
@@ -10,6 +10,7 @@ import { eventBindings } from "./event-handlers.js";
 import { managementBindings } from "./management-handlers.js";
 import { receiverBindings } from "./receive-handlers.js";
 import { sendBindings } from "./send-handlers.js";
+import { triggerBindings } from "./trigger-handlers.js";
 
 /** What the handlers need. */
 export interface HandlerDeps {
@@ -20,15 +21,18 @@ export interface HandlerDeps {
   management?: ManagementPort;
   /** The business event contracts. */
   events: { catalog: EventCatalog; source: string };
+  /** Polling-trigger timing (defaults: 1 s receive wait per poll, Retry-After 30 s while idle). */
+  triggers?: { receiveWaitInMs?: number; idleRetryAfterSeconds?: number };
 }
 
 /** The bindings of all operations, one per registry entry. */
-export function allBindings({ messaging, entities, now, management, events }: HandlerDeps): OperationBinding[] {
+export function allBindings({ messaging, entities, now, management, events, triggers }: HandlerDeps): OperationBinding[] {
   return [
     ...sendBindings(messaging, now),
     ...eventBindings({ messaging, catalog: events.catalog, source: events.source, now }),
     ...receiverBindings(queueOperations, messaging, events.catalog),
     ...receiverBindings(subscriptionOperations, messaging, events.catalog),
+    ...triggerBindings(triggerOperations, { messaging, catalog: events.catalog, ...triggers }),
     ...discoveryBindings(entities, management),
     ...managementBindings(entities, management),
   ];

@@ -91,9 +91,16 @@ function handlerFor(binding: OperationBinding, validator: OperationValidator, op
       body: raw.body as undefined,
       apiKey,
       entity,
+      requestUrl: new URL(req.originalUrl, `${req.protocol}://${req.get("host") ?? "localhost"}`),
       log: context.log,
     });
     for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
+    if (result.pending) {
+      // Only operations that declare a pending response (polling triggers) may answer with it.
+      if (!operation.pending) throw new TypeError(`${operation.operationId} returned a pending result but declares no pending response.`);
+      res.status(operation.pending.status).end();
+      return;
+    }
     if (operation.success.schema) res.status(operation.success.status).json(result.body);
     else res.status(operation.success.status).end();
   };

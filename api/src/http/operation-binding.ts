@@ -21,13 +21,24 @@ export interface HandlerInput<R extends OperationRequest> {
   apiKey: ApiKeyRecord;
   /** The exposed entity the operation acts on (configured spelling), for operations with an entity. */
   entity: ResolvedEntity | undefined;
+  /** The URL the caller used (scheme and host as the request names them), for links such as a trigger's `Location`. */
+  requestUrl: URL;
   log: ApiLogger;
 }
 
-/** What a handler returns: the success body (when the operation declares one) and extra headers. */
-export type HandlerResult<S extends OperationSuccess> = S["schema"] extends TSchema
-  ? { body: Static<S["schema"]>; headers?: Record<string, string> }
-  : { body?: undefined; headers?: Record<string, string> };
+/** A polling trigger's "nothing yet": the operation's `pending` status, headers only. */
+export interface PendingResult {
+  pending: true;
+  headers: Record<string, string>;
+}
+
+/**
+ * What a handler returns: the success body (when the operation declares one) and extra headers, or,
+ * for operations that declare `pending`, a {@link PendingResult}.
+ */
+export type HandlerResult<S extends OperationSuccess> =
+  | (S["schema"] extends TSchema ? { body: Static<S["schema"]>; headers?: Record<string, string> } : { body?: undefined; headers?: Record<string, string> })
+  | PendingResult;
 
 /** A handler of one operation. */
 export type OperationHandler<R extends OperationRequest, S extends OperationSuccess> = (input: HandlerInput<R>) => Promise<HandlerResult<S>>;
@@ -35,7 +46,7 @@ export type OperationHandler<R extends OperationRequest, S extends OperationSucc
 /** An operation with its handler, types erased for mounting. */
 export interface OperationBinding {
   operation: OperationDefinition;
-  handle(input: HandlerInput<OperationRequest>): Promise<{ body?: unknown; headers?: Record<string, string> }>;
+  handle(input: HandlerInput<OperationRequest>): Promise<{ body?: unknown; headers?: Record<string, string>; pending?: true }>;
 }
 
 /** Pairs an operation with its handler. */

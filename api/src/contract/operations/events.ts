@@ -4,6 +4,8 @@
  */
 import { Type } from "@sinclair/typebox";
 import { COMMON_PROBLEMS, SERVICE_BUS_PROBLEMS, defineOperation } from "../operation.js";
+import type { DynamicSchemaHint, ParameterHint } from "../operation.js";
+import { PICKERS } from "../connector-hints.js";
 import { EntityParam } from "../schemas/common.js";
 
 /** `eventType`: an event type of the catalog. */
@@ -11,8 +13,35 @@ export const EventTypeParam = Type.String({
   pattern: "^[A-Za-z][A-Za-z0-9]{0,63}$",
   description: "The event type, such as OrderSubmitted.",
   "x-ms-summary": "Event type",
-  "x-ms-dynamic-values": { operationId: "ListEventTypes", parameters: { entity: { parameter: "entity" } }, "value-collection": "eventTypes", "value-path": "eventType", "value-title": "title" },
 });
+
+/**
+ * The event-type dropdown: the catalog's event types, only those allowed on the entity named by the
+ * operation's parameter `entityParameter` (a queue or topic).
+ */
+export function eventTypePicker(entityParameter: string): ParameterHint {
+  return {
+    visibility: "important",
+    dynamicValues: {
+      operationId: "ListEventTypes",
+      valueCollection: "eventTypes",
+      valuePath: "eventType",
+      valueTitle: "title",
+      parameters: { entity: { parameter: entityParameter } },
+    },
+  };
+}
+
+/** The JSON Schema of the chosen event type's data, from GetEventTypeSchema (design time only). */
+export const EVENT_DATA_SCHEMA: DynamicSchemaHint = {
+  operationId: "GetEventTypeSchema",
+  valuePath: "schema",
+  parameters: { eventType: { parameter: "eventType" } },
+};
+
+/** Why the flow-run headers are not connector inputs. */
+const PLATFORM_HEADER =
+  "Power Automate and Logic Apps add this header to every connector call themselves; a maker must not be asked for it. The API reads it to correlate the event with the flow run.";
 
 const SchemaVersionQuery = Type.Integer({
   minimum: 1,
@@ -53,8 +82,8 @@ export const sendEvent = defineOperation({
       ),
     }),
     headers: Type.Object({
-      "x-ms-workflow-run-id": Type.Optional(Type.String({ maxLength: 128, description: "The Power Automate flow run that sends the event.", "x-ms-summary": "Flow run ID", "x-ms-visibility": "internal" })),
-      "x-ms-client-tracking-id": Type.Optional(Type.String({ maxLength: 128, description: "The client tracking id of the calling flow.", "x-ms-summary": "Client tracking ID", "x-ms-visibility": "internal" })),
+      "x-ms-workflow-run-id": Type.Optional(Type.String({ maxLength: 128, description: "The Power Automate flow run that sends the event.", "x-ms-summary": "Flow run ID" })),
+      "x-ms-client-tracking-id": Type.Optional(Type.String({ maxLength: 128, description: "The client tracking id of the calling flow.", "x-ms-summary": "Client tracking ID" })),
     }),
     body: Type.Object(
       {},
@@ -62,7 +91,6 @@ export const sendEvent = defineOperation({
         additionalProperties: true,
         description: "The event's data, as the event type's contract describes it.",
         "x-ms-summary": "Event data",
-        "x-ms-dynamic-schema": { operationId: "GetEventTypeSchema", parameters: { eventType: { parameter: "eventType" } }, "value-path": "schema" },
       },
     ),
   },
@@ -82,7 +110,17 @@ export const sendEvent = defineOperation({
   },
   problems: [...COMMON_PROBLEMS, ...SERVICE_BUS_PROBLEMS, "MessagingEntityNotFound", "EventTypeNotFound", "MessageSizeExceeded"],
   auth: { scopes: ["send"], entity: "send" },
-  connector: { visibility: "important" },
+  connector: {
+    visibility: "important",
+    parameters: {
+      entity: PICKERS.entity,
+      eventType: eventTypePicker("entity"),
+      "x-ms-workflow-run-id": { excludeFromConnector: PLATFORM_HEADER },
+      "x-ms-client-tracking-id": { excludeFromConnector: PLATFORM_HEADER },
+    },
+    bodySummary: "Event data",
+    dynamicSchemas: { body: EVENT_DATA_SCHEMA },
+  },
 });
 
 const EventTypeSummary = Type.Object(

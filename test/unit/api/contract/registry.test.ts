@@ -16,6 +16,8 @@ const ISSUE_OPERATION_IDS = [
   "CreateSubscription", "DeleteSubscription",
   // Issue 5: typed business events.
   "SendEvent", "ListEventTypes", "GetEventTypeSchema",
+  // Issue 5: polling triggers.
+  "WhenMessagesArriveInQueue", "WhenMessagesArriveInQueueAutoComplete", "WhenMessagesArriveInSubscription", "WhenMessagesArriveInSubscriptionAutoComplete",
 ];
 
 describe("contract registry", () => {
