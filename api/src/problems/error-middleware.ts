@@ -17,6 +17,18 @@ function bodyParserError(error: unknown): BodyParserError | undefined {
   return { type, ...(typeof limit === "number" ? { limit } : {}) };
 }
 
+/**
+ * The status of an http-errors style client error (a numeric `status` or `statusCode` in 400-499), as
+ * raised by body-parser for bodies it cannot read (a corrupt gzip/deflate/br stream, a truncated body)
+ * and by the router for path segments that are not valid percent-encoding.
+ */
+function clientErrorStatus(error: unknown): number | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const { status, statusCode } = error as { status?: unknown; statusCode?: unknown };
+  const value = typeof status === "number" ? status : statusCode;
+  return typeof value === "number" && value >= 400 && value < 500 ? value : undefined;
+}
+
 /** Catch-all for requests that matched no route: a `RouteNotFound` problem. */
 export function notFoundMiddleware(req: Request, res: Response): void {
   sendProblem(req, res, "RouteNotFound", { requestId: requestContextOf(res).requestId });
@@ -24,8 +36,8 @@ export function notFoundMiddleware(req: Request, res: Response): void {
 
 /**
  * The one error middleware: ProblemError -> its problem; a ServiceBusError -> the table entry of its
- * code; body-parser failures -> 400 / 413; anything else -> 500 `InternalError` with a generic text,
- * logged with the request id. Internal error text never reaches the caller.
+ * code; body-parser failures, unreadable bodies and undecodable paths -> 400 / 413; anything else ->
+ * 500 `InternalError` with a generic text, logged with the request id. Internal error text never reaches the caller.
  */
 export function errorMiddleware(error: unknown, req: Request, res: Response, next: NextFunction): void {
   if (res.headersSent) {
@@ -64,6 +76,15 @@ export function errorMiddleware(error: unknown, req: Request, res: Response, nex
   }
   if (parserError?.type === "encoding.unsupported" || parserError?.type === "charset.unsupported") {
     sendProblem(req, res, "ValidationFailed", { requestId, errors: { body: [{ field: "", message: "has an unsupported encoding or charset; send UTF-8 JSON" }] } });
+    return;
+  }
+  if (clientErrorStatus(error) !== undefined) {
+    // The router's percent-decoding failures are URIErrors; everything else here is about the body.
+    const errors =
+      error instanceof Error && error.name === "URIError"
+        ? { params: [{ field: "", message: "is not valid percent-encoded UTF-8" }] }
+        : { body: [{ field: "", message: "could not be read: it is truncated, or compressed or encoded in a way this API does not accept" }] };
+    sendProblem(req, res, "ValidationFailed", { requestId, errors });
     return;
   }
   context.log.error({ err: error }, "unexpected error");

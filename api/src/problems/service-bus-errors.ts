@@ -25,11 +25,19 @@ const SERVICE_BUS_CODE_TO_PROBLEM: Readonly<Record<string, ProblemCode>> = {
 /**
  * The problem code for an error thrown by `@azure/service-bus`, or undefined when the value is not a
  * Service Bus error. Checks `name` and `code`, not `instanceof`, as the SDK's own `isServiceBusError` does.
+ * Besides `ServiceBusError` the SDK lets through core-amqp's `MessagingError` (a socket-level failure
+ * such as a refused connection carries the system call in `syscall`: Service Bus is unreachable) and,
+ * when its retries run out, an `AggregateError` of the attempts' errors, of which the last one decides.
  */
 export function problemCodeForServiceBusError(error: unknown): ProblemCode | undefined {
   if (typeof error !== "object" || error === null) return undefined;
-  const { name, code } = error as { name?: unknown; code?: unknown };
-  if (name !== "ServiceBusError" || typeof code !== "string") return undefined;
+  const { name, code, syscall, errors } = error as { name?: unknown; code?: unknown; syscall?: unknown; errors?: unknown };
+  if (name === "AggregateError" && Array.isArray(errors)) {
+    return errors.length === 0 ? undefined : problemCodeForServiceBusError(errors[errors.length - 1]);
+  }
+  if (name !== "ServiceBusError" && name !== "MessagingError") return undefined;
+  if (typeof syscall === "string") return "ServiceCommunicationProblem";
+  if (typeof code !== "string") return undefined;
   return SERVICE_BUS_CODE_TO_PROBLEM[code] ?? "InternalError";
 }
 

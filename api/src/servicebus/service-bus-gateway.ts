@@ -13,7 +13,7 @@ import { LockRegistry } from "./lock-registry.js";
 import type { LockRegistryOptions } from "./lock-registry.js";
 import { toMessageJson } from "./message-json.js";
 import type { DeadLetterOptions, MessagingPort, PeekMessagesOptions, ReceiveMessagesOptions, ReceiveSource, SendOptions } from "./messaging-port.js";
-import { SessionEntityKnowledge, createSessionOperations, sessionMismatch, sessionNotHeld } from "./session-operations.js";
+import { SessionEntityKnowledge, assertSessionFit, createSessionOperations, sessionMismatch, sessionNotHeld } from "./session-operations.js";
 import type { SdkSessionRegistry } from "./session-operations.js";
 import { SessionRegistry } from "./session-registry.js";
 import type { SessionRegistryOptions } from "./session-registry.js";
@@ -173,6 +173,7 @@ export function createServiceBusGateway(options: ServiceBusGatewayOptions): Mess
     },
 
     async receiveMessages(source, { maxMessages, maxWaitTimeInMs, receiveMode }: ReceiveMessagesOptions) {
+      await assertSessionFit(knowledge, source, false);
       const key = `${sourceKey(source)}|${receiveMode}`;
       let messages: ServiceBusReceivedMessage[];
       try {

@@ -65,19 +65,38 @@ export function sessionMismatch(error: unknown, knowledge: SessionEntityKnowledg
   const message = error instanceof Error ? error.message : "";
   if (NOT_SESSIONFUL.test(message)) {
     knowledge.learn(source, true);
-    return new ProblemError("ValidationFailed", {
-      errors: { query: [{ field: "/sessionId", message: "is required: the entity requires sessions; give a session id, or * for the next available session" }] },
-      cause: error,
-    });
+    return sessionIdRequired(error);
   }
   if (SESSIONFUL_ON_PLAIN.test(message)) {
     knowledge.learn(source, false);
-    return new ProblemError("ValidationFailed", {
-      errors: { query: [{ field: "/sessionId", message: "must be omitted: the entity does not require sessions" }] },
-      cause: error,
-    });
+    return sessionIdNotAllowed(error);
   }
   return undefined;
+}
+
+function sessionIdRequired(cause?: unknown): ProblemError {
+  return new ProblemError("ValidationFailed", {
+    errors: { query: [{ field: "/sessionId", message: "is required: the entity requires sessions; give a session id, or * for the next available session" }] },
+    ...(cause === undefined ? {} : { cause }),
+  });
+}
+
+function sessionIdNotAllowed(cause?: unknown): ProblemError {
+  return new ProblemError("ValidationFailed", {
+    errors: { query: [{ field: "/sessionId", message: "must be omitted: the entity does not require sessions" }] },
+    ...(cause === undefined ? {} : { cause }),
+  });
+}
+
+/**
+ * Refuses, before any link is opened, a receive that does not fit the entity, when whether it requires
+ * sessions is known (learned, or read from the management API). The SDK's own report of such a refused link
+ * depends on timing (it may read as SessionCannotBeLocked), so asking first gives callers a stable 400.
+ */
+export async function assertSessionFit(knowledge: SessionEntityKnowledge, source: ReceiveSource, wantsSession: boolean): Promise<void> {
+  const requiresSession = await knowledge.requiresSession(source);
+  if (requiresSession === true && !wantsSession) throw sessionIdRequired();
+  if (requiresSession === false && wantsSession) throw sessionIdNotAllowed();
 }
 
 function isNoSessionAvailable(error: unknown): boolean {
@@ -179,6 +198,7 @@ export function createSessionOperations({ client, sessions, knowledge }: Session
   return {
     async receiveSessionMessages(source, { maxMessages, maxWaitTimeInMs, sessionId }) {
       checkSource(source);
+      await assertSessionFit(knowledge, source, true);
       const started = Date.now();
       let session: SdkHeldSession;
       if (sessionId === undefined) {

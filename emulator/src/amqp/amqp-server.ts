@@ -12,6 +12,7 @@ import type { BrokerClock } from "../broker/timers.js";
 import type { EmulatorLogger } from "../logger.js";
 import type { MessageStore } from "../store/message-store.js";
 import { acceptedState, linkAttach, rejectedState } from "./amqp-types.js";
+import { batchConnectionWrites } from "./batched-writes.js";
 import { ConnectionAuth } from "./connection-auth.js";
 import { LinkConsumer, lockTokenOfTag, settlementOfOutcome } from "./link-consumer.js";
 import { handleManagementRequest } from "./management-node.js";
@@ -21,7 +22,7 @@ import type { ManagementResponse } from "./management-node.js";
 import { BATCH_MESSAGE_FORMAT, decodeBatch, decodeIncomingMessage } from "./message-codec.js";
 import { captureRawMessageBytes, rawMessageBytes } from "./raw-message-capture.js";
 import type { SharedAccessKey } from "./sas-token.js";
-import { verifySasToken } from "./sas-token.js";
+import { audienceCovers, audiencePath, verifySasToken } from "./sas-token.js";
 
 const CBS_ADDRESS = "$cbs";
 const MANAGEMENT_SUFFIX = "/$management";
@@ -146,6 +147,13 @@ export async function startAmqpServer(options: AmqpServerOptions): Promise<AmqpS
       logger.info({ connection: stateOf(connection).id, audience: properties.name }, `CBS token refused: ${verification.reason}`);
       return { statusCode: 401, statusDescription: `Unauthorized access. ${verification.reason}`, errorCondition: Conditions.unauthorizedAccess };
     }
+    // As Service Bus does, a token must cover the audience it is presented for (a namespace token covers all).
+    const requested = audiencePath(String(properties.name ?? ""));
+    if (!audienceCovers(verification.audiencePath, requested)) {
+      const description = `Unauthorized access. The token is for '${verification.audiencePath || "(namespace)"}' and does not cover '${requested}'.`;
+      logger.info({ connection: stateOf(connection).id, audience: properties.name }, `CBS token refused: ${description}`);
+      return { statusCode: 401, statusDescription: description, errorCondition: Conditions.unauthorizedAccess };
+    }
     stateOf(connection).auth.grant(verification.audiencePath, verification.expiresAtMs);
     return { statusCode: 202, statusDescription: "Accepted" };
   }
@@ -214,6 +222,7 @@ export async function startAmqpServer(options: AmqpServerOptions): Promise<AmqpS
 
   container.on("connection_open", (context: EventContext) => {
     const connection = context.connection;
+    batchConnectionWrites(connection);
     openConnections.add(connection);
     logger.info({ connection: stateOf(connection).id, container: connection.container_id }, "connection opened");
   });

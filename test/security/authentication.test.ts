@@ -1,0 +1,138 @@
+/**
+ * Who may call what: every operation of the registry refuses callers without a valid key (401) before
+ * it reads anything else, a key removed from the configuration stops working (401), and a key without
+ * the scope or the entity gets 403. The API runs on the emulator with the real SDK.
+ *
+ * The emulator's own SAS checks (bad signature, wrong key, expired token, token scoped to another
+ * entity) are covered by test/integration/emulator/auth.test.ts and are not repeated here.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ApiKeyRecord } from "../../api/src/auth/api-keys.js";
+import { hashApiKey } from "../../api/src/auth/api-keys.js";
+import { OPERATIONS } from "../../api/src/contract/registry.js";
+import { createEmulator } from "../../emulator/src/create-emulator.js";
+import type { Emulator } from "../../emulator/src/create-emulator.js";
+import { apiTestEmulatorConfig } from "../helpers/api-fixture.js";
+import { startCustomApi } from "../helpers/custom-api.js";
+import type { CustomApi } from "../helpers/custom-api.js";
+import { sampleRequest } from "../helpers/operation-samples.js";
+
+const KEYS = {
+  current: "security-current-key-7f3a",
+  retired: "security-retired-key-19bc",
+  sendOnly: "security-send-only-key-4d21",
+  listenOnly: "security-listen-only-key-88e0",
+  ordersOnly: "security-orders-only-key-a5c7",
+  billingOnly: "security-billing-only-key-0b6e",
+} as const;
+
+function record(name: string, key: string, scopes: ApiKeyRecord["scopes"], entities: string[] = ["*"]): ApiKeyRecord {
+  return { name, sha256: hashApiKey(key), scopes, entities };
+}
+
+const ALL_KEYS: ApiKeyRecord[] = [
+  record("current", KEYS.current, ["send", "listen", "manage"]),
+  record("retired", KEYS.retired, ["send", "listen", "manage"]),
+  record("send-only", KEYS.sendOnly, ["send"]),
+  record("listen-only", KEYS.listenOnly, ["listen"]),
+  record("orders-only", KEYS.ordersOnly, ["send", "listen"], ["orders"]),
+  record("billing-only", KEYS.billingOnly, ["listen"], ["events/billing"]),
+];
+
+interface Answer {
+  status: number;
+  contentType: string;
+  body: { code?: string; status?: number; detail?: string };
+}
+
+async function call(api: CustomApi, method: string, path: string, key: string | undefined, body?: unknown): Promise<Answer> {
+  const headers: Record<string, string> = {};
+  if (key !== undefined) headers["X-API-Key"] = key;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const response = await fetch(`${api.baseUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const text = await response.text();
+  return { status: response.status, contentType: response.headers.get("content-type") ?? "", body: text ? (JSON.parse(text) as Answer["body"]) : {} };
+}
+
+function expectProblem(answer: Answer, status: number, code: string, label: string): void {
+  expect(answer.status, `${label}: ${JSON.stringify(answer.body)}`).toBe(status);
+  expect(answer.contentType, label).toMatch(/^application\/problem\+json/);
+  expect(answer.body.code, label).toBe(code);
+}
+
+describe("security: authentication and authorization", () => {
+  let emulator: Emulator;
+  let api: CustomApi;
+
+  beforeAll(async () => {
+    emulator = await createEmulator({ config: apiTestEmulatorConfig() });
+    api = await startCustomApi(emulator.connectionString, { apiKeys: ALL_KEYS });
+  });
+  afterAll(async () => {
+    await api?.close();
+    await emulator?.close();
+  });
+
+  it("answers every operation with a 401 problem without a key, with an empty key and with a wrong key", async () => {
+    const wrong = ["", "wrong-key", KEYS.current.toUpperCase(), `${KEYS.current}x`, KEYS.current.slice(0, -1), hashApiKey(KEYS.current), "x".repeat(5000)];
+    for (const operation of OPERATIONS) {
+      const { method, path, body } = sampleRequest(operation);
+      expectProblem(await call(api, method, path, undefined, body), 401, "Unauthorized", `${operation.operationId} without a key`);
+      for (const key of wrong) {
+        expectProblem(await call(api, method, path, key, body), 401, "Unauthorized", `${operation.operationId} with key '${key.slice(0, 20)}'`);
+      }
+    }
+  });
+
+  it("checks the key before validating, so an anonymous caller learns nothing about the input or the entities", async () => {
+    for (const path of ["/entities/hidden/messages", "/entities/no-such-queue/messages", "/entities/orders/messages"]) {
+      expectProblem(await call(api, "POST", path, undefined, { wrong: "shape" }), 401, "Unauthorized", path);
+    }
+  });
+
+  it("stops accepting a key once it is removed from the configuration (revoked), while the other keys keep working", async () => {
+    expect((await call(api, "GET", "/queues/orders/peek", KEYS.retired)).status).toBe(200);
+    // Revoking = deploying the configuration without the key; the API reads keys at start.
+    const rotated = await startCustomApi(emulator.connectionString, { apiKeys: ALL_KEYS.filter((each) => each.name !== "retired") });
+    try {
+      for (const operation of OPERATIONS) {
+        const { method, path, body } = sampleRequest(operation);
+        expectProblem(await call(rotated, method, path, KEYS.retired, body), 401, "Unauthorized", `${operation.operationId} with the revoked key`);
+      }
+      expect((await call(rotated, "GET", "/queues/orders/peek", KEYS.current)).status).toBe(200);
+    } finally {
+      await rotated.close();
+    }
+  });
+
+  it("answers 403 to a key that lacks an operation's scope, for every operation that needs one", async () => {
+    const keyWithout = (scope: string): string | undefined => (scope === "send" ? KEYS.listenOnly : scope === "listen" ? KEYS.sendOnly : KEYS.ordersOnly);
+    let checked = 0;
+    for (const operation of OPERATIONS) {
+      for (const scope of operation.auth.scopes) {
+        const { method, path, body } = sampleRequest(operation);
+        const answer = await call(api, method, path, keyWithout(scope), body);
+        expectProblem(answer, 403, "Forbidden", `${operation.operationId} without scope ${scope}`);
+        expect(answer.body.detail).toContain(scope);
+        checked += 1;
+      }
+    }
+    expect(checked).toBeGreaterThan(30);
+  });
+
+  it("answers 403 to a key whose allow-list does not cover the entity, for every entity operation", async () => {
+    for (const operation of OPERATIONS.filter((each) => each.auth.entity !== undefined && !each.auth.scopes.includes("manage"))) {
+      // orders-only may use the queue `orders` and nothing else.
+      const other = sampleRequest(operation, { entity: "events", queue: "short-lock", topic: "events", subscription: "audit" });
+      const key = operation.auth.scopes.every((scope) => scope === "listen") && operation.auth.entity === "subscription" ? KEYS.billingOnly : KEYS.ordersOnly;
+      expectProblem(await call(api, other.method, other.path, key, other.body), 403, "Forbidden", `${operation.operationId} on another entity`);
+    }
+    // The allowed entity passes the check (the answer may be anything but 401/403).
+    const allowed = await call(api, "GET", "/queues/orders/peek", KEYS.ordersOnly);
+    expect(allowed.status).toBe(200);
+    const billing = await call(api, "GET", "/topics/events/subscriptions/billing/peek", KEYS.billingOnly);
+    expect(billing.status).toBe(200);
+    expectProblem(await call(api, "GET", "/topics/events/subscriptions/audit/peek", KEYS.billingOnly), 403, "Forbidden", "billing key on audit");
+  });
+
+});
