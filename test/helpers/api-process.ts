@@ -3,15 +3,14 @@
  * `npm start` runs it, for tests that need a separate process: kill -9, the embedded demo mode, a
  * browser. Every child started here is tracked; call `killApiProcesses()` in `afterEach`/`afterAll`.
  */
-import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { hashApiKey } from "../../api/src/auth/api-keys.js";
 import type { Scope } from "../../api/src/contract/operation.js";
 import type { ExposedEntities } from "../../api/src/config/exposed-entities.js";
-import { REPO_ROOT } from "./emulator-process.js";
-import type { ProcessExit } from "./emulator-process.js";
+import { killAll, spawnRepoScript } from "./child-processes.js";
+import type { ProcessExit } from "./child-processes.js";
 
 const LISTENING_PREFIX = "Service Bus Bridge listening on ";
 const API_KEY_PREFIX = "API key: ";
@@ -38,24 +37,12 @@ const running = new Set<ChildProcess>();
  * @throws Error (with the process's output) when it exits first or prints nothing within `timeoutMs`.
  */
 export async function startApiProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<ApiProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "api/src/server.ts"], {
-    cwd: REPO_ROOT,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, NODE_OPTIONS: "", PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", ...env },
-  });
-  running.add(child);
-  const out: string[] = [];
-  const err: string[] = [];
-  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => out.push(chunk));
-  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => err.push(chunk));
-  const exited = new Promise<ProcessExit>((resolve, reject) => {
-    child.once("error", reject);
-    child.once("close", (code, signal) => {
-      running.delete(child);
-      resolve({ code, signal });
-    });
-  });
-  exited.catch(() => undefined);
+  const { child, out, err, exited } = spawnRepoScript(
+    "api/src/server.ts",
+    [],
+    { PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", ...env },
+    running,
+  );
 
   const lines = await new Promise<string[]>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -102,20 +89,7 @@ export async function startApiProcess(env: Record<string, string>, timeoutMs = 3
 
 /** SIGKILLs every API child these helpers started that is still running, and waits until they are gone. */
 export async function killApiProcesses(): Promise<void> {
-  await Promise.all(
-    [...running].map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) {
-            running.delete(child);
-            resolve();
-            return;
-          }
-          child.once("close", () => resolve());
-          child.kill("SIGKILL");
-        }),
-    ),
-  );
+  await killAll(running);
 }
 
 /** One key of a configuration file written by {@link writeApiConfigFile}. */

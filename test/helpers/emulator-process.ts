@@ -3,22 +3,18 @@
  * tests of what only a separate process shows: kill -9, restarts on the same data dir, signals, exit codes.
  * Every child started here is tracked; call `killEmulatorProcesses()` in `afterEach`.
  */
-import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { REPO_ROOT, killAll, spawnRepoScript } from "./child-processes.js";
+import type { ProcessExit, SpawnedScript } from "./child-processes.js";
 
 /** The repository root: the CLI runs from there, as `npm run emulator` does. */
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export { REPO_ROOT };
+export type { ProcessExit };
 
 const CONNECTION_STRING_PREFIX = "Connection string: ";
-
-export interface ProcessExit {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-}
 
 export interface EmulatorProcess {
   readonly child: ChildProcess;
@@ -40,27 +36,8 @@ export function emulatorArgs(options: { dataDir: string; configPath: string; log
   return ["--port", "0", "--admin-port", "0", "--data-dir", options.dataDir, "--config", options.configPath, "--log-level", options.logLevel ?? "warn"];
 }
 
-function spawnCli(args: readonly string[]): { child: ChildProcess; out: string[]; err: string[]; exited: Promise<ProcessExit> } {
-  const child = spawn(process.execPath, ["--import", "tsx", "emulator/src/cli.ts", ...args], {
-    cwd: REPO_ROOT,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, NODE_OPTIONS: "" },
-  });
-  running.add(child);
-  const out: string[] = [];
-  const err: string[] = [];
-  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => out.push(chunk));
-  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => err.push(chunk));
-  const exited = new Promise<ProcessExit>((resolve, reject) => {
-    child.once("error", reject);
-    child.once("close", (code, signal) => {
-      running.delete(child);
-      resolve({ code, signal });
-    });
-  });
-  // Keep an unobserved rejection (spawn failure) from failing an unrelated test.
-  exited.catch(() => undefined);
-  return { child, out, err, exited };
+function spawnCli(args: readonly string[]): SpawnedScript {
+  return spawnRepoScript("emulator/src/cli.ts", args, {}, running);
 }
 
 /**
@@ -124,21 +101,7 @@ export async function runEmulatorProcess(args: readonly string[], timeoutMs = 20
 
 /** SIGKILLs every child these helpers started that is still running, and waits until they are gone. */
 export async function killEmulatorProcesses(): Promise<void> {
-  const children = [...running];
-  await Promise.all(
-    children.map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) {
-            running.delete(child);
-            resolve();
-            return;
-          }
-          child.once("close", () => resolve());
-          child.kill("SIGKILL");
-        }),
-    ),
-  );
+  await killAll(running);
 }
 
 /** A fresh temporary folder; `remove()` deletes it with everything in it. */
