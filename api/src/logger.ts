@@ -31,10 +31,34 @@ export const REDACTED_PATHS = [
   "*.connectionString",
 ];
 
+/** Bytes of log lines collected before stdout is written; a timer writes what is left within {@link FLUSH_INTERVAL_IN_MS}. */
+export const STDOUT_BUFFER_IN_BYTES = 4096;
+const FLUSH_INTERVAL_IN_MS = 1000;
+
+/**
+ * Standard output for log lines, written in the background and in chunks: one write per 4 KiB of lines or
+ * per second, instead of one write per line (one per request with the access log), which cost more CPU
+ * than the rest of the logging (the benchmark, BENCHMARKS.md). pino writes what is buffered when the
+ * process exits.
+ */
+function bufferedStdout(): DestinationStream {
+  const stream = pino.destination({ dest: 1, sync: false, minLength: STDOUT_BUFFER_IN_BYTES });
+  const timer = setInterval(() => {
+    try {
+      stream.flush();
+    } catch {
+      // The stream is closed (the process is ending): nothing left to write.
+      clearInterval(timer);
+    }
+  }, FLUSH_INTERVAL_IN_MS);
+  timer.unref();
+  return stream;
+}
+
 /** Creates the API's pino logger with redaction of keys, bodies and connection strings. */
 export function createLogger({ level = "info", destination, component = "api" }: LoggerOptions = {}): ApiLogger {
   const options = { level, base: { component }, redact: { paths: REDACTED_PATHS, censor: "[redacted]" } };
-  return destination ? pino(options, destination) : pino(options);
+  return pino(options, destination ?? bufferedStdout());
 }
 
 /** A logger that drops everything, for tests. */

@@ -53,3 +53,17 @@ export async function sendBatches(sender: ServiceBusSender, batches: readonly Se
     sent += batch.count;
   }
 }
+
+/**
+ * Sends one message without building a batch. An oversize message gets the same 413 problem as in a batch,
+ * with the link's limit.
+ */
+export async function sendOne(sender: ServiceBusSender, message: ServiceBusMessage): Promise<void> {
+  try {
+    await sender.sendMessages(message);
+  } catch (error) {
+    if (problemCodeForServiceBusError(error) !== "MessageSizeExceeded") throw error;
+    const batch = await sender.createMessageBatch();
+    throw messageTooLarge(undefined, batch.maxSizeInBytes);
+  }
+}

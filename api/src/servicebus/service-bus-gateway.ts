@@ -7,7 +7,7 @@ import type { ServiceBusClient, ServiceBusReceivedMessage, ServiceBusReceiver, S
 import Long from "long";
 import type { OutgoingMessageJson, ReceivedMessageJson } from "../contract/schemas/message.js";
 import type { ApiLogger } from "../logger.js";
-import { packBatches, sendBatches } from "./batch-sender.js";
+import { packBatches, sendBatches, sendOne } from "./batch-sender.js";
 import { sendEntityOf, sourceKey } from "./entity-path.js";
 import { LockRegistry } from "./lock-registry.js";
 import type { LockRegistryOptions } from "./lock-registry.js";
@@ -146,6 +146,12 @@ export function createServiceBusGateway(options: ServiceBusGatewayOptions): Mess
       const sdkMessages = messages.map((message, index) => toServiceBusMessage(message, single ? "" : `/messages/${index}`));
       const messageIds = sdkMessages.map((message) => String(message.messageId));
       const target = sender(entity);
+      const [only] = sdkMessages;
+      if (single && only) {
+        // One message needs no batch: the SDK sends it as is, and refuses it when it exceeds the link's limit.
+        await sendOne(target, only);
+        return { messageIds, batchCount: 1 };
+      }
       const batches = await packBatches(target, sdkMessages, !single);
       await sendBatches(target, batches, messageIds);
       return { messageIds, batchCount: batches.length };
