@@ -24,11 +24,21 @@ export interface ServiceBusClients {
   admin: ServiceBusAdministrationClient | undefined;
 }
 
+/** Whether a connection string points at a development emulator (`UseDevelopmentEmulator=true`). */
+export function usesDevelopmentEmulator(connectionString: string): boolean {
+  return /(^|;)\s*UseDevelopmentEmulator\s*=\s*true\s*(;|$)/i.test(connectionString);
+}
+
 /** Creates the clients of a target. */
 export function createServiceBusClients(target: ServiceBusClientsTarget, clientOptions: ServiceBusClientOptions = {}): ServiceBusClients {
   switch (target.kind) {
     case "connectionString":
-      return { client: new ServiceBusClient(target.connectionString, clientOptions), admin: new ServiceBusAdministrationClient(target.connectionString) };
+      return {
+        client: new ServiceBusClient(target.connectionString, clientOptions),
+        // An emulator's endpoint is its AMQP port, which speaks no HTTPS (the 7.9.5 admin client ignores the
+        // emulator flag): asking it for counts would only produce protocol errors on the emulator's side.
+        admin: usesDevelopmentEmulator(target.connectionString) ? undefined : new ServiceBusAdministrationClient(target.connectionString),
+      };
     case "namespace": {
       // DefaultAzureCredential: managed identity in Azure, a developer's Azure CLI / VS Code sign-in locally.
       const credential = target.credential ?? new DefaultAzureCredential();
