@@ -3,7 +3,7 @@
  * Service Bus paths are), sequence numbers, duplicate detection and topic fan-out. Protocol-free: the AMQP
  * layer calls it.
  */
-import { randomUUID } from "node:crypto";
+export type { Entity, QueueEntity, ReceivableEntity, SubscriptionEntity, TopicEntity } from "./entities.js";
 import type {
   EmulatorConfig,
   QueueConfig,
@@ -16,52 +16,14 @@ import type { MessageStore } from "../store/message-store.js";
 import type { BrokerMessage, IncomingMessage, MessageContent } from "./broker-message.js";
 import { BrokerError, Conditions, entityNotFound } from "./broker-errors.js";
 import type { ContentCodec } from "./content-codec.js";
-import { DuplicateDetector } from "./duplicate-detector.js";
 import type { EntityDefinition } from "./entity-definitions.js";
 import { applyDefinitions, deserializeDefinition, serializeDefinition } from "./entity-definitions.js";
-import { MessageQueue } from "./message-queue.js";
-import type { CompiledRule } from "./subscription-rules.js";
-import { compileRule, defaultRuleConfig, selectCopies } from "./subscription-rules.js";
-import { SessionRegistry } from "./session-registry.js";
+import type { MessageQueue } from "./message-queue.js";
+import { compileRule, selectCopies } from "./subscription-rules.js";
+import { EntityFactory } from "./entity-factory.js";
+import type { Entity, QueueEntity, SubscriptionEntity, TopicEntity } from "./entities.js";
+import { subQueues, subscriptionPath } from "./entities.js";
 import type { BrokerClock } from "./timers.js";
-
-/** A queue or subscription: a main queue with its dead-letter queue. */
-export interface ReceivableEntity {
-  readonly path: string;
-  properties: ReceivableEntityProperties;
-  readonly main: MessageQueue;
-  readonly deadLetter: MessageQueue;
-  /** Messages that could not be forwarded (ForwardTo, ForwardDeadLetteredMessagesTo). */
-  readonly transferDeadLetter: MessageQueue;
-  /** Present when the entity requires sessions. */
-  readonly sessions: SessionRegistry | undefined;
-}
-
-export interface QueueEntity extends ReceivableEntity {
-  readonly kind: "queue";
-  config: QueueConfig;
-  duplicates: DuplicateDetector | undefined;
-}
-
-export interface SubscriptionEntity extends ReceivableEntity {
-  readonly kind: "subscription";
-  readonly topic: TopicEntity;
-  config: SubscriptionConfig;
-  /** Rules by lower-cased name, in the order they were added. */
-  readonly rules: Map<string, CompiledRule>;
-}
-
-export interface TopicEntity {
-  readonly kind: "topic";
-  readonly path: string;
-  config: TopicConfig;
-  readonly subscriptions: Map<string, SubscriptionEntity>;
-  /** Holds the topic's scheduled messages until they are due and fan out. */
-  readonly scheduled: MessageQueue;
-  duplicates: DuplicateDetector | undefined;
-}
-
-export type Entity = QueueEntity | TopicEntity | SubscriptionEntity;
 
 /** What an address names once parsed. `queue` is the main or dead-letter queue (a topic's scheduled queue). */
 export interface ResolvedAddress {
@@ -88,31 +50,28 @@ const TRANSFER_DEAD_LETTER_SUFFIX = "/$transfer/$deadletterqueue";
 /** Service Bus forwards a message through at most four entities. */
 const MAX_FORWARDING_HOPS = 4;
 
-/** Every sub-queue of a queue or subscription. */
-function subQueues(entity: ReceivableEntity): MessageQueue[] {
-  return [entity.main, entity.deadLetter, entity.transferDeadLetter];
-}
-
-function subscriptionPath(topic: string, subscription: string): string {
-  return `${topic}/Subscriptions/${subscription}`;
-}
-
 export class NamespaceBroker {
   readonly namespace: string;
   private readonly entities = new Map<string, Entity>();
   private readonly lastSequenceNumbers: Map<string, number>;
 
+  private readonly factory: EntityFactory;
+
   constructor(private readonly options: NamespaceBrokerOptions) {
     this.namespace = options.config.namespace;
+    this.factory = new EntityFactory(options, {
+      forwardDeadLetter: (entity, message) => this.forwardDeadLetter(entity, message),
+      publishScheduled: (topic, message) => this.publish(topic, message, this.options.clock.now(), 0),
+    });
     const snapshot = options.store.load();
     const definitions = new Map<string, EntityDefinition | undefined>();
     for (const [name, json] of snapshot.entityDefinitions) definitions.set(name, json === undefined ? undefined : deserializeDefinition(json));
     const config = applyDefinitions(options.config, definitions);
-    for (const queue of config.queues) this.addEntity(this.createQueueEntity(queue));
+    for (const queue of config.queues) this.addEntity(this.factory.queue(queue));
     for (const topic of config.topics) {
-      const entity = this.createTopicEntity(topic);
+      const entity = this.factory.topic(topic);
       this.addEntity(entity);
-      for (const subscription of topic.subscriptions) this.addEntity(this.createSubscriptionEntity(entity, subscription));
+      for (const subscription of topic.subscriptions) this.addEntity(this.factory.subscription(entity, subscription));
     }
     this.lastSequenceNumbers = snapshot.lastSequenceNumbers;
     for (const stored of snapshot.messages) {
@@ -334,7 +293,7 @@ export class NamespaceBroker {
   /** Creates a queue at run time. @throws BrokerError MessagingEntityAlreadyExists when the name is taken. */
   createQueue(config: QueueConfig): QueueEntity {
     this.assertNameFree(config.name);
-    const entity = this.createQueueEntity(config);
+    const entity = this.factory.queue(config);
     this.addEntity(entity);
     this.options.store.removeEntityData(entity.path.toLowerCase());
     this.saveDefinition({ kind: "queue", config });
@@ -345,14 +304,14 @@ export class NamespaceBroker {
   updateQueue(entity: QueueEntity, config: QueueConfig): void {
     entity.config = { ...config, name: entity.path };
     this.applyReceivableProperties(entity, config.properties);
-    entity.duplicates = entity.duplicates && this.duplicateDetector(entity.path, config.properties);
+    entity.duplicates = entity.duplicates && this.factory.duplicateDetector(entity.path, config.properties);
     this.saveDefinition({ kind: "queue", config: entity.config });
   }
 
   /** Creates a topic (without subscriptions) at run time. */
   createTopic(config: TopicConfig): TopicEntity {
     this.assertNameFree(config.name);
-    const entity = this.createTopicEntity({ ...config, subscriptions: [] });
+    const entity = this.factory.topic({ ...config, subscriptions: [] });
     this.addEntity(entity);
     this.options.store.removeEntityData(entity.path.toLowerCase());
     this.saveTopicDefinition(entity);
@@ -361,7 +320,7 @@ export class NamespaceBroker {
 
   updateTopic(entity: TopicEntity, config: TopicConfig): void {
     entity.config = { ...config, name: entity.path, subscriptions: [] };
-    entity.duplicates = entity.duplicates && this.duplicateDetector(entity.path, config.properties);
+    entity.duplicates = entity.duplicates && this.factory.duplicateDetector(entity.path, config.properties);
     this.saveTopicDefinition(entity);
   }
 
@@ -369,7 +328,7 @@ export class NamespaceBroker {
     if (topic.subscriptions.has(config.name.toLowerCase())) {
       throw new BrokerError(Conditions.entityAlreadyExists, `The subscription '${subscriptionPath(topic.path, config.name)}' already exists.`, 409);
     }
-    const entity = this.createSubscriptionEntity(topic, config);
+    const entity = this.factory.subscription(topic, config);
     this.addEntity(entity);
     this.options.store.removeEntityData(entity.path.toLowerCase());
     this.saveTopicDefinition(topic);
@@ -509,123 +468,5 @@ export class NamespaceBroker {
 
   private addEntity(entity: Entity): void {
     this.entities.set(entity.path.toLowerCase(), entity);
-  }
-
-  private duplicateDetector(path: string, config: { requiresDuplicateDetection: boolean; duplicateDetectionHistoryTimeWindowInMs: number }): DuplicateDetector | undefined {
-    if (!config.requiresDuplicateDetection) return undefined;
-    return new DuplicateDetector(config.duplicateDetectionHistoryTimeWindowInMs, (messageId, seenAtMs) =>
-      this.options.store.recordDuplicateId(path.toLowerCase(), messageId, seenAtMs),
-    );
-  }
-
-  /** The sub-queues and session registry of a queue or subscription; `owner` is the entity once built. */
-  private receivableParts(
-    path: string,
-    properties: ReceivableEntityProperties,
-    owner: () => QueueEntity | SubscriptionEntity,
-  ): Pick<ReceivableEntity, "main" | "deadLetter" | "transferDeadLetter" | "sessions"> {
-    let sessions: SessionRegistry | undefined;
-    const common = {
-      entityPath: path.toLowerCase(),
-      lockDurationInMs: properties.lockDurationInMs,
-      store: this.options.store,
-      clock: this.options.clock,
-      mergeApplicationProperties: this.options.codec.mergeApplicationProperties,
-      newLockToken: this.options.newLockToken ?? randomUUID,
-    };
-    const deadLetterOptions = {
-      ...common,
-      maxDeliveryCount: Number.POSITIVE_INFINITY,
-      deadLetteringOnMessageExpiration: false,
-      expiresMessages: false,
-      requiresSession: false,
-      deadLetterQueue: undefined,
-    };
-    const deadLetter = new MessageQueue({ ...deadLetterOptions, address: `${path}/$DeadLetterQueue`, subQueue: "deadLetter" });
-    const transferDeadLetter = new MessageQueue({
-      ...deadLetterOptions,
-      address: `${path}/$Transfer/$DeadLetterQueue`,
-      subQueue: "transferDeadLetter",
-    });
-    const main = new MessageQueue({
-      ...common,
-      address: path,
-      subQueue: "main",
-      maxDeliveryCount: properties.maxDeliveryCount,
-      deadLetteringOnMessageExpiration: properties.deadLetteringOnMessageExpiration,
-      expiresMessages: true,
-      requiresSession: properties.requiresSession,
-      deadLetterQueue: deadLetter,
-      forwardDeadLetter: (message) => this.forwardDeadLetter(owner(), message),
-      onMessageAvailable: (sessionId) => sessions?.messageAvailable(sessionId),
-    });
-    if (properties.requiresSession) {
-      const entityPath = path.toLowerCase();
-      sessions = new SessionRegistry({
-        lockDurationInMs: properties.lockDurationInMs,
-        clock: this.options.clock,
-        queue: main,
-        saveState: (sessionId, state) => this.options.store.saveSessionState(entityPath, sessionId, state),
-      });
-    }
-    return { main, deadLetter, transferDeadLetter, sessions };
-  }
-
-  private createQueueEntity(config: QueueConfig): QueueEntity {
-    const entity: QueueEntity = {
-      kind: "queue",
-      path: config.name,
-      config,
-      properties: config.properties,
-      ...this.receivableParts(config.name, config.properties, () => entity),
-      duplicates: this.duplicateDetector(config.name, config.properties),
-    };
-    return entity;
-  }
-
-  private createTopicEntity(config: TopicConfig): TopicEntity {
-    const topic: TopicEntity = {
-      kind: "topic",
-      path: config.name,
-      config,
-      subscriptions: new Map(),
-      duplicates: this.duplicateDetector(config.name, config.properties),
-      scheduled: new MessageQueue({
-        address: config.name,
-        entityPath: config.name.toLowerCase(),
-        subQueue: "main",
-        lockDurationInMs: 60_000,
-        maxDeliveryCount: Number.POSITIVE_INFINITY,
-        deadLetteringOnMessageExpiration: false,
-        expiresMessages: false,
-        requiresSession: false,
-        deadLetterQueue: undefined,
-        store: this.options.store,
-        clock: this.options.clock,
-        mergeApplicationProperties: this.options.codec.mergeApplicationProperties,
-        newLockToken: this.options.newLockToken ?? randomUUID,
-        onScheduledDue: (message) => this.publish(topic, { ...message, timeToLiveInMs: message.timeToLiveInMs }, this.options.clock.now(), 0),
-      }),
-    };
-    return topic;
-  }
-
-  private createSubscriptionEntity(topic: TopicEntity, config: SubscriptionConfig): SubscriptionEntity {
-    const path = subscriptionPath(topic.path, config.name);
-    const rules = new Map<string, CompiledRule>();
-    for (const rule of config.rules.length > 0 ? config.rules : [defaultRuleConfig()]) {
-      rules.set(rule.name.toLowerCase(), compileRule(rule));
-    }
-    const subscription: SubscriptionEntity = {
-      kind: "subscription",
-      path,
-      topic,
-      config,
-      rules,
-      properties: config.properties,
-      ...this.receivableParts(path, config.properties, () => subscription),
-    };
-    topic.subscriptions.set(config.name.toLowerCase(), subscription);
-    return subscription;
   }
 }
