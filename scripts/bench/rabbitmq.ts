@@ -10,6 +10,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { freeLoopbackPort, runCommand, waitForAmqp } from "./lib/processes.js";
 import { makeTempDir, removeTempDir } from "./lib/temp.js";
+import { waitForExit } from "./lib/child-control.js";
 
 const SERVER_CANDIDATES = ["/usr/lib/rabbitmq/bin/rabbitmq-server", "/usr/sbin/rabbitmq-server"];
 
@@ -56,16 +57,6 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-function exited(child: ChildProcess, timeoutMs: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), timeoutMs);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-}
 
 /** The installed version, from the path of the server's scripts (…/rabbitmq_server-3.10.8/sbin/…). */
 function rabbitmqVersion(server: string): string {
@@ -122,10 +113,10 @@ export async function startRabbitmq(server: string, log: (line: string) => void)
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       killGroup(node, "SIGTERM");
-      if (!(await exited(node, 20_000))) killGroup(node, "SIGKILL");
-      await exited(node, 5_000);
+      if (!(await waitForExit(node, 20_000))) killGroup(node, "SIGKILL");
+      await waitForExit(node, 5_000);
       killGroup(epmd, "SIGTERM");
-      if (!(await exited(epmd, 5_000))) killGroup(epmd, "SIGKILL");
+      if (!(await waitForExit(epmd, 5_000))) killGroup(epmd, "SIGKILL");
       process.off("exit", killAll);
       removeTempDir(home);
     })();

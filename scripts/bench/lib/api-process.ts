@@ -1,8 +1,8 @@
 /** Starts `api-child.ts` (the HTTP API) in its own Node process and talks to it over IPC. */
 import { fork } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
+import { askChild, stopChild } from "./child-control.js";
 
 const CHILD = fileURLToPath(new URL("../api-child.ts", import.meta.url));
 
@@ -38,16 +38,6 @@ export interface ApiProcess {
   stop(): Promise<void>;
 }
 
-function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), timeoutMs);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-}
 
 /** Forks an API child and resolves once it listens. */
 export async function startApiProcess(options: ApiProcessOptions): Promise<ApiProcess> {
@@ -101,45 +91,18 @@ export async function startApiProcess(options: ApiProcessOptions): Promise<ApiPr
     get exitedEarly() {
       return unexpectedExit;
     },
-    stats: () =>
-      new Promise<ApiStats>((resolve, reject) => {
-        if (unexpectedExit) {
-          reject(new Error(unexpectedExit));
-          return;
-        }
-        const timer = setTimeout(() => reject(new Error("the API child did not answer a stats request within 30 s")), 30_000);
-        child.on("message", function onMessage(message: { type?: string } & Partial<ApiStats>) {
-          if (message.type !== "stats") return;
-          clearTimeout(timer);
-          child.off("message", onMessage);
-          resolve({ rss: message.rss ?? Number.NaN, heapUsed: message.heapUsed ?? Number.NaN, external: message.external ?? Number.NaN });
-        });
-        child.send({ type: "stats" });
-      }),
-    cpuUs: () =>
-      new Promise<number>((resolve, reject) => {
-        if (unexpectedExit) {
-          reject(new Error(unexpectedExit));
-          return;
-        }
-        const timer = setTimeout(() => reject(new Error("the API child did not answer a cpu request within 30 s")), 30_000);
-        child.on("message", function onMessage(message: { type?: string; userUs?: number; systemUs?: number }) {
-          if (message.type !== "cpu") return;
-          clearTimeout(timer);
-          child.off("message", onMessage);
-          resolve((message.userUs ?? Number.NaN) + (message.systemUs ?? Number.NaN));
-        });
-        child.send({ type: "cpu" });
-      }),
+    stats: async () => {
+      const message = await askChild<{ type?: string } & Partial<ApiStats>>(child, "stats", "API", () => unexpectedExit);
+      return { rss: message.rss ?? Number.NaN, heapUsed: message.heapUsed ?? Number.NaN, external: message.external ?? Number.NaN };
+    },
+    cpuUs: async () => {
+      const message = await askChild<{ type?: string; userUs?: number; systemUs?: number }>(child, "cpu", "API", () => unexpectedExit);
+      return (message.userUs ?? Number.NaN) + (message.systemUs ?? Number.NaN);
+    },
     stop() {
       stopping ??= (async () => {
         stopRequested = true;
-        if (child.connected) child.send({ type: "close" });
-        if (await waitForExit(child, 15_000)) return;
-        child.kill("SIGTERM");
-        if (await waitForExit(child, 5_000)) return;
-        child.kill("SIGKILL");
-        await waitForExit(child, 5_000);
+        await stopChild(child);
       })();
       return stopping;
     },

@@ -1,8 +1,8 @@
 /** Starts `emulator-child.ts` in its own Node process and talks to it over IPC. */
 import { fork } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
+import { askChild, stopChild } from "./child-control.js";
 
 const CHILD = fileURLToPath(new URL("../emulator-child.ts", import.meta.url));
 
@@ -54,16 +54,6 @@ interface ReadyMessage {
   readyAtUs: number;
 }
 
-function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), timeoutMs);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-}
 
 /** Forks an emulator child and resolves once it accepts connections. */
 export async function startEmulatorProcess(options: EmulatorProcessOptions): Promise<EmulatorProcess> {
@@ -120,35 +110,19 @@ export async function startEmulatorProcess(options: EmulatorProcessOptions): Pro
     get exitedEarly() {
       return unexpectedExit;
     },
-    stats: () =>
-      new Promise<EmulatorStats>((resolve, reject) => {
-        if (unexpectedExit) {
-          reject(new Error(unexpectedExit));
-          return;
-        }
-        const timer = setTimeout(() => reject(new Error("the emulator child did not answer a stats request within 30 s")), 30_000);
-        child.on("message", function onMessage(message: { type?: string } & Partial<EmulatorStats>) {
-          if (message.type !== "stats") return;
-          clearTimeout(timer);
-          child.off("message", onMessage);
-          resolve({
-            rss: message.rss ?? Number.NaN,
-            heapUsed: message.heapUsed ?? Number.NaN,
-            external: message.external ?? Number.NaN,
-            activeMessages: message.activeMessages ?? Number.NaN,
-          });
-        });
-        child.send({ type: "stats" });
-      }),
+    stats: async () => {
+      const message = await askChild<{ type?: string } & Partial<EmulatorStats>>(child, "stats", "emulator", () => unexpectedExit);
+      return {
+        rss: message.rss ?? Number.NaN,
+        heapUsed: message.heapUsed ?? Number.NaN,
+        external: message.external ?? Number.NaN,
+        activeMessages: message.activeMessages ?? Number.NaN,
+      };
+    },
     stop() {
       stopping ??= (async () => {
         stopRequested = true;
-        if (child.connected) child.send({ type: "close" });
-        if (await waitForExit(child, 15_000)) return;
-        child.kill("SIGTERM");
-        if (await waitForExit(child, 5_000)) return;
-        child.kill("SIGKILL");
-        await waitForExit(child, 5_000);
+        await stopChild(child);
       })();
       return stopping;
     },
