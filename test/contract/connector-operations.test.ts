@@ -139,6 +139,92 @@ describe("generated operations (full equality)", () => {
     ]);
   });
 
+  it("CompleteMessagesInQueue: queue dropdown, advanced sub-queue, a list of 1 to 100 unique lock tokens, per-token outcomes", () => {
+    const lockToken = { format: "uuid", "x-ms-summary": "Lock token", type: "string" };
+    const parameters = (paths["/queues/{queue}/locks/complete"]?.["post"]?.["parameters"] ?? []) as Array<Record<string, unknown>>;
+    expect(paths["/queues/{queue}/locks/complete"]?.["post"]).toEqual({
+      operationId: "CompleteMessagesInQueue",
+      summary: "Complete messages in a queue",
+      description: expect.stringMatching(/^Completes several locked messages in one call.*When every token fails with the same 429 or 5xx problem/),
+      tags: ["Queues"],
+      parameters: [
+        { ...parameters[0], name: "queue", "x-ms-dynamic-values": { operationId: "ListQueues", "value-collection": "value", "value-path": "name", "value-title": "name" } },
+        expect.objectContaining({ name: "subQueue", in: "query", "x-ms-visibility": "advanced" }),
+        {
+          name: "body",
+          in: "body",
+          required: true,
+          description: "The request body.",
+          "x-ms-summary": "Messages to complete",
+          schema: {
+            additionalProperties: false,
+            type: "object",
+            required: ["lockTokens"],
+            properties: {
+              lockTokens: {
+                minItems: 1,
+                maxItems: 100,
+                uniqueItems: true,
+                description: "The lock tokens of the messages to complete, as returned by a receive (1 to 100, each once), for example a Select of the lockToken of its messages.",
+                "x-ms-summary": "Lock tokens",
+                "x-ms-visibility": "important",
+                type: "array",
+                items: { ...lockToken, description: "The lock token of the message, as returned when it was received." },
+              },
+            },
+          },
+        },
+      ],
+      responses: {
+        "200": {
+          description: "Every token was tried; see failed for those that could not be completed.",
+          schema: {
+            additionalProperties: false,
+            type: "object",
+            required: ["completedLockTokens", "failed"],
+            properties: {
+              completedLockTokens: {
+                description: "The lock tokens whose messages were completed, in request order.",
+                "x-ms-summary": "Completed lock tokens",
+                type: "array",
+                items: { ...lockToken, description: "A lock token from the request." },
+              },
+              failed: {
+                description: "The lock tokens that could not be completed, in request order, each with its problem (empty when all were completed).",
+                "x-ms-summary": "Failed",
+                type: "array",
+                items: {
+                  additionalProperties: false,
+                  type: "object",
+                  required: ["lockToken", "code", "status", "detail"],
+                  properties: {
+                    lockToken: { ...lockToken, description: "The lock token that could not be completed." },
+                    code: {
+                      description: "The problem code the complete a message operation returns for this token, such as MessageLockLost.",
+                      "x-ms-summary": "Problem code",
+                      type: "string",
+                    },
+                    status: { description: "The HTTP status of that problem, such as 410.", "x-ms-summary": "Problem status", type: "integer" },
+                    detail: { description: "What went wrong and what to do about it.", "x-ms-summary": "Problem detail", type: "string" },
+                  },
+                },
+              },
+            },
+          },
+        },
+        default: {
+          description: `The request failed. The body is an RFC 9457 problem (application/problem+json) whose code is one of: ${SERVICE_BUS_CODES}, MessagingEntityNotFound.`,
+        },
+      },
+      "x-ms-visibility": "important",
+    });
+    expect(paths["/topics/{topic}/subscriptions/{subscription}/locks/complete"]?.["post"]).toMatchObject({
+      operationId: "CompleteMessagesInSubscription",
+      summary: "Complete messages in a subscription",
+      parameters: [{ name: "topic" }, { name: "subscription", "x-ms-dynamic-values": { operationId: "ListSubscriptions" } }, { name: "subQueue" }, { name: "body" }],
+    });
+  });
+
   it("PeekMessagesInQueue: the response refers to the shared MessageList definition", () => {
     expect((paths["/queues/{queue}/peek"]?.["get"]?.["responses"] as Record<string, unknown> | undefined)?.["200"]).toEqual({
       description: "The messages (an empty list when there are none).",

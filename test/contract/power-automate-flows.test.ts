@@ -151,6 +151,28 @@ describe("Power Automate flows against the committed connector", () => {
     expect(new URL(next.next).searchParams.get("triggerState")).toBe(message["sequenceNumber"]);
   });
 
+  it("receive a batch -> Select its lock tokens -> complete them all in one action", async () => {
+    const messages = Array.from({ length: 5 }, (_, n) => ({ body: { orderId: `O-30${n}` } }));
+    expect((await platform.invoke("SendMessages", { entity: "orders", body: { messages } })).status).toBe(201);
+    const received: Message[] = [];
+    for (let attempt = 0; attempt < 5 && received.length < messages.length; attempt++) {
+      const response = await platform.invoke("ReceiveMessagesFromQueue", { queue: "orders", maxMessages: messages.length - received.length, maxWaitSeconds: 3 });
+      received.push(...(response.body as { messages: Message[] }).messages);
+    }
+    expect(received).toHaveLength(messages.length);
+
+    // Select: from the receive's messages, map lockToken.
+    const lockTokens = received.map((message) => message["lockToken"] as string);
+    const completed = await platform.invoke("CompleteMessagesInQueue", { queue: "orders", body: { lockTokens } });
+    expect(completed.status).toBe(200);
+    expect(completed.body).toEqual({ completedLockTokens: lockTokens, failed: [] });
+    expect((await platform.invoke("PeekMessagesInQueue", { queue: "orders" })).body).toEqual({ messages: [] });
+
+    // Run again (say, a retried action): each token is reported with the problem the single action gives.
+    const again = await platform.invoke("CompleteMessagesInQueue", { queue: "orders", body: { lockTokens: lockTokens.slice(0, 1) } });
+    expect(again.body).toMatchObject({ completedLockTokens: [], failed: [{ lockToken: lockTokens[0], code: "MessageLockLost", status: 410 }] });
+  });
+
   it("every dropdown operation returns what its x-ms-dynamic-values paths point at", async () => {
     const sampleInputs = { entity: "orders", queue: "orders", topic: "order-events" };
     const checked = new Set<string>();

@@ -44,6 +44,8 @@ const SAMPLE_BODIES: Record<string, unknown> = {
   SendEvent: { orderId: "o-1" },
   ReceiveDeferredMessagesFromQueue: { sequenceNumbers: ["1"] },
   ReceiveDeferredMessagesFromSubscription: { sequenceNumbers: ["1"] },
+  CompleteMessagesInQueue: { lockTokens: ["00000000-0000-4000-8000-000000000000"] },
+  CompleteMessagesInSubscription: { lockTokens: ["00000000-0000-4000-8000-000000000000"] },
   AbandonMessageInQueue: {},
   AbandonMessageInSubscription: {},
   DeadLetterMessageInQueue: { deadLetterReason: "test" },

@@ -8,6 +8,7 @@ import type { ReceivedMessageJson } from "../contract/schemas/message.js";
 import type { EventCatalog } from "../events/event-catalog.js";
 import { withTypedEvents } from "../events/typed-messages.js";
 import type { MessagingPort } from "../servicebus/messaging-port.js";
+import { completeLockTokens } from "./complete-messages.js";
 import { receiveSourceOf } from "./receive-source.js";
 import { sessionBindings } from "./session-handlers.js";
 
@@ -53,6 +54,10 @@ export function receiverBindings(operations: ReturnType<typeof receiverOperation
     bindOperation(operations.complete, async ({ entity, params, query }) => {
       await messaging.completeMessage(receiveSourceOf(entity, query.subQueue), params.lockToken);
       return {};
+    }),
+    bindOperation(operations.completeMessages, async ({ entity, query, body, log }) => {
+      const source = receiveSourceOf(entity, query.subQueue);
+      return { body: await completeLockTokens(body.lockTokens, (lockToken) => messaging.completeMessage(source, lockToken), log) };
     }),
     bindOperation(operations.abandon, async ({ entity, params, query, body }) => {
       await messaging.abandonMessage(receiveSourceOf(entity, query.subQueue), params.lockToken, body?.propertiesToModify);

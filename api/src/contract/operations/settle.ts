@@ -2,7 +2,7 @@
 import { Type } from "@sinclair/typebox";
 import { SUB_QUEUE_TITLES, receiverPickers } from "../connector-hints.js";
 import { COMMON_PROBLEMS, SERVICE_BUS_PROBLEMS, defineOperation } from "../operation.js";
-import { LockTokenParam, PropertiesToModify, SubQueueParam } from "../schemas/common.js";
+import { LockTokenParam, MAX_MESSAGES_PER_REQUEST, PropertiesToModify, SubQueueParam } from "../schemas/common.js";
 import type { ReceiverSourceSpec } from "./receiver-source.js";
 
 const settleProblems = [...COMMON_PROBLEMS, ...SERVICE_BUS_PROBLEMS, "MessagingEntityNotFound", "MessageLockLost", "SessionLockLost"] as const;
@@ -19,7 +19,46 @@ const SETTLE_NOTE =
   "Settle with the lock token returned by a receive; tokens received through another instance of this API are settled through Service Bus directly. " +
   "An expired or unknown lock token gives 410.";
 
-/** Complete{Abandon,DeadLetter,Defer}MessageIn{Queue,Subscription} and RenewMessageLockIn{...}. */
+/** The request body of CompleteMessages: as many lock tokens as one receive returns at most. */
+const lockTokensBody = Type.Object(
+  {
+    lockTokens: Type.Array(LockTokenParam, {
+      minItems: 1,
+      maxItems: MAX_MESSAGES_PER_REQUEST,
+      uniqueItems: true,
+      description: `The lock tokens of the messages to complete, as returned by a receive (1 to ${MAX_MESSAGES_PER_REQUEST}, each once), for example a Select of the lockToken of its messages.`,
+      "x-ms-summary": "Lock tokens",
+    }),
+  },
+  { additionalProperties: false },
+);
+
+const lockTokenOutput = Type.String({ format: "uuid", description: "A lock token from the request.", "x-ms-summary": "Lock token" });
+
+/** The outcome of CompleteMessages, token by token. */
+const completeMessagesResult = Type.Object(
+  {
+    completedLockTokens: Type.Array(lockTokenOutput, {
+      description: "The lock tokens whose messages were completed, in request order.",
+      "x-ms-summary": "Completed lock tokens",
+    }),
+    failed: Type.Array(
+      Type.Object(
+        {
+          lockToken: { ...lockTokenOutput, description: "The lock token that could not be completed." },
+          code: Type.String({ description: "The problem code the complete a message operation returns for this token, such as MessageLockLost.", "x-ms-summary": "Problem code" }),
+          status: Type.Integer({ description: "The HTTP status of that problem, such as 410.", "x-ms-summary": "Problem status" }),
+          detail: Type.String({ description: "What went wrong and what to do about it.", "x-ms-summary": "Problem detail" }),
+        },
+        { additionalProperties: false },
+      ),
+      { description: "The lock tokens that could not be completed, in request order, each with its problem (empty when all were completed).", "x-ms-summary": "Failed" },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** Complete{Abandon,DeadLetter,Defer}MessageIn{Queue,Subscription}, CompleteMessagesIn{...} and RenewMessageLockIn{...}. */
 export function settleOperations(source: ReceiverSourceSpec) {
   const params = lockParams(source);
   const base = {
@@ -41,6 +80,29 @@ export function settleOperations(source: ReceiverSourceSpec) {
       request: { params, query: subQueueQuery },
       success: { status: 204, description: "The message was completed." },
       connector: { visibility: "important", parameters },
+    }),
+    completeMessages: defineOperation({
+      ...base,
+      operationId: `CompleteMessages${source.inSuffix}`,
+      path: `${source.pathPrefix}/locks/complete`,
+      summary: `Complete messages in ${source.noun}`,
+      description:
+        "Completes several locked messages in one call, removing them for good: pass the lock tokens of a receive once its messages are processed. " +
+        "Each token is completed on its own, as the complete a message operation does, and one failing never stops the others: the response lists the completed tokens, " +
+        "and for each failed token the problem code, status and detail that operation returns for it (410 MessageLockLost for an expired, unknown or already settled lock). " +
+        "Retry only the failed tokens whose status is 429 or 5xx. When every token fails with the same 429 or 5xx problem, such as 503 when Service Bus is unreachable, " +
+        "that problem is the response instead of 200, so retry policies apply. " +
+        "Tokens received through another instance of this API are completed through Service Bus directly.",
+      request: { params: source.params, query: subQueueQuery, body: lockTokensBody },
+      success: { status: 200, description: "Every token was tried; see failed for those that could not be completed.", schema: completeMessagesResult },
+      // Only problems of the whole request: a token's own problem is an entry of `failed`.
+      problems: [...COMMON_PROBLEMS, ...SERVICE_BUS_PROBLEMS, "MessagingEntityNotFound"],
+      connector: {
+        visibility: "important",
+        parameters,
+        properties: { "body/lockTokens": { visibility: "important" } },
+        bodySummary: "Messages to complete",
+      },
     }),
     abandon: defineOperation({
       ...base,

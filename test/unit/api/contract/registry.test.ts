@@ -7,7 +7,7 @@ import { FakeMessaging } from "../fake-messaging.js";
 const ISSUE_OPERATION_IDS = [
   "SendMessage", "SendMessages", "ScheduleMessages", "CancelScheduledMessages",
   ...["InQueue", "InSubscription"].flatMap((suffix) => [
-    `PeekMessages${suffix}`, `CompleteMessage${suffix}`, `AbandonMessage${suffix}`, `DeadLetterMessage${suffix}`,
+    `PeekMessages${suffix}`, `CompleteMessage${suffix}`, `CompleteMessages${suffix}`, `AbandonMessage${suffix}`, `DeadLetterMessage${suffix}`,
     `DeferMessage${suffix}`, `RenewMessageLock${suffix}`, `ResubmitDeadLetters${suffix}`,
     `GetSessionState${suffix}`, `SetSessionState${suffix}`, `RenewSessionLock${suffix}`, `CloseSession${suffix}`,
   ]),
