@@ -79,6 +79,11 @@ export const PROBLEMS = {
     title: "The session lock was lost",
     detail: "The session lock expired or was released. Accept the session again.",
   },
+  SessionIdRequired: {
+    status: 400,
+    title: "The entity requires a session id",
+    detail: "The entity has sessions enabled, so Service Bus accepts only messages with a sessionId. Set sessionId on every message.",
+  },
   MessageSizeExceeded: {
     status: 413,
     title: "The message is too large",

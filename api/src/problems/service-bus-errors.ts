@@ -23,6 +23,12 @@ const SERVICE_BUS_CODE_TO_PROBLEM: Readonly<Record<string, ProblemCode>> = {
 };
 
 /**
+ * Service Bus's refusal of a message without a session id by an entity that requires sessions (an
+ * InvalidOperation, which the SDK reports as a GeneralError): the caller's mistake, not an internal error.
+ */
+const SESSION_ID_MISSING = /The SessionId was not set on a message/;
+
+/**
  * The problem code for an error thrown by `@azure/service-bus`, or undefined when the value is not a
  * Service Bus error. Checks `name` and `code`, not `instanceof`, as the SDK's own `isServiceBusError` does.
  * Besides `ServiceBusError` the SDK lets through core-amqp's `MessagingError` (a socket-level failure
@@ -38,6 +44,7 @@ export function problemCodeForServiceBusError(error: unknown): ProblemCode | und
   if (name !== "ServiceBusError" && name !== "MessagingError") return undefined;
   if (typeof syscall === "string") return "ServiceCommunicationProblem";
   if (typeof code !== "string") return undefined;
+  if (code === "GeneralError" && SESSION_ID_MISSING.test(String((error as { message?: unknown }).message))) return "SessionIdRequired";
   return SERVICE_BUS_CODE_TO_PROBLEM[code] ?? "InternalError";
 }
 

@@ -108,7 +108,7 @@ export const sendEvent = defineOperation({
       { additionalProperties: false },
     ),
   },
-  problems: [...COMMON_PROBLEMS, ...SERVICE_BUS_PROBLEMS, "MessagingEntityNotFound", "EventTypeNotFound", "MessageSizeExceeded"],
+  problems: [...COMMON_PROBLEMS, ...SERVICE_BUS_PROBLEMS, "MessagingEntityNotFound", "EventTypeNotFound", "MessageSizeExceeded", "SessionIdRequired"],
   auth: { scopes: ["send"], entity: "send" },
   connector: {
     visibility: "important",

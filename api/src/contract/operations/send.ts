@@ -7,7 +7,7 @@ import { EntityParam, SequenceNumber, SequenceNumbers } from "../schemas/common.
 import { OutgoingMessage } from "../schemas/message.js";
 
 const params = Type.Object({ entity: EntityParam });
-const sendProblems = [...COMMON_PROBLEMS, ...SERVICE_BUS_PROBLEMS, "MessagingEntityNotFound", "MessageSizeExceeded"] as const;
+const sendProblems = [...COMMON_PROBLEMS, ...SERVICE_BUS_PROBLEMS, "MessagingEntityNotFound", "MessageSizeExceeded", "SessionIdRequired"] as const;
 
 /** The largest number of messages in one SendMessages or ScheduleMessages request. */
 export const MAX_MESSAGES_PER_SEND = 500;

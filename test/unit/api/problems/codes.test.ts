@@ -18,6 +18,7 @@ const EXPECTED: Record<ProblemCode, { status: number; retryAfter?: number }> = {
   MessagingEntityAlreadyExists: { status: 409 },
   MessageLockLost: { status: 410 },
   SessionLockLost: { status: 410 },
+  SessionIdRequired: { status: 400 },
   MessageSizeExceeded: { status: 413 },
   ServiceBusy: { status: 429, retryAfter: 10 },
   QuotaExceeded: { status: 429, retryAfter: 30 },

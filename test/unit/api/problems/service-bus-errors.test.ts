@@ -12,6 +12,12 @@ describe("problemCodeForServiceBusError", () => {
     expect(problemCodeForServiceBusError(Object.assign(new Error("x"), { name: "ServiceBusError", code: "SomethingNew" }))).toBe("InternalError");
   });
 
+  it("maps Service Bus's refusal of a message without a session id to SessionIdRequired, other GeneralErrors to InternalError", () => {
+    const refusal = "InvalidOperationError: The SessionId was not set on a message, and it cannot be sent to the entity 'cases' that has session support enabled.";
+    expect(problemCodeForServiceBusError(Object.assign(new Error(refusal), { name: "ServiceBusError", code: "GeneralError" }))).toBe("SessionIdRequired");
+    expect(problemCodeForServiceBusError(Object.assign(new Error("InvalidOperationError: something else"), { name: "ServiceBusError", code: "GeneralError" }))).toBe("InternalError");
+  });
+
   it("maps a socket-level MessagingError (refused connection) to ServiceCommunicationProblem, not InternalError", () => {
     const refused = messagingError({ code: "GeneralError", syscall: "connect", errno: -111, address: "127.0.0.1", port: 5672, retryable: false });
     expect(problemCodeForServiceBusError(refused)).toBe("ServiceCommunicationProblem");
