@@ -69,6 +69,9 @@ export function createApp(deps: AppDeps): Express {
   const document = buildOpenApiDocument(OPERATIONS, { version: deps.version ?? "0.1.0" });
   const app = express();
   app.disable("x-powered-by");
+  // No ETag: responses are operation results (messages, locks, counts) that must never be answered from a
+  // cache, and Express would otherwise hash every response body to make one.
+  app.set("etag", false);
   app.use(requestContextMiddleware(deps.logger, deps.newRequestId));
   app.use(securityHeaders());
   app.use(serviceRouter({ document, messaging: deps.messaging }));

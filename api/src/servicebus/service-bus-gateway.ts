@@ -7,7 +7,7 @@ import type { ServiceBusClient, ServiceBusReceivedMessage, ServiceBusReceiver, S
 import Long from "long";
 import type { OutgoingMessageJson, ReceivedMessageJson } from "../contract/schemas/message.js";
 import type { ApiLogger } from "../logger.js";
-import { packBatches, sendBatches, sendOne } from "./batch-sender.js";
+import { packBatches, sendBatches } from "./batch-sender.js";
 import { sendEntityOf, sourceKey } from "./entity-path.js";
 import { LockRegistry } from "./lock-registry.js";
 import type { LockRegistryOptions } from "./lock-registry.js";
@@ -19,6 +19,7 @@ import { SessionRegistry } from "./session-registry.js";
 import type { SessionRegistryOptions } from "./session-registry.js";
 import { toServiceBusMessage } from "./outgoing-message.js";
 import { ReceiverPool } from "./receiver-pool.js";
+import { createSendCoalescer } from "./send-coalescer.js";
 import { rehydrateLockedMessage } from "./rehydrated-message.js";
 import { resubmitDeadLetters } from "./resubmit.js";
 
@@ -53,6 +54,7 @@ function isLockLost(error: unknown): boolean {
 export function createServiceBusGateway(options: ServiceBusGatewayOptions): MessagingPort {
   const { client, logger } = options;
   const senders = new Map<string, ServiceBusSender>();
+  const coalescer = createSendCoalescer();
   const managementReceivers = new Map<string, ServiceBusReceiver>();
   const pool = new ReceiverPool();
   const locks = new LockRegistry<ServiceBusReceivedMessage>(options.lockRegistry);
@@ -148,8 +150,8 @@ export function createServiceBusGateway(options: ServiceBusGatewayOptions): Mess
       const target = sender(entity);
       const [only] = sdkMessages;
       if (single && only) {
-        // One message needs no batch: the SDK sends it as is, and refuses it when it exceeds the link's limit.
-        await sendOne(target, only);
+        // Single sends of concurrent requests leave together (send-coalescer.ts); each still gets its own answer.
+        await coalescer.send(entity, target, only);
         return { messageIds, batchCount: 1 };
       }
       const batches = await packBatches(target, sdkMessages, !single);
