@@ -1,9 +1,11 @@
 /**
  * Sections 1-3 of the benchmark (issue 6): the HTTP API against the raw SDK on the same emulator, and the API's
  * part of section 5 (RSS with 10k held locks).
- *   1. SendMessage msgs/s and p50/p99 at concurrency 1, 16, 64 vs `sendMessages` at the same concurrency (goal >= 0.7)
+ *   1. SendMessage msgs/s and p50/p99 at concurrency 1, 16, 64 vs `sendMessages` at the same concurrency (goal >= 0.7),
+ *      with the ceiling: the same requests against a bare HTTP server (bare-http-child.ts)
  *   2. SendMessages, batches of 100, vs an SDK batch send of 100 (goal >= 0.8)
  *   3. ReceiveMessagesFromQueue (max 32) + CompleteMessageInQueue each vs the SDK doing the same (goal >= 0.5)
+ *   3b. The same cycle with one CompleteMessagesInQueue request per receive (the SDK still completes each)
  *   5. API RSS holding 10,000 locks
  *
  * Three processes, so that none shares an event loop with another: the emulator (in memory, `emulator-child.ts`),
@@ -14,8 +16,9 @@
  */
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { ServiceBusReceiver, ServiceBusSender } from "@azure/service-bus";
+import type { ServiceBusReceivedMessage, ServiceBusReceiver, ServiceBusSender } from "@azure/service-bus";
 import { startApiProcess } from "./lib/api-process.js";
+import { startBareHttpProcess } from "./lib/bare-http-process.js";
 import type { ApiProcess, ApiStats } from "./lib/api-process.js";
 import { startEmulatorProcess } from "./lib/emulator-process.js";
 import type { EmulatorProcess } from "./lib/emulator-process.js";
@@ -23,8 +26,9 @@ import { httpClient } from "./lib/http-client.js";
 import type { HttpClient } from "./lib/http-client.js";
 import { jsonBody } from "./lib/payload.js";
 import { formatCount, formatMiB, formatMs, formatRatio } from "./lib/stats.js";
+import type { LatencySamples } from "./lib/stats.js";
 import type { ReportSection } from "./lib/table.js";
-import { batchSends, measure, measurePair, newBenchClient, singleSends } from "./sdk-workloads.js";
+import { batchSends, measure, measureAlternating, newBenchClient, singleSends } from "./sdk-workloads.js";
 import type { RunOnce, RunSettings, ThroughputResult } from "./sdk-workloads.js";
 
 const RAW_QUEUE = "bench";
@@ -95,7 +99,21 @@ function apiBatchSends(http: HttpClient): RunOnce {
 
 interface Consumer<T> {
   receive(max: number, maxWaitMs: number): Promise<readonly T[]>;
-  complete(item: T): Promise<void>;
+  /** Completes what one receive returned, recording the latency of each completing call. */
+  completeAll(items: readonly T[], samples: LatencySamples | undefined): Promise<void>;
+}
+
+/** Completes items one call each, the calls in parallel; latency: one call. */
+function completeEach<T>(complete: (item: T) => Promise<void>): Consumer<T>["completeAll"] {
+  return async (items, samples) => {
+    await Promise.all(
+      items.map(async (item) => {
+        const started = performance.now();
+        await complete(item);
+        samples?.record(performance.now() - started);
+      }),
+    );
+  };
 }
 
 /**
@@ -122,13 +140,7 @@ function cycle<T>(sender: ServiceBusSender, consumer: Consumer<T>): RunOnce {
       while (performance.now() < deadline && completed < maxMessages) {
         const waitMs = Math.max(50, Math.min(1000, deadline - performance.now()));
         const received = await consumer.receive(RECEIVE_BATCH, waitMs);
-        await Promise.all(
-          received.map(async (each) => {
-            const started = performance.now();
-            await consumer.complete(each);
-            samples?.record(performance.now() - started);
-          }),
-        );
+        if (received.length > 0) await consumer.completeAll(received, samples);
         completed += received.length;
         completedTotal += received.length;
       }
@@ -138,14 +150,25 @@ function cycle<T>(sender: ServiceBusSender, consumer: Consumer<T>): RunOnce {
   };
 }
 
-function sdkConsumer(receiver: ServiceBusReceiver) {
+function sdkConsumer(receiver: ServiceBusReceiver): Consumer<ServiceBusReceivedMessage> {
   return {
     receive: (max: number, maxWaitMs: number) => receiver.receiveMessages(max, { maxWaitTimeInMs: maxWaitMs }),
-    complete: (message: Parameters<ServiceBusReceiver["completeMessage"]>[0]) => receiver.completeMessage(message),
+    completeAll: completeEach((message) => receiver.completeMessage(message)),
   };
 }
 
-function apiConsumer(http: HttpClient, queue: string): Consumer<string> {
+/** ReceiveMessagesFromQueue, then CompleteMessageInQueue per lock token or CompleteMessagesInQueue once. */
+function apiConsumer(http: HttpClient, queue: string, settle: "each" | "batch"): Consumer<string> {
+  const completeOne = async (lockToken: string): Promise<void> => {
+    await http.expect(204, "POST", `/queues/${queue}/locks/${encodeURIComponent(lockToken)}/complete`);
+  };
+  const completeBatch = async (lockTokens: readonly string[], samples: LatencySamples | undefined): Promise<void> => {
+    const started = performance.now();
+    const text = await http.expect(200, "POST", `/queues/${queue}/locks/complete`, JSON.stringify({ lockTokens }));
+    samples?.record(performance.now() - started);
+    const { failed } = JSON.parse(text) as { failed: Array<{ code: string }> };
+    if (failed.length > 0) throw new Error(`CompleteMessagesInQueue: ${failed.length} lock tokens failed, the first with ${failed[0]?.code}`);
+  };
   return {
     async receive(max, maxWaitMs) {
       const text = await http.expect(200, "POST", `/queues/${queue}/receive?maxMessages=${max}&maxWaitSeconds=${(maxWaitMs / 1000).toFixed(2)}`);
@@ -155,9 +178,7 @@ function apiConsumer(http: HttpClient, queue: string): Consumer<string> {
         return message.lockToken;
       });
     },
-    async complete(lockToken) {
-      await http.expect(204, "POST", `/queues/${queue}/locks/${encodeURIComponent(lockToken)}/complete`);
-    },
+    completeAll: settle === "each" ? completeEach(completeOne) : completeBatch,
   };
 }
 
@@ -171,6 +192,8 @@ interface PairWorkload {
   readonly sockets: number;
   readonly raw: (sender: ServiceBusSender, createReceiver: () => ServiceBusReceiver) => RunOnce;
   readonly api: (http: HttpClient, producer: ServiceBusSender) => RunOnce;
+  /** The same requests against the bare HTTP server (bare-http-child.ts): the ceiling of any HTTP API here. */
+  readonly bare?: (http: HttpClient) => RunOnce;
 }
 
 export const PAIR_WORKLOADS: readonly PairWorkload[] = [
@@ -181,6 +204,7 @@ export const PAIR_WORKLOADS: readonly PairWorkload[] = [
       sockets: concurrency,
       raw: (sender) => singleSends(sender, concurrency),
       api: (http) => apiSingleSends(http, concurrency),
+      bare: (http) => apiSingleSends(http, concurrency),
     }),
   ),
   {
@@ -195,7 +219,14 @@ export const PAIR_WORKLOADS: readonly PairWorkload[] = [
     latencyOf: "one complete",
     sockets: RECEIVE_BATCH + 1,
     raw: (sender, createReceiver) => cycle(sender, sdkConsumer(createReceiver())),
-    api: (http, producer) => cycle(producer, apiConsumer(http, API_QUEUE)),
+    api: (http, producer) => cycle(producer, apiConsumer(http, API_QUEUE, "each")),
+  },
+  {
+    label: `3b. receive(${RECEIVE_BATCH}) + CompleteMessages vs complete each, peek-lock`,
+    latencyOf: "API: one CompleteMessages; raw: one complete",
+    sockets: 2,
+    raw: (sender, createReceiver) => cycle(sender, sdkConsumer(createReceiver())),
+    api: (http, producer) => cycle(producer, apiConsumer(http, API_QUEUE, "batch")),
   },
 ];
 
@@ -257,23 +288,31 @@ export interface PairResult {
   readonly api: ThroughputResult;
   /** µs of the API process's CPU per message (timed runs). */
   readonly apiCpuUsPerMessage: number;
+  /** The bare HTTP server with the API's requests, for workloads that have one. */
+  readonly bare?: ThroughputResult;
 }
 
-/** The raw SDK and the API side by side on one emulator. */
+/** The raw SDK, the API and (when the workload has one) the bare HTTP server side by side on one emulator. */
 async function runPair(workload: PairWorkload, settings: RunSettings, emulatorFlags: readonly string[]): Promise<PairResult> {
   return withEmulatorAndApi({ emulatorFlags }, async ({ emulator, api }) => {
     const client = newBenchClient(emulator.connectionString);
     const http = httpClient(api.baseUrl, api.apiKey, workload.sockets);
+    const bare = workload.bare ? await startBareHttpProcess() : undefined;
+    const bareHttp = bare ? httpClient(bare.baseUrl, api.apiKey, workload.sockets) : undefined;
     try {
       const rawSender = client.createSender(RAW_QUEUE);
       const apiProducer = client.createSender(API_QUEUE);
       const raw = workload.raw(rawSender, () => client.createReceiver(RAW_QUEUE, { receiveMode: "peekLock" }));
       // Measured before the timed runs start and after they end, so the IPC round trip is not timed.
       const meter = meterApiCpu(api, workload.api(http, apiProducer));
-      const [rawResult, apiResult] = await measurePair(settings, raw, meter.runOnce);
-      return { raw: rawResult, api: apiResult, apiCpuUsPerMessage: meter.perMessageUs() };
+      const sides = [raw, meter.runOnce, ...(workload.bare && bareHttp ? [workload.bare(bareHttp)] : [])];
+      const [rawResult, apiResult, bareResult] = await measureAlternating(settings, sides);
+      if (!rawResult || !apiResult) throw new Error("no result for the raw SDK or the API");
+      return { raw: rawResult, api: apiResult, apiCpuUsPerMessage: meter.perMessageUs(), ...(bareResult ? { bare: bareResult } : {}) };
     } finally {
       http.close();
+      bareHttp?.close();
+      await bare?.stop();
       await client.close();
     }
   });
@@ -322,9 +361,9 @@ export async function measureHeldLocks(locks: number, emulatorFlags: readonly st
     try {
       const fillStarted = performance.now();
       await batchSends(client.createSender(API_QUEUE), 100, 4)(fillStarted + timeoutMs, locks + RECEIVE_BATCH, undefined);
-      const consumer = apiConsumer(http, API_QUEUE);
+      const consumer = apiConsumer(http, API_QUEUE, "each");
       const warm = await consumer.receive(RECEIVE_BATCH, 5_000);
-      await Promise.all(warm.map((token) => consumer.complete(token)));
+      await consumer.completeAll(warm, undefined);
       const before = await api.stats();
       const started = performance.now();
       const deadline = started + timeoutMs;
@@ -370,7 +409,7 @@ export async function apiSections(
     const result = await attempt(workload.label, () => runPair(workload, settings, emulatorFlags));
     const goal = GOALS[workload.label.slice(0, 1)] ?? Number.NaN;
     if (result instanceof Error) {
-      rows.push([workload.label, `error: ${result.message.slice(0, 80)}`, "", "n/a", `>= ${goal}`, "", "", "", workload.latencyOf]);
+      rows.push([workload.label, `error: ${result.message.slice(0, 80)}`, "", "n/a", `>= ${goal}`, "", "", "", "", workload.latencyOf]);
       continue;
     }
     const { raw, api } = result;
@@ -384,17 +423,20 @@ export async function apiSections(
       `${formatMs(api.p50Ms)} / ${formatMs(api.p99Ms)}`,
       `${formatMs(raw.p50Ms)} / ${formatMs(raw.p99Ms)}`,
       `${formatCount(result.apiCpuUsPerMessage)} µs`,
+      result.bare ? `${formatRatio(result.bare.msgsPerSec, raw.msgsPerSec)} (${formatCount(result.bare.msgsPerSec)}; p50 ${formatMs(result.bare.p50Ms)} ms)` : "-",
       workload.latencyOf,
     ]);
   }
   const throughput: ReportSection = {
     title: "1-3. HTTP API vs raw SDK, same emulator (in memory), 1 KB JSON body",
-    header: ["workload", "API msgs/s (min-max)", "raw SDK msgs/s (min-max)", "API / raw", "goal", "API p50 / p99 ms", "raw p50 / p99 ms", "API CPU per msg", "latency of"],
+    header: ["workload", "API msgs/s (min-max)", "raw SDK msgs/s (min-max)", "API / raw", "goal", "API p50 / p99 ms", "raw p50 / p99 ms", "API CPU per msg", "ceiling: bare HTTP / raw", "latency of"],
     rows,
     notes: [
       "Three processes: the emulator (in memory), the API (createApp as `npm start` builds it: SDK client with retries, pino at info to a discarded stdout, a generated API key) and the bench process, which runs the raw SDK client (one ServiceBusClient, no retries) and the HTTP load generator (node:http, keep-alive, one connection per concurrent request). On 2 cores the API side has three busy processes, the raw side two.",
       "API CPU per msg: user + system CPU time of the API process during the timed runs (process.cpuUsage, read before and after each run) divided by the messages moved; it depends less on the machine's load than msgs/s does.",
+      "Ceiling (1): the same requests, load generator and connections against a bare node:http server in its own process that reads the body, parses its JSON and answers 201 with a message id (bare-http-child.ts: no framework, authentication, validation, logging or Service Bus), measured in the same alternation. No HTTP API can beat it, so its ratio to the raw SDK bounds what the API / raw ratio can reach on this machine.",
       "Per workload a fresh emulator and API; the raw SDK uses queue bench, the API queue bench-api; after a warm-up of each, their timed runs alternate (raw, API, raw, API, ...).",
+      `3b: the same cycle, but the API completes the ${RECEIVE_BATCH} lock tokens of a receive with one CompleteMessagesInQueue request (what a flow does with one "Complete messages" action); the raw SDK still completes each message, as the SDK has no batch completion.`,
       `3: ${PRODUCERS} raw-SDK producers (in the bench process, for both sides) send arrays of ${RECEIVE_BATCH} with at most ${formatCount(MAX_BACKLOG)} sent but not completed; one consumer loops ReceiveMessagesFromQueue (maxMessages ${RECEIVE_BATCH}) / receiveMessages(${RECEIVE_BATCH}) then CompleteMessageInQueue / completeMessage on each, in parallel. msgs/s counts completed messages.`,
     ],
   };

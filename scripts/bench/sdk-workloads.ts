@@ -45,29 +45,32 @@ export async function measure(settings: RunSettings, runOnce: RunOnce): Promise<
 }
 
 /**
- * Two workloads measured side by side: each warms up, then their timed runs alternate (a, b, a, b, ...), so
- * drift in the machine's load and growth of the broker's state hit both alike. Same statistics as measure().
+ * Workloads measured side by side: each warms up, then their timed runs alternate (a, b, c, a, b, c, ...), so
+ * drift in the machine's load and growth of the broker's state hit all alike. Same statistics as measure().
  */
-export async function measurePair(settings: RunSettings, a: RunOnce, b: RunOnce): Promise<[ThroughputResult, ThroughputResult]> {
-  await a(performance.now() + settings.warmupMs, settings.maxMessagesPerRun, undefined);
-  await b(performance.now() + settings.warmupMs, settings.maxMessagesPerRun, undefined);
-  const samples = [new LatencySamples(), new LatencySamples()] as const;
-  const rates: [number[], number[]] = [[], []];
+export async function measureAlternating(settings: RunSettings, workloads: readonly RunOnce[]): Promise<ThroughputResult[]> {
+  for (const runOnce of workloads) await runOnce(performance.now() + settings.warmupMs, settings.maxMessagesPerRun, undefined);
+  const samples = workloads.map(() => new LatencySamples());
+  const rates: number[][] = workloads.map(() => []);
   for (let run = 0; run < settings.runs; run += 1) {
-    for (const [index, runOnce] of [a, b].entries()) {
+    for (const [index, runOnce] of workloads.entries()) {
       const started = performance.now();
-      const moved = await runOnce(started + settings.runMs, settings.maxMessagesPerRun, samples[index === 0 ? 0 : 1]);
-      rates[index === 0 ? 0 : 1].push(moved / ((performance.now() - started) / 1000));
+      const moved = await runOnce(started + settings.runMs, settings.maxMessagesPerRun, samples[index]);
+      rates[index]?.push(moved / ((performance.now() - started) / 1000));
     }
   }
-  const result = (index: 0 | 1): ThroughputResult => ({
-    msgsPerSec: median(rates[index]),
-    runRates: rates[index],
-    p50Ms: samples[index].p(0.5),
-    p99Ms: samples[index].p(0.99),
-    samples: samples[index].count,
+  return workloads.map((_, index) => {
+    const runRates = rates[index] ?? [];
+    const pooled = samples[index] ?? new LatencySamples();
+    return { msgsPerSec: median(runRates), runRates, p50Ms: pooled.p(0.5), p99Ms: pooled.p(0.99), samples: pooled.count };
   });
-  return [result(0), result(1)];
+}
+
+/** Two workloads side by side ({@link measureAlternating}). */
+export async function measurePair(settings: RunSettings, a: RunOnce, b: RunOnce): Promise<[ThroughputResult, ThroughputResult]> {
+  const [first, second] = await measureAlternating(settings, [a, b]);
+  if (!first || !second) throw new Error("measureAlternating returned fewer results than workloads");
+  return [first, second];
 }
 
 /** Client options for benchmarking: no retries (an error must show, not be hidden by a retry), bounded waits. */
