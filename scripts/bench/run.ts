@@ -14,7 +14,7 @@
  *   --profile         instead of the report: one workload (default: the SDK send+receive+complete cycle) against a
  *                     durable emulator running under `node --cpu-prof`, summarised as the top self-time functions
  *                     after start-up; --profile-workload cycle|rhea-cycle|batch|send-64 picks the workload;
- *                     api-send-16|api-send-64|api-batch|api-cycle profile the API process instead (the API side of
+ *                     api-send-16|api-send-64|api-batch|api-cycle|api-cycle-batch profile the API process instead (the API side of
  *                     sections 1-3, emulator in memory); the profile file is deleted unless --keep-profile
  */
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
@@ -413,7 +413,7 @@ function restartRow(result: MemoryResult): string[] {
 // ---------------------------------------------------------------------------------------------------------
 // --profile: the emulator under node --cpu-prof during one workload
 
-const PROFILE_WORKLOADS = ["cycle", "rhea-cycle", "batch", "send-64", "api-send-16", "api-send-64", "api-batch", "api-cycle"] as const;
+const PROFILE_WORKLOADS = ["cycle", "rhea-cycle", "batch", "send-64", "api-send-16", "api-send-64", "api-batch", "api-cycle", "api-cycle-batch"] as const;
 type ProfileWorkload = (typeof PROFILE_WORKLOADS)[number];
 
 async function profileWorkload(settings: Settings, which: ProfileWorkload, keep: boolean): Promise<void> {
@@ -432,7 +432,7 @@ async function profileWorkload(settings: Settings, which: ProfileWorkload, keep:
   let result: ThroughputResult;
   let process_ = "emulator";
   if (which.startsWith("api-")) {
-    const prefix = which === "api-cycle" ? "3." : which === "api-batch" ? "2." : `1. SendMessage vs sendMessages(1 msg), concurrency ${which.slice("api-send-".length)}`;
+    const prefix = which === "api-cycle" ? "3." : which === "api-cycle-batch" ? "3b." : which === "api-batch" ? "2." : `1. SendMessage vs sendMessages(1 msg), concurrency ${which.slice("api-send-".length)}`;
     const workload = PAIR_WORKLOADS.find((each) => each.label.startsWith(prefix));
     if (!workload) throw new Error(`no API workload ${prefix}`);
     process_ = "API";
