@@ -1,16 +1,12 @@
-import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createApp } from "../../../../api/src/app.js";
-import { hashApiKey } from "../../../../api/src/auth/api-keys.js";
-import { EventCatalog } from "../../../../api/src/events/event-catalog.js";
-import { silentLogger } from "../../../../api/src/logger.js";
+import { FAKE_APP_KEY, listenWithFakeMessaging } from "../fake-app.js";
+import type { FakeApp } from "../fake-app.js";
 import { PROBLEMS } from "../../../../api/src/problems/codes.js";
 import { ProblemError } from "../../../../api/src/problems/problem-error.js";
 import type { ReceiveSource } from "../../../../api/src/servicebus/messaging-port.js";
 import { FakeMessaging } from "../fake-messaging.js";
 
-const KEY = "unit-key";
+const KEY = FAKE_APP_KEY;
 const T1 = "00000000-0000-4000-8000-000000000001";
 const T2 = "00000000-0000-4000-8000-000000000002";
 const T3 = "00000000-0000-4000-8000-000000000003";
@@ -29,24 +25,14 @@ const serviceBusError = (code: string) => Object.assign(new Error(`secret broker
 
 describe("CompleteMessages with a fake Service Bus: one outcome per token", () => {
   const messaging = new PerTokenMessaging();
-  let server: Server;
+  let app: FakeApp;
   let baseUrl: string;
 
   beforeAll(async () => {
-    const app = createApp({
-      messaging,
-      logger: silentLogger(),
-      apiKeys: [{ name: "unit", sha256: hashApiKey(KEY), scopes: ["listen"], entities: ["*"] }],
-      entities: { queues: ["Orders"], topics: [{ name: "events", subscriptions: ["audit"] }] },
-      eventCatalog: new EventCatalog([]),
-      newRequestId: () => "req-1",
-    });
-    server = await new Promise((resolve) => {
-      const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
-    });
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    app = await listenWithFakeMessaging(messaging, ["listen"], { queues: ["Orders"], topics: [{ name: "events", subscriptions: ["audit"] }] });
+    baseUrl = app.baseUrl;
   });
-  afterAll(async () => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterAll(async () => app.close());
   beforeEach(() => {
     messaging.failures.clear();
     messaging.calls.length = 0;

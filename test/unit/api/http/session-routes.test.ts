@@ -1,33 +1,21 @@
-import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { FAKE_APP_KEY, listenWithFakeMessaging } from "../fake-app.js";
+import type { FakeApp } from "../fake-app.js";
 import { createApp } from "../../../../api/src/app.js";
-import { hashApiKey } from "../../../../api/src/auth/api-keys.js";
-import { silentLogger } from "../../../../api/src/logger.js";
 import { FakeMessaging } from "../fake-messaging.js";
-import { EventCatalog } from "../../../../api/src/events/event-catalog.js";
 
-const KEY = "unit-key";
+const KEY = FAKE_APP_KEY;
 
 describe("createApp with a fake Service Bus: session parameters", () => {
   const messaging = new FakeMessaging();
-  let server: Server;
+  let app: FakeApp;
   let baseUrl: string;
 
   beforeAll(async () => {
-    const app = createApp({
-      messaging,
-      logger: silentLogger(),
-      apiKeys: [{ name: "unit", sha256: hashApiKey(KEY), scopes: ["send", "listen", "manage"], entities: ["*"] }],
-      entities: { queues: ["cases"], topics: [{ name: "events", subscriptions: ["ordered"] }] },
-      eventCatalog: new EventCatalog([]),
-    });
-    server = await new Promise((resolve) => {
-      const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
-    });
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    app = await listenWithFakeMessaging(messaging, ["send", "listen", "manage"], { queues: ["cases"], topics: [{ name: "events", subscriptions: ["ordered"] }] });
+    baseUrl = app.baseUrl;
   });
-  afterAll(async () => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterAll(async () => app.close());
   beforeEach(() => {
     messaging.calls.length = 0;
   });
