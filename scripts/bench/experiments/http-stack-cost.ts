@@ -2,14 +2,14 @@
  * EXPERIMENT (not part of `npm run bench`): what each layer of the API's HTTP stack costs per request, as CPU time
  * of the server process, from a bare `node:http` server up to the API sending through the SDK to an emulator.
  *
- *   node --import tsx scripts/bench/experiments/http-stack-cost.ts [--requests N] [--rounds R] [--concurrency C]
+ *   node --import tsx scripts/bench/experiments/http-stack-cost.ts [--requests N] [--rounds R] [--concurrency C] [--only VARIANT]... [--profile-dir DIR]
  *
  * Each variant runs in its own process (`--serve VARIANT`); the load generator (lib/http-client.ts, keep-alive,
  * one connection per concurrent request, the bench's 1 KB SendMessage body) sends N requests after a warm-up of
  * N; the server's user + system CPU over those N requests is read with process.cpuUsage over IPC. Variants run
  * in turn, R rounds, and the table keeps each variant's lowest CPU per request (the least disturbed by the
  * machine's other load; the runs' spread is printed too). CPU per request, not requests per second: the machine
- * is shared.
+ * is shared. With --profile-dir the servers run under `node --cpu-prof`, their profiles written there.
  */
 import { fork } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
@@ -126,9 +126,12 @@ async function serve(variant: Variant, connectionString: string | undefined): Pr
   process.on("disconnect", () => process.exit(0));
 }
 
-async function measureVariant(variant: Variant, options: { requests: number; concurrency: number; connectionString: string | undefined }): Promise<number> {
+async function measureVariant(
+  variant: Variant,
+  options: { requests: number; concurrency: number; connectionString: string | undefined; profileDir: string | undefined },
+): Promise<number> {
   const args = ["--serve", variant, ...(options.connectionString ? ["--connection-string", options.connectionString] : [])];
-  const child: ChildProcess = fork(fileURLToPath(import.meta.url), args, { execArgv: ["--import", "tsx"], stdio: ["ignore", "ignore", "inherit", "ipc"] });
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), args, { execArgv: ["--import", "tsx", ...(options.profileDir ? ["--cpu-prof", "--cpu-prof-dir", options.profileDir] : [])], stdio: ["ignore", "ignore", "inherit", "ipc"] });
   try {
     const port = await new Promise<number>((resolve, reject) => {
       child.once("exit", (code) => reject(new Error(`${variant} exited with code ${code}`)));
@@ -169,6 +172,8 @@ async function main(): Promise<void> {
       requests: { type: "string", default: "6000" },
       rounds: { type: "string", default: "3" },
       concurrency: { type: "string", default: "16" },
+      only: { type: "string", multiple: true },
+      "profile-dir": { type: "string" },
     },
     strict: true,
   });
@@ -176,12 +181,15 @@ async function main(): Promise<void> {
   const requests = Number(values.requests);
   const rounds = Number(values.rounds);
   const concurrency = Number(values.concurrency);
+  const variants = (values.only?.length ? values.only : Object.keys(VARIANTS)) as Variant[];
+  const unknown = variants.filter((variant) => !(variant in VARIANTS));
+  if (unknown.length > 0) throw new Error(`unknown variant ${unknown.join(", ")}; known: ${Object.keys(VARIANTS).join(", ")}`);
   const emulator = await startEmulatorProcess({ store: "memory", queues: ["bench"] });
   try {
     const perRequest = new Map<Variant, number[]>();
     for (let round = 1; round <= rounds; round += 1) {
-      for (const variant of Object.keys(VARIANTS) as Variant[]) {
-        const us = await measureVariant(variant, { requests, concurrency, connectionString: emulator.connectionString });
+      for (const variant of variants) {
+        const us = await measureVariant(variant, { requests, concurrency, connectionString: emulator.connectionString, profileDir: values["profile-dir"] });
         perRequest.set(variant, [...(perRequest.get(variant) ?? []), us]);
         process.stderr.write(`[http-stack-cost] round ${round} ${variant}: ${us.toFixed(0)} µs/request\n`);
       }
@@ -191,7 +199,8 @@ async function main(): Promise<void> {
       "",
       "| variant | what it does | µs per request | rounds |",
       "|---|---|---|---|",
-      ...(Object.entries(VARIANTS) as Array<[Variant, string]>).map(([variant, what]) => {
+      ...variants.map((variant) => {
+        const what = VARIANTS[variant];
         const values = perRequest.get(variant) ?? [];
         return `| ${variant} | ${what} | ${Math.min(...values).toFixed(0)} | ${values.map((value) => value.toFixed(0)).join(", ")} |`;
       }),
