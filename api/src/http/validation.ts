@@ -63,6 +63,29 @@ export interface OperationValidator {
   validate(request: RawRequest): FieldErrors | undefined;
 }
 
+/**
+ * Fields of coerced values (path, query, headers) that hold a number that is not finite. ajv coerces the
+ * strings "Infinity" and "-Infinity" to numbers and lets them through integer and number schemas, bounds and
+ * all; a real number from JSON never gets here that way, and no caller means an infinite count or time.
+ */
+export function nonFiniteNumberErrors(values: Record<string, unknown>): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const [name, value] of Object.entries(values)) {
+    const items: Array<[string, unknown]> = Array.isArray(value) ? value.map((item, index) => [`/${name}/${index}`, item]) : [[`/${name}`, value]];
+    for (const [field, item] of items) {
+      if (typeof item === "number" && !Number.isFinite(item)) errors.push({ field, message: "must be a finite number" });
+    }
+  }
+  return errors;
+}
+
+/** Validates coerced values: ajv's field errors, or those of non-finite numbers, or undefined when valid. */
+function validateCoerced(validate: ValidateFunction, values: Record<string, unknown>): FieldError[] | undefined {
+  if (!validate(values)) return fieldErrors(validate.errors);
+  const nonFinite = nonFiniteNumberErrors(values);
+  return nonFinite.length > 0 ? nonFinite : undefined;
+}
+
 function compile(ajv: Ajv, schema: TSchema | undefined): ValidateFunction | undefined {
   return schema ? ajv.compile(schema) : undefined;
 }
@@ -77,9 +100,12 @@ export function compileOperationValidator(operation: AnyOperation, lenient: Ajv,
   return {
     validate(request) {
       const errors: FieldErrors = {};
-      if (params && !params(request.params)) errors.params = fieldErrors(params.errors);
-      if (query && !query(request.query)) errors.query = fieldErrors(query.errors);
-      if (headers && !headers(request.headers ?? {})) errors.headers = fieldErrors(headers.errors);
+      const paramErrors = params && validateCoerced(params, request.params);
+      if (paramErrors) errors.params = paramErrors;
+      const queryErrors = query && validateCoerced(query, request.query);
+      if (queryErrors) errors.query = queryErrors;
+      const headerErrors = headers && validateCoerced(headers, request.headers ?? {});
+      if (headerErrors) errors.headers = headerErrors;
       if (body) {
         if (request.body === undefined) {
           if (bodyRequired) errors.body = [{ field: "", message: "is required: send a JSON body with Content-Type: application/json" }];

@@ -53,6 +53,13 @@ describe("createApp with a fake Service Bus: error mapping", () => {
     expect(JSON.stringify(body)).not.toContain("internal stack detail");
   });
 
+  it("answers an infinite count with 400 ValidationFailed and calls no Service Bus operation (found by the fuzz test)", async () => {
+    const response = await fetch(`${baseUrl}/queues/orders/peek?maxMessages=-Infinity`, { headers: { "X-API-Key": KEY } });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ code: "ValidationFailed", errors: { query: [{ field: "/maxMessages", message: "must be a finite number" }] } });
+    expect(messaging.calls).toEqual([]);
+  });
+
   it("passes the configured spelling of entity names and defaults to the handlers", async () => {
     await post("/queues/ORDERS/receive?maxWaitSeconds=1.5");
     expect(messaging.calls[0]).toEqual({

@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { queueOperations } from "../../../../api/src/contract/registry.js";
+import { compileOperationValidator, createAjv, nonFiniteNumberErrors } from "../../../../api/src/http/validation.js";
+
+const lenient = createAjv(true);
+const strict = createAjv(false);
+
+describe("request validation of coerced values", () => {
+  const peek = compileOperationValidator(queueOperations.peek, lenient, strict);
+  const receive = compileOperationValidator(queueOperations.receive, lenient, strict);
+
+  it.each(["-Infinity", "Infinity", "+Infinity"])("refuses maxMessages=%s, which ajv coerces to a number and lets through", (value) => {
+    expect(peek.validate({ params: { queue: "orders" }, query: { maxMessages: value }, body: undefined })).toEqual({
+      query: [{ field: "/maxMessages", message: "must be a finite number" }],
+    });
+  });
+
+  it("refuses an infinite maxWaitSeconds too, and still coerces finite numbers", () => {
+    expect(receive.validate({ params: { queue: "orders" }, query: { maxWaitSeconds: "Infinity" }, body: undefined })).toEqual({
+      query: [{ field: "/maxWaitSeconds", message: "must be a finite number" }],
+    });
+    const query: Record<string, unknown> = { maxMessages: "7", maxWaitSeconds: "0.5" };
+    expect(receive.validate({ params: { queue: "orders" }, query, body: undefined })).toBeUndefined();
+    expect(query).toMatchObject({ maxMessages: 7, maxWaitSeconds: 0.5 });
+  });
+
+  it("keeps ajv's own errors for values it refuses", () => {
+    expect(peek.validate({ params: { queue: "orders" }, query: { maxMessages: "0" }, body: undefined })?.query).toEqual([{ field: "/maxMessages", message: "must be >= 1" }]);
+  });
+
+  it("names non-finite numbers by field, also inside lists", () => {
+    expect(nonFiniteNumberErrors({ a: 1, b: Number.NEGATIVE_INFINITY, c: [2, Number.POSITIVE_INFINITY], d: "Infinity", e: Number.NaN })).toEqual([
+      { field: "/b", message: "must be a finite number" },
+      { field: "/c/1", message: "must be a finite number" },
+      { field: "/e", message: "must be a finite number" },
+    ]);
+  });
+});
