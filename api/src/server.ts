@@ -109,18 +109,7 @@ async function main(): Promise<void> {
       resolve();
     });
   });
-  const { port } = server.address() as AddressInfo;
-  const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
-  const lines = [`Service Bus Bridge listening on http://${shownHost}:${port}`, `Swagger UI: http://${shownHost}:${port}/docs`];
-  if (serviceBus.emulator) {
-    lines.push(
-      `Service Bus: embedded emulator (${config.serviceBus.kind === "embeddedEmulator" && config.serviceBus.dataDir ? `data in ${config.serviceBus.dataDir}` : "in memory"}), connection string ${serviceBus.emulator.connectionString}`,
-      "Entities: queue orders; session queues order-updates and cases; topic order-events with subscriptions billing (eventType = OrderSubmitted), analytics and support (all)",
-    );
-  }
-  if (serviceBus.demoKey !== undefined) lines.push(`API key: ${serviceBus.demoKey}`);
-  process.stdout.write(`${lines.join("\n")}\n`);
-
+  // Before the banner: whoever reads it may stop the API at once, and must find it ready to shut down cleanly.
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
@@ -143,6 +132,17 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+  const { port } = server.address() as AddressInfo;
+  const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
+  const lines = [`Service Bus Bridge listening on http://${shownHost}:${port}`, `Swagger UI: http://${shownHost}:${port}/docs`];
+  if (serviceBus.emulator) {
+    lines.push(
+      `Service Bus: embedded emulator (${config.serviceBus.kind === "embeddedEmulator" && config.serviceBus.dataDir ? `data in ${config.serviceBus.dataDir}` : "in memory"}), connection string ${serviceBus.emulator.connectionString}`,
+      "Entities: queue orders; session queues order-updates and cases; topic order-events with subscriptions billing (eventType = OrderSubmitted), analytics and support (all)",
+    );
+  }
+  if (serviceBus.demoKey !== undefined) lines.push(`API key: ${serviceBus.demoKey}`);
+  process.stdout.write(`${lines.join("\n")}\n`);
 }
 
 main().catch((error: unknown) => {

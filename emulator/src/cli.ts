@@ -89,6 +89,22 @@ async function main(): Promise<void> {
     adminPort: values["no-admin"] ? undefined : (integerOption(values["admin-port"], "admin-port", 0, 65535) ?? 5300),
     logger,
   });
+  // Before the banner: whoever reads it may stop the emulator at once, and must find it ready to shut down cleanly.
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    emulator.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
   const entities = [
     ...emulator.broker.queues().map((queue) => queue.path),
     ...emulator.broker.topics().flatMap((topic) => [topic.path, ...[...topic.subscriptions.values()].map((sub) => sub.path)]),
@@ -108,21 +124,6 @@ async function main(): Promise<void> {
     ].join("\n"),
   );
 
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, "shutting down");
-    emulator.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, "shutdown failed");
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGINT", () => stop("SIGINT"));
-  process.on("SIGTERM", () => stop("SIGTERM"));
 }
 
 main().catch((error: unknown) => {
