@@ -7,6 +7,7 @@ import { Ajv } from "ajv";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import formatsModule from "ajv-formats";
 import type { TSchema } from "@sinclair/typebox";
+import { MAX_JSON_DEPTH, nestsDeeperThan } from "../contract/json-depth.js";
 import type { AnyOperation } from "../contract/operation.js";
 import type { FieldError, FieldErrors } from "../problems/problem-error.js";
 
@@ -106,7 +107,9 @@ export function compileOperationValidator(operation: AnyOperation, lenient: Ajv,
       if (queryErrors) errors.query = queryErrors;
       const headerErrors = headers && validateCoerced(headers, request.headers ?? {});
       if (headerErrors) errors.headers = headerErrors;
-      if (body) {
+      if (request.body !== undefined && nestsDeeperThan(request.body, MAX_JSON_DEPTH)) {
+        errors.body = [{ field: "", message: `nests objects and arrays more than ${MAX_JSON_DEPTH} levels deep` }];
+      } else if (body) {
         if (request.body === undefined) {
           if (bodyRequired) errors.body = [{ field: "", message: "is required: send a JSON body with Content-Type: application/json" }];
         } else if (!body(request.body)) {

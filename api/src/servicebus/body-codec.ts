@@ -5,10 +5,12 @@
  * content type application/json; a string as UTF-8 text (text/plain), or, under a JSON content type,
  * as JSON text that must parse; `bodyEncoding: "base64"` sends the decoded bytes (application/octet-stream).
  *
- * Receiving: bytes under a JSON content type that parse are returned as JSON ("json"); other valid
- * UTF-8 as text ("text"); anything else as base64 ("base64"). AMQP value and sequence bodies (sent by
- * other clients) are returned as JSON, or as text for strings and base64 for binary.
+ * Receiving: bytes under a JSON content type that parse, and nest at most MAX_JSON_DEPTH levels, are
+ * returned as JSON ("json"); other valid UTF-8 as text ("text"); anything else as base64 ("base64").
+ * AMQP value and sequence bodies (sent by other clients) are returned as JSON, or as text for strings and
+ * base64 for binary.
  */
+import { MAX_JSON_DEPTH, nestsDeeperThan } from "../contract/json-depth.js";
 
 /** How a body is written in JSON. */
 export type BodyEncoding = "json" | "text" | "base64";
@@ -88,7 +90,9 @@ export function decodeDataBody(bytes: Uint8Array, contentType: string | undefine
   if (text === undefined) return { body: Buffer.from(bytes).toString("base64"), bodyEncoding: "base64" };
   if (isJsonContentType(contentType)) {
     try {
-      return { body: JSON.parse(text) as unknown, bodyEncoding: "json" };
+      const body = JSON.parse(text) as unknown;
+      // JSON nested too deeply to be written back into a response (sent by another client) is returned as its text.
+      if (!nestsDeeperThan(body, MAX_JSON_DEPTH)) return { body, bodyEncoding: "json" };
     } catch {
       // A JSON content type with text that is not JSON: return the text rather than fail the receive.
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { queueOperations } from "../../../../api/src/contract/registry.js";
+import { MAX_JSON_DEPTH } from "../../../../api/src/contract/json-depth.js";
+import { queueOperations, sendOperations } from "../../../../api/src/contract/registry.js";
 import { compileOperationValidator, createAjv, nonFiniteNumberErrors } from "../../../../api/src/http/validation.js";
 
 const lenient = createAjv(true);
@@ -34,5 +35,24 @@ describe("request validation of coerced values", () => {
       { field: "/c/1", message: "must be a finite number" },
       { field: "/e", message: "must be a finite number" },
     ]);
+  });
+});
+
+describe("request validation of body depth", () => {
+  const sendMessage = compileOperationValidator(sendOperations.sendMessage, lenient, strict);
+  const wrap = (levels: number): unknown => {
+    let value: unknown = "leaf";
+    for (let level = 0; level < levels; level += 1) value = { body: value };
+    return value;
+  };
+
+  it("refuses a body nested more than MAX_JSON_DEPTH levels, before ajv sees it", () => {
+    expect(sendMessage.validate({ params: { entity: "orders" }, query: {}, body: wrap(MAX_JSON_DEPTH + 1) })).toEqual({
+      body: [{ field: "", message: `nests objects and arrays more than ${MAX_JSON_DEPTH} levels deep` }],
+    });
+  });
+
+  it("accepts a message body as deep as the limit allows inside the request", () => {
+    expect(sendMessage.validate({ params: { entity: "orders" }, query: {}, body: wrap(MAX_JSON_DEPTH) })).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { MAX_JSON_DEPTH } from "../../../../api/src/contract/json-depth.js";
 import { BodyEncodingError, decodeDataBody, decodeValueBody, encodeBody, isJsonContentType } from "../../../../api/src/servicebus/body-codec.js";
 
 describe("encodeBody", () => {
@@ -32,6 +33,13 @@ describe("encodeBody", () => {
 });
 
 describe("decodeDataBody", () => {
+  it("returns JSON nested more than MAX_JSON_DEPTH levels as its text, so the response can be written", () => {
+    const deep = `${'{"a":'.repeat(MAX_JSON_DEPTH + 1)}1${"}".repeat(MAX_JSON_DEPTH + 1)}`;
+    expect(decodeDataBody(Buffer.from(deep), "application/json")).toEqual({ body: deep, bodyEncoding: "text" });
+    const deepest = `${'{"a":'.repeat(MAX_JSON_DEPTH)}1${"}".repeat(MAX_JSON_DEPTH)}`;
+    expect(decodeDataBody(Buffer.from(deepest), "application/json").bodyEncoding).toBe("json");
+  });
+
   it("parses JSON under a JSON content type", () => {
     expect(decodeDataBody(Buffer.from('{"a":[1,2]}'), "application/json; charset=utf-8")).toEqual({ body: { a: [1, 2] }, bodyEncoding: "json" });
     expect(decodeDataBody(Buffer.from("[1]"), "application/cloudevents+json")).toEqual({ body: [1], bodyEncoding: "json" });
