@@ -95,11 +95,23 @@ export const SubQueueParam = stringEnum(["main", "deadLetter"] as const, {
   "x-ms-summary": "Sub-queue",
 });
 
+/**
+ * An application property value: a string, a boolean or a number. AMQP carries a whole number as a 64-bit
+ * integer, which the SDK reads back as a number only up to 2^53 (beyond, as raw bytes), and cannot encode at
+ * all beyond 64 bits (1e300 used to fail the send as an internal error): numbers are therefore bounded by
+ * JavaScript's safe integers, the range JSON, AMQP and the SDK all carry exactly.
+ */
+export const ApplicationPropertyValue = Type.Union([
+  Type.String(),
+  Type.Number({ minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER }),
+  Type.Boolean(),
+]);
+
 /** Application properties to add or change when settling a message. */
 export const PropertiesToModify = Type.Object(
   {},
   {
-    additionalProperties: Type.Union([Type.String(), Type.Number(), Type.Boolean()]),
+    additionalProperties: ApplicationPropertyValue,
     description: "Application properties to add or change on the message, as names and values.",
     "x-ms-summary": "Properties to modify",
   },

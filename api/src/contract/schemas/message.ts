@@ -4,7 +4,7 @@
  */
 import { Type } from "@sinclair/typebox";
 import type { Static } from "@sinclair/typebox";
-import { SequenceNumber, stringEnum } from "./common.js";
+import { ApplicationPropertyValue, SequenceNumber, stringEnum } from "./common.js";
 
 /** How `body` is carried in JSON. */
 export const BodyEncoding = stringEnum(["json", "text", "base64"] as const, {
@@ -17,7 +17,7 @@ export const BodyEncoding = stringEnum(["json", "text", "base64"] as const, {
 export const ApplicationProperties = Type.Object(
   {},
   {
-    additionalProperties: Type.Union([Type.String(), Type.Number(), Type.Boolean()]),
+    additionalProperties: ApplicationPropertyValue,
     description: "Custom properties of the message, as names and values. Topic rules can filter on them.",
     "x-ms-summary": "Application properties",
   },
