@@ -134,6 +134,7 @@ export function createSessionOperations({ client, sessions, knowledge }: Session
   };
 
   const accept = async (source: ReceiveSource, sessionId: string, held: boolean): Promise<ServiceBusSessionReceiver> => {
+    await assertSessionFit(knowledge, source, true);
     try {
       const receiver =
         source.kind === "queue"

@@ -182,6 +182,16 @@ describe("API: sessions against the emulator", () => {
     expect(deleting.status).toBe(400);
   });
 
+  it("answers 400 naming sessionId for a session peek or session state on an entity without sessions", async () => {
+    const notAllowed = { code: "ValidationFailed", errors: { query: [{ field: "/sessionId", message: "must be omitted: the entity does not require sessions" }] } };
+    const peek = await fixture.api.request("GET", "/queues/orders/peek?sessionId=x");
+    expect(peek.status).toBe(400);
+    expect(peek.body).toMatchObject(notAllowed);
+    const state = await fixture.api.request("GET", "/queues/orders/sessions/x/state");
+    expect(state.status).toBe(400);
+    expect(state.body).toMatchObject({ code: "ValidationFailed" });
+  });
+
   it("receives, settles and keeps state in a session-enabled subscription", async () => {
     const ordered = "/topics/events/subscriptions/ordered";
     await send("order-1", { n: 1 }, "events");
