@@ -153,6 +153,7 @@ export function createSessionOperations({ client, sessions, knowledge }: Session
    * a session that arrives after the caller was answered is released at once.
    */
   const acceptNext = async (source: ReceiveSource, waitInMs: number): Promise<ServiceBusSessionReceiver | undefined> => {
+    await assertSessionFit(knowledge, source, true);
     const options = acceptOptions(true);
     const accepting = (source.kind === "queue" ? client.acceptNextSession(source.queue, options) : client.acceptNextSession(source.topic, source.subscription, options)).then(
       (receiver) => {
@@ -199,7 +200,6 @@ export function createSessionOperations({ client, sessions, knowledge }: Session
   return {
     async receiveSessionMessages(source, { maxMessages, maxWaitTimeInMs, sessionId }) {
       checkSource(source);
-      await assertSessionFit(knowledge, source, true);
       const started = Date.now();
       let session: SdkHeldSession;
       if (sessionId === undefined) {
