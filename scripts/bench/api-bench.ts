@@ -18,6 +18,8 @@ import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ServiceBusReceivedMessage, ServiceBusReceiver, ServiceBusSender } from "@azure/service-bus";
 import { startApiProcess } from "./lib/api-process.js";
+import type { Attempt } from "./lib/bench-run.js";
+import { rateCell } from "./lib/cells.js";
 import { startBareHttpProcess } from "./lib/bare-http-process.js";
 import type { ApiProcess, ApiStats } from "./lib/api-process.js";
 import { startEmulatorProcess } from "./lib/emulator-process.js";
@@ -37,7 +39,6 @@ const RECEIVE_BATCH = 32;
 const MAX_BACKLOG = 1024;
 const PRODUCERS = 2;
 
-export type Attempt = <T>(what: string, task: () => Promise<T>) => Promise<T | Error>;
 
 // ---------------------------------------------------------------------------------------------------------
 // Request bodies: built once (a ring of distinct 1 KB documents), so the load generator spends its CPU on
@@ -388,11 +389,6 @@ export async function measureHeldLocks(locks: number, emulatorFlags: readonly st
 }
 
 // ---------------------------------------------------------------------------------------------------------
-
-function rateCell(result: ThroughputResult): string {
-  const runs = result.runRates;
-  return `${formatCount(result.msgsPerSec)} (${formatCount(Math.min(...runs))}-${formatCount(Math.max(...runs))})`;
-}
 
 const GOALS: Record<string, number> = { "1": 0.7, "2": 0.8, "3": 0.5 };
 
