@@ -8,15 +8,8 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
-import { createApp } from "../api/src/app.js";
-import { hashApiKey } from "../api/src/auth/api-keys.js";
-import { DEMO_EVENT_CATALOG_DIR } from "../api/src/config/load-config.js";
-import { loadEventCatalog } from "../api/src/events/event-catalog.js";
-import { silentLogger } from "../api/src/logger.js";
-import { createServiceBusClients } from "../api/src/servicebus/service-bus-clients.js";
-import { createServiceBusGateway } from "../api/src/servicebus/service-bus-gateway.js";
-import { parseEmulatorConfig } from "../emulator/src/config/emulator-config.js";
-import { createEmulator } from "../emulator/src/create-emulator.js";
+import { DEMO_EVENT_CATALOG_DIR, createApp, createServiceBusClients, createServiceBusGateway, hashApiKey, loadEventCatalog, silentLogger } from "../api/src/index.js";
+import { createEmulator, parseEmulatorConfig } from "../emulator/src/index.js";
 
 const KEY = "soak-test-key";
 const QUEUE = "soak";

@@ -6,6 +6,8 @@ export type { AppDeps } from "./app.js";
 
 // Service Bus
 export { createServiceBusGateway } from "./servicebus/service-bus-gateway.js";
+export { createServiceBusClients } from "./servicebus/service-bus-clients.js";
+export type { ServiceBusClients, ServiceBusClientsTarget } from "./servicebus/service-bus-clients.js";
 export type { ServiceBusGatewayOptions } from "./servicebus/service-bus-gateway.js";
 export type { MessagingPort, ReceiveSource } from "./servicebus/messaging-port.js";
 
@@ -15,10 +17,18 @@ export type { AnyOperation, OperationDefinition } from "./contract/operation.js"
 export { buildOpenApiDocument } from "./openapi/build-document.js";
 
 // Configuration and auth
-export { loadConfig } from "./config/load-config.js";
+export { DEMO_EVENT_CATALOG_DIR, loadConfig } from "./config/load-config.js";
 export type { AppConfig } from "./config/load-config.js";
 export { hashApiKey } from "./auth/api-keys.js";
 export type { ApiKeyRecord } from "./auth/api-keys.js";
+
+// Business events
+export { loadEventCatalog } from "./events/event-catalog.js";
+export type { EventCatalog } from "./events/event-catalog.js";
+
+// Logging
+export { createLogger, silentLogger } from "./logger.js";
+export type { ApiLogger } from "./logger.js";
 
 // Errors
 export { PROBLEMS } from "./problems/codes.js";

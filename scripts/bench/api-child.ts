@@ -14,13 +14,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
 import { RetryMode } from "@azure/service-bus";
-import { createApp } from "../../api/src/app.js";
-import { hashApiKey } from "../../api/src/auth/api-keys.js";
-import { DEMO_EVENT_CATALOG_DIR } from "../../api/src/config/load-config.js";
-import { loadEventCatalog } from "../../api/src/events/event-catalog.js";
-import { createLogger } from "../../api/src/logger.js";
-import { createServiceBusClients } from "../../api/src/servicebus/service-bus-clients.js";
-import { createServiceBusGateway } from "../../api/src/servicebus/service-bus-gateway.js";
+import { DEMO_EVENT_CATALOG_DIR, createApp, createLogger, createServiceBusClients, createServiceBusGateway, hashApiKey, loadEventCatalog } from "../../api/src/index.js";
 
 /** As api/src/server.ts: a few quick attempts, bounded waits. */
 const CLIENT_OPTIONS = { retryOptions: { maxRetries: 3, retryDelayInMs: 500, maxRetryDelayInMs: 5_000, mode: RetryMode.Exponential, timeoutInMs: 30_000 } };

@@ -8,9 +8,8 @@
  */
 import { parseArgs } from "node:util";
 import { performance } from "node:perf_hooks";
-import { createEmulator } from "../../emulator/src/create-emulator.js";
-import type { Emulator } from "../../emulator/src/create-emulator.js";
-import { parseEmulatorConfig } from "../../emulator/src/config/emulator-config.js";
+import { createEmulator, parseEmulatorConfig } from "../../emulator/src/index.js";
+import type { Emulator } from "../../emulator/src/index.js";
 
 function send(message: object): void {
   process.send?.(message);

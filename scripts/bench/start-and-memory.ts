@@ -39,7 +39,7 @@ export async function startSection(run: BenchRun, settings: Settings): Promise<R
       row(`CLI: \`${CLI_COMMAND}\`, spawn -> first accepted connection`, cli, cliOutcome),
       row("in-process createEmulator() -> first accepted connection, first call in a fresh process", inProcess.map((each) => each.coldMs), inProcessOutcome),
       row("in-process createEmulator() -> first accepted connection, second call in the same process", inProcess.map((each) => each.warmMs), inProcessOutcome),
-      row("import of emulator/src/create-emulator.ts through tsx in a fresh process (not in the rows above)", inProcess.map((each) => each.importMs), inProcessOutcome),
+      row("import of emulator/src/index.ts through tsx in a fresh process (not in the rows above)", inProcess.map((each) => each.importMs), inProcessOutcome),
     ],
     notes: ["createEmulator() here: default entities, in memory, no management API (as the test fixture uses it). The CLI also creates the management API's self-signed certificate."],
   };

@@ -7,7 +7,7 @@
 import { performance } from "node:perf_hooks";
 import { probeAmqp } from "./lib/processes.js";
 
-async function startAndProbe(createEmulator: typeof import("../../emulator/src/create-emulator.js").createEmulator): Promise<number> {
+async function startAndProbe(createEmulator: typeof import("../../emulator/src/index.js").createEmulator): Promise<number> {
   const started = performance.now();
   const emulator = await createEmulator({ port: 0 });
   await probeAmqp("127.0.0.1", emulator.port, 5_000);
@@ -18,7 +18,7 @@ async function startAndProbe(createEmulator: typeof import("../../emulator/src/c
 
 async function main(): Promise<void> {
   const importStarted = performance.now();
-  const { createEmulator } = await import("../../emulator/src/create-emulator.js");
+  const { createEmulator } = await import("../../emulator/src/index.js");
   const importMs = performance.now() - importStarted;
   const coldMs = await startAndProbe(createEmulator);
   const warmMs = await startAndProbe(createEmulator);

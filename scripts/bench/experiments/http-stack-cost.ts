@@ -20,15 +20,10 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import express from "express";
 import helmet from "helmet";
-import { createApp } from "../../../api/src/app.js";
-import { hashApiKey } from "../../../api/src/auth/api-keys.js";
-import { DEMO_EVENT_CATALOG_DIR } from "../../../api/src/config/load-config.js";
-import { loadEventCatalog } from "../../../api/src/events/event-catalog.js";
+import { DEMO_EVENT_CATALOG_DIR, createApp, createLogger, createServiceBusClients, createServiceBusGateway, hashApiKey, loadEventCatalog } from "../../../api/src/index.js";
+import type { MessagingPort } from "../../../api/src/index.js";
+// Not public: this experiment measures the request-context layer on its own.
 import { requestContextMiddleware } from "../../../api/src/http/request-context.js";
-import { createLogger } from "../../../api/src/logger.js";
-import type { MessagingPort } from "../../../api/src/servicebus/messaging-port.js";
-import { createServiceBusClients } from "../../../api/src/servicebus/service-bus-clients.js";
-import { createServiceBusGateway } from "../../../api/src/servicebus/service-bus-gateway.js";
 import { askChild, stopChild } from "../lib/child-control.js";
 import { startEmulatorProcess } from "../lib/emulator-process.js";
 import { httpClient } from "../lib/http-client.js";
