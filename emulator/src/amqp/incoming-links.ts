@@ -28,9 +28,10 @@ export function acceptIncoming(context: ServerContext, event: EventContext, addr
   const delivery = event.delivery as Delivery;
   const raw = event.message as unknown;
   let encoded: Buffer[];
+  const isBatch = Buffer.isBuffer(raw) && (event as EventContext & { format?: number }).format === BATCH_MESSAGE_FORMAT;
   try {
     if (Buffer.isBuffer(raw)) {
-      encoded = (event as EventContext & { format?: number }).format === BATCH_MESSAGE_FORMAT ? decodeBatch(raw) : [raw];
+      encoded = isBatch ? decodeBatch(raw) : [raw];
     } else {
       encoded = [rawMessageBytes(raw as object) ?? rhea.message.encode(raw as Message)];
     }
@@ -42,7 +43,9 @@ export function acceptIncoming(context: ServerContext, event: EventContext, addr
       ));
       return;
     }
-    broker.send(address, encoded.map(decodeIncomingMessage));
+    const messages = encoded.map(decodeIncomingMessage);
+    if (isBatch) broker.sendBatch(address, messages);
+    else broker.send(address, messages);
   } catch (error) {
     const { condition, description } = error instanceof TypeError
       ? { condition: "amqp:decode-error", description: `The message could not be decoded: ${error.message}` }
