@@ -7,17 +7,19 @@ import { parseArgs } from "node:util";
 import { pino } from "pino";
 import { loadEmulatorConfigFile, defaultEmulatorConfig } from "./config/emulator-config.js";
 import { createEmulator, DEFAULT_MAX_MESSAGE_SIZE_IN_BYTES } from "./create-emulator.js";
+import { DEFAULT_ADMIN_PORT, DEFAULT_AMQP_PORT, defaultAdminPort } from "./default-ports.js";
 
 const USAGE = `Usage: npm run emulator -- [options]
 
 Options:
   --config FILE            Config.json in the official Service Bus emulator's format (default: queue.1, topic.1/subscription.1)
-  --port N                 AMQP port (default 5672; 0 picks a free port)
+  --port N                 AMQP port (default ${DEFAULT_AMQP_PORT}; 0 picks a free port)
   --host HOST              interface to bind (default 127.0.0.1)
   --data-dir DIR           folder of the durable message store (default .data/emulator)
   --in-memory              keep messages in memory only
   --durability MODE        normal (survives a crash of the emulator; default) or full (also a power cut)
-  --admin-port N           HTTPS port of the management API for ServiceBusAdministrationClient (default 5300; 0 picks a free port)
+  --admin-port N           HTTPS port of the management API for ServiceBusAdministrationClient (default ${DEFAULT_ADMIN_PORT}
+                           with the default --port, otherwise a free port; 0 picks a free port)
   --no-admin               serve no management API
   --max-message-size N     largest message in bytes (default ${DEFAULT_MAX_MESSAGE_SIZE_IN_BYTES})
   --log-level LEVEL        fatal, error, warn, info (default), debug or silent
@@ -79,14 +81,15 @@ async function main(): Promise<void> {
   }
   const dataDir = values["in-memory"] ? undefined : path.resolve(values["data-dir"] ?? ".data/emulator");
   const logger = pino({ level, base: { component: "emulator" } }, pino.destination(2));
+  const port = integerOption(values.port, "port", 0, 65535) ?? DEFAULT_AMQP_PORT;
   const emulator = await createEmulator({
     config,
-    port: integerOption(values.port, "port", 0, 65535) ?? 5672,
+    port,
     host: values.host ?? "127.0.0.1",
     dataDir,
     durability,
     maxMessageSizeInBytes: integerOption(values["max-message-size"], "max-message-size", 1024, 100 * 1024 * 1024),
-    adminPort: values["no-admin"] ? undefined : (integerOption(values["admin-port"], "admin-port", 0, 65535) ?? 5300),
+    adminPort: values["no-admin"] ? undefined : (integerOption(values["admin-port"], "admin-port", 0, 65535) ?? defaultAdminPort(port)),
     logger,
   });
   // Before the banner: whoever reads it may stop the emulator at once, and must find it ready to shut down cleanly.

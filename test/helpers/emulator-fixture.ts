@@ -11,6 +11,24 @@ export const testClientOptions: ServiceBusClientOptions = {
   retryOptions: { maxRetries: 1, retryDelayInMs: 100, timeoutInMs: 10_000 },
 };
 
+/**
+ * The two kinds of entity every messaging suite runs against: what a client sees must not depend on partitioning
+ * (apart from the partition-specific checks, tested on their own).
+ */
+export const PARTITIONING_VARIANTS = [
+  { variant: "unpartitioned", enablePartitioning: false },
+  { variant: "partitioned", enablePartitioning: true },
+] as const;
+
+/** The config with every queue and topic (and so every subscription) partitioned or not. */
+export function withPartitioning(config: EmulatorConfig, enablePartitioning: boolean): EmulatorConfig {
+  return {
+    ...config,
+    queues: config.queues.map((queue) => ({ ...queue, properties: { ...queue.properties, enablePartitioning } })),
+    topics: config.topics.map((topic) => ({ ...topic, properties: { ...topic.properties, enablePartitioning } })),
+  };
+}
+
 /** A config with the given queues, each with optional Config.json properties. */
 export function queuesConfig(queues: Record<string, Record<string, unknown>>): EmulatorConfig {
   return parseEmulatorConfig({

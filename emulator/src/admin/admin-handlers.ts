@@ -23,7 +23,7 @@ import { ATOM_ENTRY_CONTENT_TYPE, ATOM_FEED_CONTENT_TYPE, atomEntryDocument, ato
 import { formatTimestamp } from "./description-values.js";
 import type { EntityView } from "./entity-descriptions.js";
 import {
-  DEFAULT_DESCRIPTIVE_PROPERTIES, DEFAULT_DUPLICATE_DETECTION, DEFAULT_RECEIVABLE_PROPERTIES, readQueueDescription,
+  DEFAULT_DESCRIPTIVE_PROPERTIES, DEFAULT_DUPLICATE_DETECTION, DEFAULT_PARTITIONING, DEFAULT_RECEIVABLE_PROPERTIES, readQueueDescription,
   readSubscriptionDescription, readTopicDescription, SERVICE_BUS_NAMESPACE, writeQueueDescription,
   writeSubscriptionDescription, writeTopicDescription, XML_SCHEMA_INSTANCE_NAMESPACE,
 } from "./entity-descriptions.js";
@@ -174,7 +174,7 @@ class AdminApi {
     checkEntityName("Queue", name);
     const existing = this.backend.getQueue(name);
     const state = readQueueDescription(description, {
-      properties: { ...DEFAULT_RECEIVABLE_PROPERTIES, ...DEFAULT_DUPLICATE_DETECTION },
+      properties: { ...DEFAULT_RECEIVABLE_PROPERTIES, ...DEFAULT_DUPLICATE_DETECTION, ...DEFAULT_PARTITIONING },
       descriptive: { ...DEFAULT_DESCRIPTIVE_PROPERTIES },
     });
     if (!context.request.ifMatch) {
@@ -186,6 +186,7 @@ class AdminApi {
     if (!existing) throw AdminError.notFound("Queue", name);
     checkUnchanged("Queue", "RequiresSession", existing.properties.requiresSession, state.properties.requiresSession);
     checkUnchanged("Queue", "RequiresDuplicateDetection", existing.properties.requiresDuplicateDetection, state.properties.requiresDuplicateDetection);
+    checkUnchanged("Queue", "EnablePartitioning", existing.properties.enablePartitioning, state.properties.enablePartitioning);
     const updated = this.backend.updateQueue({ name: existing.name, properties: state.properties });
     this.metadata.updated(updated.name, state.descriptive);
     return entryResponse(200, this.queueEntry(updated, context));
@@ -195,7 +196,7 @@ class AdminApi {
     checkEntityName("Topic", name);
     const existing = this.backend.getTopic(name);
     const state = readTopicDescription(description, {
-      properties: { defaultMessageTimeToLiveInMs: Number.POSITIVE_INFINITY, ...DEFAULT_DUPLICATE_DETECTION },
+      properties: { defaultMessageTimeToLiveInMs: Number.POSITIVE_INFINITY, ...DEFAULT_DUPLICATE_DETECTION, ...DEFAULT_PARTITIONING },
       descriptive: { ...DEFAULT_DESCRIPTIVE_PROPERTIES },
     });
     if (!context.request.ifMatch) {
@@ -206,6 +207,7 @@ class AdminApi {
     }
     if (!existing) throw AdminError.notFound("Topic", name);
     checkUnchanged("Topic", "RequiresDuplicateDetection", existing.properties.requiresDuplicateDetection, state.properties.requiresDuplicateDetection);
+    checkUnchanged("Topic", "EnablePartitioning", existing.properties.enablePartitioning, state.properties.enablePartitioning);
     const updated = this.backend.updateTopic({ name: existing.name, properties: state.properties });
     this.metadata.updated(updated.name, state.descriptive);
     return entryResponse(200, this.topicEntry(updated, context));

@@ -7,7 +7,9 @@
  * Reading fills in `base` (the HTTP layer passes Service Bus defaults): present elements replace its values,
  * absent ones keep them.
  */
-import type { DuplicateDetectionProperties, QueueConfig, ReceivableEntityProperties, SubscriptionConfig, TopicConfig } from "../config/emulator-config.js";
+import type {
+  DuplicateDetectionProperties, PartitioningProperties, QueueConfig, ReceivableEntityProperties, SubscriptionConfig, TopicConfig,
+} from "../config/emulator-config.js";
 import type { EntityRuntimeCounts, SubscriptionDescription, TopicDescription } from "./admin-backend.js";
 import { AdminError } from "./admin-errors.js";
 import {
@@ -67,6 +69,9 @@ export const DEFAULT_DUPLICATE_DETECTION: Readonly<DuplicateDetectionProperties>
   duplicateDetectionHistoryTimeWindowInMs: 10 * 60_000,
 };
 
+/** Service Bus's default for a queue or topic created through the API: not partitioned. */
+export const DEFAULT_PARTITIONING: Readonly<PartitioningProperties> = { enablePartitioning: false };
+
 /** An entity's properties as read from a description, split into what the broker uses and what it does not. */
 export interface DescriptionState<P> {
   properties: P;
@@ -90,6 +95,7 @@ export function readQueueDescription(description: unknown, base: DescriptionStat
     properties: {
       ...readReceivable(description, base.properties),
       ...readDuplicateDetection(description, base.properties),
+      ...readPartitioning(description, base.properties),
     },
     descriptive: readDescriptive(description, base.descriptive, "Queue"),
   };
@@ -101,6 +107,7 @@ export function readTopicDescription(description: unknown, base: DescriptionStat
     properties: {
       defaultMessageTimeToLiveInMs: readTimeToLive(description, base.properties.defaultMessageTimeToLiveInMs),
       ...readDuplicateDetection(description, base.properties),
+      ...readPartitioning(description, base.properties),
     },
     descriptive: readDescriptive(description, base.descriptive, "Topic"),
   };
@@ -147,7 +154,7 @@ export function writeQueueDescription(queue: QueueConfig, view: EntityView): str
     xmlText("SupportOrdering", true),
     countDetails(view.counts),
     xmlText("AutoDeleteOnIdle", d.autoDeleteOnIdle),
-    xmlText("EnablePartitioning", false),
+    xmlText("EnablePartitioning", p.enablePartitioning),
     xmlText("EntityAvailabilityStatus", "Available"),
     forwardTarget("ForwardDeadLetteredMessagesTo", p.forwardDeadLetteredMessagesTo, view),
     xmlText("EnableExpress", false),
@@ -177,7 +184,7 @@ export function writeTopicDescription(topic: TopicDescription, subscriptionCount
     countDetails(view.counts),
     xmlText("SubscriptionCount", subscriptionCount),
     xmlText("AutoDeleteOnIdle", d.autoDeleteOnIdle),
-    xmlText("EnablePartitioning", false),
+    xmlText("EnablePartitioning", p.enablePartitioning),
     xmlText("EntityAvailabilityStatus", "Available"),
     xmlText("EnableSubscriptionPartitioning", false),
     xmlText("EnableExpress", false),
@@ -239,11 +246,12 @@ function readDuplicateDetection(description: unknown, base: DuplicateDetectionPr
   };
 }
 
+function readPartitioning(description: unknown, base: PartitioningProperties): PartitioningProperties {
+  return { enablePartitioning: readBoolean(description, "EnablePartitioning", base.enablePartitioning) };
+}
+
 /** Reads the descriptive properties and refuses what the emulator cannot provide. */
 function readDescriptive(description: unknown, base: DescriptiveProperties, kind: "Queue" | "Topic" | "Subscription"): DescriptiveProperties {
-  if (readBoolean(description, "EnablePartitioning", false)) {
-    throw AdminError.invalid(`EnablePartitioning: the emulator has no partitioned entities; create the ${kind.toLowerCase()} without it.`);
-  }
   if (readBoolean(description, "EnableExpress", false)) {
     throw AdminError.invalid(`EnableExpress: express entities are not supported; create the ${kind.toLowerCase()} without it.`);
   }

@@ -141,6 +141,7 @@ export function decodeIncomingMessage(encoded: Buffer): IncomingMessage {
     content,
     messageId: messageIdText(decodedProperties.message_id),
     sessionId: decodedProperties.group_id ?? undefined,
+    partitionKey: typeof annotations.get("x-opt-partition-key") === "string" ? (annotations.get("x-opt-partition-key") as string) : undefined,
     timeToLiveInMs: typeof decodedHeader.ttl === "number" ? decodedHeader.ttl : undefined,
     scheduledEnqueueTimeMs: scheduled instanceof Date ? scheduled.getTime() : undefined,
     sizeInBytes: encoded.length,

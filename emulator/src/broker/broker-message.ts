@@ -23,6 +23,8 @@ export interface IncomingMessage {
   readonly content: MessageContent;
   readonly messageId: string | undefined;
   readonly sessionId: string | undefined;
+  /** The `x-opt-partition-key` annotation, when the sender set one. */
+  readonly partitionKey?: string | undefined;
   /** `header.ttl` as sent; undefined when the client set none (the entity default applies). */
   readonly timeToLiveInMs: number | undefined;
   readonly scheduledEnqueueTimeMs: number | undefined;

@@ -13,7 +13,10 @@ export function serializeDefinition(definition: EntityDefinition): string {
 }
 
 export function deserializeDefinition(json: string): EntityDefinition {
-  return JSON.parse(json, (_key, value: unknown) => (value === "Infinity" ? Number.POSITIVE_INFINITY : value)) as EntityDefinition;
+  const definition = JSON.parse(json, (_key, value: unknown) => (value === "Infinity" ? Number.POSITIVE_INFINITY : value)) as EntityDefinition;
+  // Definitions stored before partitioning was accepted lack the flag: those entities were not partitioned.
+  definition.config.properties.enablePartitioning ??= false;
+  return definition;
 }
 
 /**

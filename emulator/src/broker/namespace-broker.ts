@@ -21,6 +21,7 @@ import { applyDefinitions, deserializeDefinition, serializeDefinition } from "./
 import type { MessageQueue } from "./message-queue.js";
 import { compileRule, selectCopies } from "./subscription-rules.js";
 import { EntityFactory } from "./entity-factory.js";
+import { checkPartitionedBatch, checkPartitionKeys } from "./partitioning.js";
 import type { Entity, QueueEntity, SubscriptionEntity, TopicEntity } from "./entities.js";
 import { subQueues, subscriptionPath } from "./entities.js";
 import type { BrokerClock } from "./timers.js";
@@ -147,7 +148,18 @@ export class NamespaceBroker {
    * @returns the sequence numbers assigned (0 for a dropped duplicate).
    */
   send(address: string, messages: readonly IncomingMessage[]): number[] {
-    return this.sendTo(this.resolveSendTarget(address), messages, 0);
+    const target = this.resolveSendTarget(address);
+    checkPartitionKeys(target, messages);
+    return this.sendTo(target, messages, 0);
+  }
+
+  /**
+   * Accepts the messages of one batch transfer: as {@link send}, and on a partitioned entity only when they
+   * would all go to one partition, as Service Bus requires.
+   */
+  sendBatch(address: string, messages: readonly IncomingMessage[]): number[] {
+    checkPartitionedBatch(this.resolveSendTarget(address), messages);
+    return this.send(address, messages);
   }
 
   private sendTo(target: QueueEntity | TopicEntity, messages: readonly IncomingMessage[], hops: number): number[] {

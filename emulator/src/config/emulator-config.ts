@@ -34,17 +34,25 @@ export interface DuplicateDetectionProperties {
   duplicateDetectionHistoryTimeWindowInMs: number;
 }
 
+/**
+ * Partitioning of a queue or topic (a topic's subscriptions share it). The emulator keeps one partition,
+ * so it changes only what a client can see: the checks Service Bus makes on partition keys and batches.
+ */
+export interface PartitioningProperties {
+  enablePartitioning: boolean;
+}
+
 /** A queue. */
 export interface QueueConfig {
   name: string;
-  properties: ReceivableEntityProperties & DuplicateDetectionProperties;
+  properties: ReceivableEntityProperties & DuplicateDetectionProperties & PartitioningProperties;
 }
 
 /** A topic and its subscriptions. */
 export interface TopicConfig {
   name: string;
   /** `defaultMessageTimeToLiveInMs` is `Number.POSITIVE_INFINITY` when messages never expire. */
-  properties: { defaultMessageTimeToLiveInMs: number } & DuplicateDetectionProperties;
+  properties: { defaultMessageTimeToLiveInMs: number } & DuplicateDetectionProperties & PartitioningProperties;
   subscriptions: SubscriptionConfig[];
 }
 
@@ -93,11 +101,11 @@ const MAX_INT32 = 2_147_483_647;
 
 const QUEUE_PROPERTY_KEYS = [
   "DeadLetteringOnMessageExpiration", "DefaultMessageTimeToLive", "DuplicateDetectionHistoryTimeWindow",
-  "ForwardDeadLetteredMessagesTo", "ForwardTo", "LockDuration", "MaxDeliveryCount",
+  "EnablePartitioning", "ForwardDeadLetteredMessagesTo", "ForwardTo", "LockDuration", "MaxDeliveryCount",
   "RequiresDuplicateDetection", "RequiresSession",
 ];
-const TOPIC_PROPERTY_KEYS = ["DefaultMessageTimeToLive", "DuplicateDetectionHistoryTimeWindow", "RequiresDuplicateDetection"];
-const SUBSCRIPTION_PROPERTY_KEYS = QUEUE_PROPERTY_KEYS.filter((key) => !key.includes("DuplicateDetection"));
+const TOPIC_PROPERTY_KEYS = ["DefaultMessageTimeToLive", "DuplicateDetectionHistoryTimeWindow", "EnablePartitioning", "RequiresDuplicateDetection"];
+const SUBSCRIPTION_PROPERTY_KEYS = QUEUE_PROPERTY_KEYS.filter((key) => !key.includes("DuplicateDetection") && key !== "EnablePartitioning");
 const CORRELATION_FIELDS = {
   ContentType: "contentType", CorrelationId: "correlationId", Label: "subject", MessageId: "messageId",
   ReplyTo: "replyTo", ReplyToSessionId: "replyToSessionId", SessionId: "sessionId", To: "to",
@@ -208,6 +216,7 @@ function readQueue(reader: Reader, value: unknown, path: string, entityNames: Un
     properties: {
       ...readReceivableProperties(reader, properties, propertiesPath),
       ...readDuplicateDetection(reader, properties, propertiesPath),
+      enablePartitioning: reader.boolean(properties, propertiesPath, "EnablePartitioning", false),
     },
   };
 }
@@ -223,6 +232,7 @@ function readTopic(reader: Reader, value: unknown, path: string, entityNames: Un
     properties: {
       defaultMessageTimeToLiveInMs: readTimeToLive(reader, properties, propertiesPath),
       ...readDuplicateDetection(reader, properties, propertiesPath),
+      enablePartitioning: reader.boolean(properties, propertiesPath, "EnablePartitioning", false),
     },
     subscriptions: reader.optionalArray(topic, path, "Subscriptions").map((subscription, index) =>
       readSubscription(reader, subscription, `${path}.Subscriptions[${index}]`, subscriptionNames),

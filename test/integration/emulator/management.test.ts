@@ -1,22 +1,22 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import Long from "long";
 import type { ServiceBusClient } from "@azure/service-bus";
-import { queuesConfig, startEmulatorWithClient } from "../../helpers/emulator-fixture.js";
+import { PARTITIONING_VARIANTS, queuesConfig, startEmulatorWithClient, withPartitioning } from "../../helpers/emulator-fixture.js";
 
 const wait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe("emulator: peek, scheduling and expiry with the real SDK", () => {
+describe.each(PARTITIONING_VARIANTS)("emulator: peek, scheduling and expiry with the real SDK ($variant entities)", ({ enablePartitioning }) => {
   let client: ServiceBusClient;
   let close: () => Promise<void>;
 
   beforeEach(async () => {
     ({ client, close } = await startEmulatorWithClient({
-      config: queuesConfig({
+      config: withPartitioning(queuesConfig({
         browse: {},
         timed: {},
         expiring: { DefaultMessageTimeToLive: "PT1H" },
         "expiring-dlq": { DeadLetteringOnMessageExpiration: true },
-      }),
+      }), enablePartitioning),
     }));
   });
   afterEach(async () => close());

@@ -2,14 +2,14 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AmqpAnnotatedMessage } from "@azure/core-amqp";
 import { isServiceBusError } from "@azure/service-bus";
 import type { ServiceBusClient } from "@azure/service-bus";
-import { queuesConfig, startEmulatorWithClient } from "../../helpers/emulator-fixture.js";
+import { PARTITIONING_VARIANTS, queuesConfig, startEmulatorWithClient, withPartitioning } from "../../helpers/emulator-fixture.js";
 
-describe("emulator: sending and receiving with the real SDK", () => {
+describe.each(PARTITIONING_VARIANTS)("emulator: sending and receiving with the real SDK ($variant entities)", ({ enablePartitioning }) => {
   let client: ServiceBusClient;
   let close: () => Promise<void>;
 
   beforeEach(async () => {
-    ({ client, close } = await startEmulatorWithClient({ config: queuesConfig({ orders: {}, small: {} }), maxMessageSizeInBytes: 8 * 1024 }));
+    ({ client, close } = await startEmulatorWithClient({ config: withPartitioning(queuesConfig({ orders: {}, small: {} }), enablePartitioning), maxMessageSizeInBytes: 8 * 1024 }));
   });
   afterEach(async () => close());
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { isServiceBusError } from "@azure/service-bus";
 import type { ServiceBusClient, ServiceBusReceivedMessage } from "@azure/service-bus";
-import { queuesConfig, startEmulatorWithClient } from "../../helpers/emulator-fixture.js";
+import { PARTITIONING_VARIANTS, queuesConfig, startEmulatorWithClient, withPartitioning } from "../../helpers/emulator-fixture.js";
 
 async function receiveOne(client: ServiceBusClient, queue: string, options: { subQueueType?: "deadLetter" } = {}): Promise<ServiceBusReceivedMessage> {
   const [message] = await client.createReceiver(queue, options).receiveMessages(1, { maxWaitTimeInMs: 5000 });
@@ -9,17 +9,17 @@ async function receiveOne(client: ServiceBusClient, queue: string, options: { su
   return message;
 }
 
-describe("emulator: settlement with the real SDK", () => {
+describe.each(PARTITIONING_VARIANTS)("emulator: settlement with the real SDK ($variant entities)", ({ enablePartitioning }) => {
   let client: ServiceBusClient;
   let newClient: () => ServiceBusClient;
   let close: () => Promise<void>;
 
   beforeEach(async () => {
     ({ client, newClient, close } = await startEmulatorWithClient({
-      config: queuesConfig({
+      config: withPartitioning(queuesConfig({
         work: { MaxDeliveryCount: 3 },
         short: { LockDuration: "PT5S", MaxDeliveryCount: 5 },
-      }),
+      }), enablePartitioning),
     }));
   });
   afterEach(async () => close());

@@ -5,7 +5,7 @@ import path from "node:path";
 import { isServiceBusError } from "@azure/service-bus";
 import type { RuleProperties, ServiceBusClient } from "@azure/service-bus";
 import { parseEmulatorConfig } from "../../../emulator/src/config/emulator-config.js";
-import { startEmulatorWithClient } from "../../helpers/emulator-fixture.js";
+import { PARTITIONING_VARIANTS, startEmulatorWithClient, withPartitioning } from "../../helpers/emulator-fixture.js";
 
 const config = parseEmulatorConfig({
   UserConfig: {
@@ -52,12 +52,12 @@ async function listRules(client: ServiceBusClient, topic: string, subscription: 
   return rules;
 }
 
-describe("emulator: topics, subscriptions and rules with the real SDK", () => {
+describe.each(PARTITIONING_VARIANTS)("emulator: topics, subscriptions and rules with the real SDK ($variant entities)", ({ enablePartitioning }) => {
   let client: ServiceBusClient;
   let close: () => Promise<void>;
 
   beforeEach(async () => {
-    ({ client, close } = await startEmulatorWithClient({ config }));
+    ({ client, close } = await startEmulatorWithClient({ config: withPartitioning(config, enablePartitioning) }));
   });
   afterEach(async () => close());
 
@@ -141,10 +141,10 @@ describe("emulator: topics, subscriptions and rules with the real SDK", () => {
   });
 });
 
-describe("emulator: duplicate detection with the real SDK", () => {
+describe.each(PARTITIONING_VARIANTS)("emulator: duplicate detection with the real SDK ($variant entities)", ({ enablePartitioning }) => {
   it("accepts a repeated message id within the window but enqueues it once", async () => {
     const { client, close } = await startEmulatorWithClient({
-      config: parseEmulatorConfig({
+      config: withPartitioning(parseEmulatorConfig({
         UserConfig: {
           Namespaces: [
             {
@@ -154,7 +154,7 @@ describe("emulator: duplicate detection with the real SDK", () => {
             },
           ],
         },
-      }),
+      }), enablePartitioning),
     });
     try {
       for (const queue of ["dedup", "plain"]) {
@@ -178,9 +178,9 @@ describe("emulator: duplicate detection with the real SDK", () => {
     let now = Date.now();
     const { client, close } = await startEmulatorWithClient({
       clock: { now: () => now },
-      config: parseEmulatorConfig({
+      config: withPartitioning(parseEmulatorConfig({
         UserConfig: { Namespaces: [{ Name: "sbemulatorns", Queues: [{ Name: "dedup", Properties: { RequiresDuplicateDetection: true, DuplicateDetectionHistoryTimeWindow: "PT20S" } }] }] },
-      }),
+      }), enablePartitioning),
     });
     try {
       const sender = client.createSender("dedup");
@@ -197,9 +197,9 @@ describe("emulator: duplicate detection with the real SDK", () => {
 
   it("remembers message ids across a restart on the same data dir", async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), "emulator-dedup-"));
-    const dedupConfig = parseEmulatorConfig({
+    const dedupConfig = withPartitioning(parseEmulatorConfig({
       UserConfig: { Namespaces: [{ Name: "sbemulatorns", Queues: [{ Name: "dedup", Properties: { RequiresDuplicateDetection: true, DuplicateDetectionHistoryTimeWindow: "PT10M" } }] }] },
-    });
+    }), enablePartitioning);
     try {
       const first = await startEmulatorWithClient({ config: dedupConfig, dataDir });
       await first.client.createSender("dedup").sendMessages({ body: "before restart", messageId: "once" });

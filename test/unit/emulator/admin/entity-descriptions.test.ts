@@ -4,7 +4,7 @@ import { AdminError } from "../../../../emulator/src/admin/admin-errors.js";
 import { readEntryContent } from "../../../../emulator/src/admin/atom-xml.js";
 import type { DescriptionState, EntityView } from "../../../../emulator/src/admin/entity-descriptions.js";
 import {
-  DEFAULT_DESCRIPTIVE_PROPERTIES, DEFAULT_DUPLICATE_DETECTION, DEFAULT_RECEIVABLE_PROPERTIES, readQueueDescription,
+  DEFAULT_DESCRIPTIVE_PROPERTIES, DEFAULT_DUPLICATE_DETECTION, DEFAULT_PARTITIONING, DEFAULT_RECEIVABLE_PROPERTIES, readQueueDescription,
   readSubscriptionDescription, readTopicDescription, writeQueueDescription, writeSubscriptionDescription, writeTopicDescription,
 } from "../../../../emulator/src/admin/entity-descriptions.js";
 import { parseXmlDocument, xmlChild } from "../../../../emulator/src/admin/xml-reader.js";
@@ -12,11 +12,11 @@ import type { QueueConfig, SubscriptionConfig, TopicConfig } from "../../../../e
 import { sdkEntryBody, sdkParse } from "./sdk-bodies.js";
 
 const QUEUE_DEFAULTS: DescriptionState<QueueConfig["properties"]> = {
-  properties: { ...DEFAULT_RECEIVABLE_PROPERTIES, ...DEFAULT_DUPLICATE_DETECTION },
+  properties: { ...DEFAULT_RECEIVABLE_PROPERTIES, ...DEFAULT_DUPLICATE_DETECTION, ...DEFAULT_PARTITIONING },
   descriptive: { ...DEFAULT_DESCRIPTIVE_PROPERTIES },
 };
 const TOPIC_DEFAULTS: DescriptionState<TopicConfig["properties"]> = {
-  properties: { defaultMessageTimeToLiveInMs: Number.POSITIVE_INFINITY, ...DEFAULT_DUPLICATE_DETECTION },
+  properties: { defaultMessageTimeToLiveInMs: Number.POSITIVE_INFINITY, ...DEFAULT_DUPLICATE_DETECTION, ...DEFAULT_PARTITIONING },
   descriptive: { ...DEFAULT_DESCRIPTIVE_PROPERTIES },
 };
 const SUBSCRIPTION_DEFAULTS: DescriptionState<SubscriptionConfig["properties"]> = {
@@ -68,11 +68,19 @@ describe("QueueDescription", () => {
         lockDurationInMs: 30_000, maxDeliveryCount: 7, defaultMessageTimeToLiveInMs: 3_600_000,
         deadLetteringOnMessageExpiration: true, requiresSession: true, forwardTo: "target",
         forwardDeadLetteredMessagesTo: "dead", requiresDuplicateDetection: true, duplicateDetectionHistoryTimeWindowInMs: 300_000,
+        enablePartitioning: false,
       },
       descriptive: {
         ...DEFAULT_DESCRIPTIVE_PROPERTIES, userMetadata: "note", maxSizeInMegabytes: 2048, enableBatchedOperations: false, autoDeleteOnIdle: "PT10M",
       },
     });
+  });
+
+  it("reads EnablePartitioning and writes it back", async () => {
+    const state = readQueueDescription(await sdkDescription("QueueDescription", { EnablePartitioning: "true" }), QUEUE_DEFAULTS);
+    expect(state.properties.enablePartitioning).toBe(true);
+    const parsed = (await sdkParse(writeQueueDescription({ name: "q", properties: state.properties }, view())))["QueueDescription"];
+    expect(parsed).toMatchObject({ EnablePartitioning: "true" });
   });
 
   it("keeps the base values of absent elements (Service Bus defaults for an empty createQueue)", async () => {
@@ -99,7 +107,7 @@ describe("QueueDescription", () => {
     [{ RequiresSession: "yes" }, "RequiresSession"],
     [{ DuplicateDetectionHistoryTimeWindow: "PT1S" }, "DuplicateDetectionHistoryTimeWindow"],
     [{ AutoDeleteOnIdle: "PT1M" }, "AutoDeleteOnIdle"],
-    [{ EnablePartitioning: "true" }, "EnablePartitioning"],
+    [{ EnablePartitioning: "maybe" }, "EnablePartitioning"],
     [{ EnableExpress: "true" }, "EnableExpress"],
     [{ Status: "Disabled" }, "Status"],
     [{ AuthorizationRules: { AuthorizationRule: [{ KeyName: "k" }] } }, "AuthorizationRules"],
@@ -138,7 +146,7 @@ describe("QueueDescription", () => {
       properties: {
         lockDurationInMs: 5_000, maxDeliveryCount: 2_147_483_647, defaultMessageTimeToLiveInMs: 90_061_001,
         deadLetteringOnMessageExpiration: true, requiresSession: true, forwardTo: "a/b", forwardDeadLetteredMessagesTo: "dlq",
-        requiresDuplicateDetection: true, duplicateDetectionHistoryTimeWindowInMs: 7 * 24 * 3_600_000,
+        requiresDuplicateDetection: true, duplicateDetectionHistoryTimeWindowInMs: 7 * 24 * 3_600_000, enablePartitioning: true,
       },
       descriptive: { ...DEFAULT_DESCRIPTIVE_PROPERTIES, userMetadata: "x", maxSizeInMegabytes: 5120, autoDeleteOnIdle: "P1D" },
     };
@@ -152,10 +160,14 @@ describe("TopicDescription", () => {
     const description = await sdkDescription("TopicDescription", {
       DefaultMessageTimeToLive: "P2D", MaxSizeInMegabytes: "3072", RequiresDuplicateDetection: "true",
       DuplicateDetectionHistoryTimeWindow: "PT1M", EnableBatchedOperations: "false", SupportOrdering: "false", UserMetadata: "t",
+      EnablePartitioning: "true",
     });
     const state = readTopicDescription(description, TOPIC_DEFAULTS);
     expect(state).toEqual({
-      properties: { defaultMessageTimeToLiveInMs: 2 * 86_400_000, requiresDuplicateDetection: true, duplicateDetectionHistoryTimeWindowInMs: 60_000 },
+      properties: {
+        defaultMessageTimeToLiveInMs: 2 * 86_400_000, requiresDuplicateDetection: true, duplicateDetectionHistoryTimeWindowInMs: 60_000,
+        enablePartitioning: true,
+      },
       descriptive: { ...DEFAULT_DESCRIPTIVE_PROPERTIES, maxSizeInMegabytes: 3072, enableBatchedOperations: false, supportOrdering: false, userMetadata: "t" },
     });
     const written = writeTopicDescription({ name: "events", properties: state.properties }, 4, view(state.descriptive));

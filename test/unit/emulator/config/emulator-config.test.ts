@@ -157,6 +157,7 @@ const defaultReceivableProperties = {
   forwardDeadLetteredMessagesTo: undefined,
 };
 const defaultDuplicateDetection = { requiresDuplicateDetection: false, duplicateDetectionHistoryTimeWindowInMs: 20_000 };
+const defaultPartitioning = { enablePartitioning: false };
 
 describe("parseEmulatorConfig", () => {
   describe("with the official emulator's sample configuration", () => {
@@ -165,7 +166,7 @@ describe("parseEmulatorConfig", () => {
     it("reads the namespace and its queue", () => {
       expect(parsed.namespace).toBe("sbemulatorns");
       expect(parsed.queues).toEqual([
-        { name: "queue.1", properties: { ...defaultReceivableProperties, ...defaultDuplicateDetection } },
+        { name: "queue.1", properties: { ...defaultReceivableProperties, ...defaultDuplicateDetection, ...defaultPartitioning } },
       ]);
     });
 
@@ -173,7 +174,7 @@ describe("parseEmulatorConfig", () => {
       const topic = parsed.topics[0];
       expect(parsed.topics).toHaveLength(1);
       expect(topic?.name).toBe("topic.1");
-      expect(topic?.properties).toEqual({ defaultMessageTimeToLiveInMs: 3_600_000, ...defaultDuplicateDetection });
+      expect(topic?.properties).toEqual({ defaultMessageTimeToLiveInMs: 3_600_000, ...defaultDuplicateDetection, ...defaultPartitioning });
       expect(topic?.subscriptions.map((subscription) => subscription.name)).toEqual([
         "subscription.1",
         "subscription.2",
@@ -226,13 +227,13 @@ describe("parseEmulatorConfig", () => {
 
     it("gives a queue without Properties the Service Bus defaults", () => {
       const parsed = parseEmulatorConfig(config({ Queues: [{ Name: "q" }] }));
-      expect(parsed.queues[0]?.properties).toEqual({ ...defaultReceivableProperties, ...defaultDuplicateDetection });
+      expect(parsed.queues[0]?.properties).toEqual({ ...defaultReceivableProperties, ...defaultDuplicateDetection, ...defaultPartitioning });
     });
 
     it("gives a topic without Properties or Subscriptions the defaults", () => {
       const parsed = parseEmulatorConfig(config({ Topics: [{ Name: "t" }] }));
       expect(parsed.topics).toEqual([
-        { name: "t", properties: { defaultMessageTimeToLiveInMs: 3_600_000, ...defaultDuplicateDetection }, subscriptions: [] },
+        { name: "t", properties: { defaultMessageTimeToLiveInMs: 3_600_000, ...defaultDuplicateDetection, ...defaultPartitioning }, subscriptions: [] },
       ]);
     });
 
@@ -288,6 +289,7 @@ describe("parseEmulatorConfig", () => {
         forwardDeadLetteredMessagesTo: undefined,
         requiresDuplicateDetection: true,
         duplicateDetectionHistoryTimeWindowInMs: 600_000,
+        enablePartitioning: false,
       });
     });
 
@@ -387,7 +389,31 @@ describe("parseEmulatorConfig", () => {
         defaultMessageTimeToLiveInMs: 14 * 86_400_000,
         requiresDuplicateDetection: true,
         duplicateDetectionHistoryTimeWindowInMs: 3_600_000,
+        enablePartitioning: false,
       });
+    });
+
+    it("reads EnablePartitioning on queues and topics", () => {
+      const parsed = parseEmulatorConfig(
+        config({
+          Queues: [{ Name: "q", Properties: { EnablePartitioning: true } }],
+          Topics: [{ Name: "t", Properties: { EnablePartitioning: true }, Subscriptions: [{ Name: "s" }] }],
+        }),
+      );
+      expect(parsed.queues[0]?.properties.enablePartitioning).toBe(true);
+      expect(parsed.topics[0]?.properties.enablePartitioning).toBe(true);
+    });
+
+    it("refuses EnablePartitioning on a subscription, which takes its topic's", () => {
+      expectFailure(
+        config({ Topics: [{ Name: "t", Subscriptions: [{ Name: "s", Properties: { EnablePartitioning: true } }] }] }),
+        `${S0}.Properties.EnablePartitioning`,
+        /unknown key "EnablePartitioning"/,
+      );
+    });
+
+    it("rejects a non-boolean EnablePartitioning", () => {
+      expectFailure(queueWith({ EnablePartitioning: "yes" }), `${Q0}.Properties.EnablePartitioning`, /must be true or false/);
     });
 
     it("rejects Properties that are not an object", () => {
@@ -802,11 +828,11 @@ describe("defaultEmulatorConfig", () => {
   it("has namespace sbemulatorns with queue.1 and topic.1/subscription.1 using defaults", () => {
     expect(defaultEmulatorConfig()).toEqual({
       namespace: "sbemulatorns",
-      queues: [{ name: "queue.1", properties: { ...defaultReceivableProperties, ...defaultDuplicateDetection } }],
+      queues: [{ name: "queue.1", properties: { ...defaultReceivableProperties, ...defaultDuplicateDetection, ...defaultPartitioning } }],
       topics: [
         {
           name: "topic.1",
-          properties: { defaultMessageTimeToLiveInMs: 3_600_000, ...defaultDuplicateDetection },
+          properties: { defaultMessageTimeToLiveInMs: 3_600_000, ...defaultDuplicateDetection, ...defaultPartitioning },
           subscriptions: [{ name: "subscription.1", properties: defaultReceivableProperties, rules: [] }],
         },
       ],
@@ -815,7 +841,7 @@ describe("defaultEmulatorConfig", () => {
 
   it("returns a fresh object on every call", () => {
     const first = defaultEmulatorConfig();
-    first.queues.push({ name: "extra", properties: { ...defaultReceivableProperties, ...defaultDuplicateDetection } });
+    first.queues.push({ name: "extra", properties: { ...defaultReceivableProperties, ...defaultDuplicateDetection, ...defaultPartitioning } });
     expect(defaultEmulatorConfig().queues).toHaveLength(1);
   });
 });
