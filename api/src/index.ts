@@ -11,8 +11,21 @@ export type { MessagingPort, ReceiveSource } from "./servicebus/messaging-port.j
 
 // Contract and documents
 export { OPERATIONS } from "./contract/registry.js";
-export type { AnyOperation, OperationDefinition } from "./contract/operation.js";
-export { buildOpenApiDocument } from "./openapi/build-document.js";
+export type {
+  AnyOperation,
+  ConnectorHints,
+  DynamicSchemaHint,
+  DynamicValuesHint,
+  OperationDefinition,
+  ParameterHint,
+  PropertyHint,
+  ResponseHeader,
+  Visibility,
+} from "./contract/operation.js";
+export { requestParameters } from "./contract/request-parameters.js";
+export type { RequestParameter } from "./contract/request-parameters.js";
+export { MessageList, OutgoingMessage, ReceivedMessage } from "./contract/schemas/message.js";
+export { API_KEY_HEADER, buildOpenApiDocument } from "./openapi/build-document.js";
 
 // Configuration and auth
 export { loadConfig } from "./config/load-config.js";

@@ -2,9 +2,11 @@
  * Builds the OpenAPI 3.0 document from the contract registry. Schemas are copied as plain JSON
  * (TypeBox's symbol keys are dropped); `x-ms-*` hints ride along as specification extensions.
  */
-import type { TObject, TSchema } from "@sinclair/typebox";
+import type { TSchema } from "@sinclair/typebox";
 import type { OpenAPIV3 } from "openapi-types";
 import type { AnyOperation } from "../contract/operation.js";
+import { requestParameters } from "../contract/request-parameters.js";
+import type { RequestParameter } from "../contract/request-parameters.js";
 import { PROBLEM_SCHEMA_NAME, problemComponents } from "./problem-schema.js";
 import { problemDefinition } from "../problems/codes.js";
 import type { ProblemCode } from "../problems/codes.js";
@@ -23,22 +25,18 @@ function plain(schema: TSchema): OpenAPIV3.SchemaObject {
   return JSON.parse(JSON.stringify(schema)) as OpenAPIV3.SchemaObject;
 }
 
-function parameters(schema: TObject | undefined, location: "path" | "query" | "header"): OpenAPIV3.ParameterObject[] {
-  if (!schema) return [];
-  const required = new Set(schema.required ?? []);
-  return Object.entries(schema.properties).map(([name, property]) => {
-    const copy = plain(property);
-    const description = copy.description;
-    const summary = (copy as Record<string, unknown>)["x-ms-summary"];
-    return {
-      name,
-      in: location,
-      required: location === "path" || required.has(name),
-      ...(description === undefined ? {} : { description }),
-      ...(summary === undefined ? {} : { "x-ms-summary": summary }),
-      schema: copy,
-    };
-  });
+function parameterObject(parameter: RequestParameter): OpenAPIV3.ParameterObject {
+  const copy = plain(parameter.schema);
+  const description = copy.description;
+  const summary = (copy as Record<string, unknown>)["x-ms-summary"];
+  return {
+    name: parameter.name,
+    in: parameter.in,
+    required: parameter.required,
+    ...(description === undefined ? {} : { description }),
+    ...(summary === undefined ? {} : { "x-ms-summary": summary }),
+    schema: copy,
+  };
 }
 
 function problemResponses(codes: readonly ProblemCode[]): OpenAPIV3.ResponsesObject {
@@ -73,7 +71,7 @@ function operationObject(operation: AnyOperation): OpenAPIV3.OperationObject {
     summary: operation.summary,
     description: operation.description,
     tags: operation.tags,
-    parameters: [...parameters(request.params, "path"), ...parameters(request.query, "query"), ...parameters(request.headers, "header")],
+    parameters: requestParameters(request).map(parameterObject),
     ...(request.body
       ? { requestBody: { required: request.bodyRequired ?? true, content: { "application/json": { schema: plain(request.body) } } } }
       : {}),
