@@ -58,7 +58,7 @@ export function chooseSchemaDir(repoRoot: string, env: NodeJS.ProcessEnv = proce
   }
   const fallback = path.resolve(repoRoot, FALLBACK_SCHEMA_DIR);
   if (existsSync(fallback)) return { dir: fallback };
-  return { skipReason: `skipped: set ${SCHEMA_DIR_VARIABLE} to a folder with the PowerPlatformConnectors schemas to run it` };
+  return { skipReason: `set ${SCHEMA_DIR_VARIABLE} to a folder with the PowerPlatformConnectors schemas to run it` };
 }
 
 /** Reads a JSONC file. */
