@@ -3,7 +3,16 @@
  * every part of an operation (parameters, body, responses, connector hints) comes from its
  * definition in api/src/contract/operations/. Pure: same operations in, same document out.
  */
-import { API_KEY_HEADER, MessageList, OutgoingMessage, ReceivedMessage, requestParameters } from "../api/src/index.js";
+import {
+  API_KEY_HEADER,
+  MessageList,
+  OutgoingMessage,
+  RETRY_AFTER_DESCRIPTION,
+  ReceivedMessage,
+  problemResponses,
+  requestParameters,
+  tagObjects,
+} from "../api/src/index.js";
 import type { AnyOperation, ConnectorHints, ResponseHeader } from "../api/src/index.js";
 import { hoistDefinitions } from "./definitions.js";
 import type { NamedSchema } from "./definitions.js";
@@ -33,6 +42,20 @@ export interface Swagger2Options {
 
 /** A Swagger 2.0 document as plain JSON. */
 export type Swagger2Document = JsonSchema & { swagger: "2.0"; paths: Record<string, Record<string, JsonSchema>> };
+
+/**
+ * One response per error status the operation can return, listing its problem codes. Described only: the
+ * platform uses one response schema per operation (the success one). Power Automate fails the action on
+ * any status outside 2xx whether declared or not; declared ones document the failures to makers.
+ */
+function errorResponses(operation: AnyOperation): JsonSchema {
+  return Object.fromEntries(
+    problemResponses(operation.problems).map(({ status, description, retryAfter }) => [
+      String(status),
+      { description, ...(retryAfter ? { headers: { "Retry-After": { description: RETRY_AFTER_DESCRIPTION, type: "integer" } } } : {}) },
+    ]),
+  );
+}
 
 /** The default response: errors are RFC 9457 problems, described but, as the rules demand, without a schema. */
 function defaultResponse(operation: AnyOperation): JsonSchema {
@@ -93,6 +116,7 @@ function convertOperation(operation: AnyOperation): { swagger: JsonSchema; unmat
         ...(success.headers ? { headers: responseHeaders(success.headers) } : {}),
       },
       ...(pending ? { [String(pending.status)]: { description: pending.description, headers: responseHeaders(pending.headers) } } : {}),
+      ...errorResponses(operation),
       default: defaultResponse(operation),
     },
     "x-ms-visibility": hints.visibility,
@@ -156,7 +180,7 @@ export function buildSwagger2(operations: readonly AnyOperation[], options: Swag
       },
     },
     security: [{ [API_KEY_SECURITY]: [] }, { [OAUTH_SECURITY]: [] }],
-    tags: [...new Set(operations.flatMap((operation) => operation.tags))].map((name) => ({ name })),
+    tags: tagObjects(operations),
     "x-ms-connector-metadata": [
       { propertyName: "Website", propertyValue: CONNECTOR_LINKS.website },
       { propertyName: "Privacy policy", propertyValue: CONNECTOR_LINKS.privacyPolicy },

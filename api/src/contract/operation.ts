@@ -6,6 +6,7 @@
  */
 import type { TObject, TSchema } from "@sinclair/typebox";
 import type { ProblemCode } from "../problems/codes.js";
+import type { Tag } from "./tags.js";
 
 /** HTTP methods the contract uses. */
 export type HttpMethod = "get" | "post" | "put" | "delete";
@@ -169,7 +170,7 @@ export interface OperationDefinition<TRequest extends OperationRequest = Operati
   summary: string;
   /** Full sentences. */
   description: string;
-  tags: string[];
+  tags: Tag[];
   request: TRequest;
   success: TSuccess;
   /** Polling triggers only: the response while nothing is waiting. */
