@@ -25,7 +25,6 @@ export type {
 export { requestParameters } from "./contract/request-parameters.js";
 export type { RequestParameter } from "./contract/request-parameters.js";
 export { tagObjects } from "./contract/tags.js";
-export type { Tag } from "./contract/tags.js";
 export { MessageList, OutgoingMessage, ReceivedMessage } from "./contract/schemas/message.js";
 export { API_KEY_HEADER, buildOpenApiDocument } from "./openapi/build-document.js";
 export { RETRY_AFTER_DESCRIPTION, problemResponses } from "./openapi/problem-responses.js";
