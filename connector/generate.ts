@@ -2,8 +2,8 @@
  * The generated connector files, as the exact text written at the repo root: two-space JSON with a
  * trailing newline, so a fresh generation can be compared byte for byte with the committed files.
  */
-import { OPERATIONS } from "../api/src/contract/registry.js";
-import type { AnyOperation } from "../api/src/contract/operation.js";
+import { OPERATIONS } from "../api/src/index.js";
+import type { AnyOperation } from "../api/src/index.js";
 import { buildApiProperties } from "./api-properties.js";
 import { buildSwagger2 } from "./swagger2.js";
 import type { Swagger2Document } from "./swagger2.js";

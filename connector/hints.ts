@@ -1,26 +1,7 @@
-/**
- * Connector hints: merging an operation's own `connector` field with the separate hint table
- * (api/src/contract/connector-hints.ts), and turning hints into `x-ms-*` keywords.
- */
-import type { AnyOperation, ConnectorHints, DynamicSchemaHint, DynamicValuesHint, ParameterHint, PropertyHint } from "../api/src/contract/operation.js";
+/** Connector hints (each operation's `connector` field) turned into `x-ms-*` keywords. */
+import type { DynamicSchemaHint, DynamicValuesHint, PropertyHint } from "../api/src/index.js";
 import { isObject } from "./schema.js";
 import type { JsonSchema } from "./schema.js";
-
-/** The operation's hints with the extra hints for its operationId merged over them. */
-export function mergeHints(operation: AnyOperation, extra: Partial<ConnectorHints> | undefined): ConnectorHints {
-  const own = operation.connector;
-  if (!extra) return own;
-  const parameters: Record<string, ParameterHint> = { ...own.parameters };
-  for (const [name, hint] of Object.entries(extra.parameters ?? {})) parameters[name] = { ...parameters[name], ...hint };
-  return {
-    ...own,
-    ...extra,
-    visibility: extra.visibility ?? own.visibility,
-    parameters,
-    properties: { ...own.properties, ...extra.properties },
-    dynamicSchemas: { ...own.dynamicSchemas, ...extra.dynamicSchemas },
-  };
-}
 
 /** `x-ms-dynamic-values` from a hint. */
 export function dynamicValues(hint: DynamicValuesHint): JsonSchema {
@@ -34,9 +15,10 @@ export function dynamicValues(hint: DynamicValuesHint): JsonSchema {
 }
 
 /**
- * `x-ms-dynamic-schema` and its companion `x-ms-dynamic-properties` from a hint. The validator requires
- * the pair where the schema sits in a body property, and the pair's `itemValuePath` to equal `value-path`
- * (reference/connector.md §2.2); the pair is emitted everywhere so every location reads the same.
+ * `x-ms-dynamic-schema` and its companion `x-ms-dynamic-properties` from a hint. The platform's validator
+ * requires the pair where the schema sits in a body property, and the pair's `itemValuePath` to equal
+ * `value-path` (the `dynamic-schema` rule in validate/rules.ts checks both); the pair is emitted
+ * everywhere so every location reads the same.
  */
 export function dynamicSchema(hint: DynamicSchemaHint): JsonSchema {
   return {

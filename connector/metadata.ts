@@ -12,9 +12,6 @@ export const CONNECTOR_DESCRIPTION =
   "queues, topics and subscriptions, peek-lock settlement and dead-letter handling. Connects to a Service Bus Bridge " +
   "service that your organization hosts.";
 
-/** The header the API key travels in (the same as the API's). */
-export const API_KEY_HEADER = "X-API-Key";
-
 /**
  * Placeholder host for `host`: the real one is the connection's "API base URL", applied per connection by
  * the `dynamichosturl` policy (see api-properties.ts).

@@ -1,10 +1,10 @@
 /**
  * Parameters in Swagger 2.0: path, query and header parameters carry their type inline (no `schema`);
- * the OpenAPI 3 request body becomes one `in: body` parameter. Connector hints add `x-ms-visibility`,
+ * the request body becomes one `in: body` parameter. Connector hints add `x-ms-visibility`,
  * `x-ms-summary`, `x-ms-dynamic-values`, `x-ms-enum-values` and, on path parameters,
  * `x-ms-url-encoding`.
  */
-import type { ParameterHint, Visibility } from "../api/src/contract/operation.js";
+import type { ParameterHint, RequestParameter, Visibility } from "../api/src/index.js";
 import { dynamicValues, enumValues } from "./hints.js";
 import { isObject, toSwaggerSchema } from "./schema.js";
 import type { JsonSchema } from "./schema.js";
@@ -28,23 +28,13 @@ const INLINE_KEYWORDS = [
   "multipleOf",
 ] as const;
 
-/** The OpenAPI 3 parameter fields the converter reads. */
-export interface OpenApi3Parameter {
-  name: string;
-  in: string;
-  required?: boolean;
-  description?: string;
-  schema?: unknown;
-  [extension: `x-${string}`]: unknown;
-}
-
 /** Default visibility: what a maker must fill in is important, the rest advanced. */
 function defaultVisibility(required: boolean): Visibility {
   return required ? "important" : "advanced";
 }
 
 /** One path, query or header parameter in Swagger 2.0. */
-export function toSwaggerParameter(parameter: OpenApi3Parameter, hint: ParameterHint | undefined): JsonSchema {
+export function toSwaggerParameter(parameter: RequestParameter, hint: ParameterHint | undefined): JsonSchema {
   const schema = toSwaggerSchema(parameter.schema);
   const type = schema["type"];
   if (type === "object" || type === undefined) {
@@ -58,7 +48,7 @@ export function toSwaggerParameter(parameter: OpenApi3Parameter, hint: Parameter
     name: parameter.name,
     in: parameter.in,
     required,
-    description: parameter.description ?? schema["description"],
+    description: schema["description"],
     "x-ms-summary": summary,
     "x-ms-visibility": visibility,
   };

@@ -1,26 +1,24 @@
 /**
- * The connector's Swagger 2.0 definition (`apiDefinition.swagger.json`), converted from the API's
- * OpenAPI 3 document and enriched with the contract's connector hints. Pure: same registry in, same
- * document out.
+ * The connector's Swagger 2.0 definition (`apiDefinition.swagger.json`), converted from the contract:
+ * every part of an operation (parameters, body, responses, connector hints) comes from its
+ * definition in api/src/contract/operations/. Pure: same operations in, same document out.
  */
-import type { OpenAPIV3 } from "openapi-types";
-import { CONNECTOR_HINTS } from "../api/src/contract/connector-hints.js";
-import type { AnyOperation, ConnectorHints, ResponseHeader } from "../api/src/contract/operation.js";
-import { MessageList, OutgoingMessage, ReceivedMessage } from "../api/src/contract/schemas/message.js";
-import { buildOpenApiDocument } from "../api/src/openapi/build-document.js";
-import { hoistDefinitions } from "./definitions.js";
-import type { NamedSchema } from "./definitions.js";
-import { applyDynamicSchemas, applyPropertyHints, mergeHints } from "./hints.js";
 import {
   API_KEY_HEADER,
-  CONNECTOR_CONTACT,
-  CONNECTOR_DESCRIPTION,
-  CONNECTOR_LINKS,
-  CONNECTOR_TITLE,
-  PLACEHOLDER_HOST,
-} from "./metadata.js";
+  MessageList,
+  OutgoingMessage,
+  RETRY_AFTER_DESCRIPTION,
+  ReceivedMessage,
+  problemResponses,
+  requestParameters,
+  tagObjects,
+} from "../api/src/index.js";
+import type { AnyOperation, ConnectorHints, ResponseHeader } from "../api/src/index.js";
+import { hoistDefinitions } from "./definitions.js";
+import type { NamedSchema } from "./definitions.js";
+import { applyDynamicSchemas, applyPropertyHints } from "./hints.js";
+import { CONNECTOR_CONTACT, CONNECTOR_DESCRIPTION, CONNECTOR_LINKS, CONNECTOR_TITLE, PLACEHOLDER_HOST } from "./metadata.js";
 import { bodyParameter, toSwaggerParameter } from "./parameters.js";
-import type { OpenApi3Parameter } from "./parameters.js";
 import { toSwaggerSchema } from "./schema.js";
 import type { JsonSchema } from "./schema.js";
 
@@ -40,15 +38,23 @@ export const SHARED_SCHEMAS: readonly NamedSchema[] = [
 export interface Swagger2Options {
   /** `info.version`. */
   version: string;
-  /** Extra hints by operationId, merged over each operation's own (default: the contract's table). */
-  extraHints?: Readonly<Record<string, Partial<ConnectorHints>>>;
 }
 
 /** A Swagger 2.0 document as plain JSON. */
 export type Swagger2Document = JsonSchema & { swagger: "2.0"; paths: Record<string, Record<string, JsonSchema>> };
 
-function jsonSchemaOf(content: OpenAPIV3.RequestBodyObject["content"] | undefined): unknown {
-  return content?.["application/json"]?.schema;
+/**
+ * One response per error status the operation can return, listing its problem codes. Described only: the
+ * platform uses one response schema per operation (the success one). Power Automate fails the action on
+ * any status outside 2xx whether declared or not; declared ones document the failures to makers.
+ */
+function errorResponses(operation: AnyOperation): JsonSchema {
+  return Object.fromEntries(
+    problemResponses(operation.problems).map(({ status, description, retryAfter }) => [
+      String(status),
+      { description, ...(retryAfter ? { headers: { "Retry-After": { description: RETRY_AFTER_DESCRIPTION, type: "integer" } } } : {}) },
+    ]),
+  );
 }
 
 /** The default response: errors are RFC 9457 problems, described but, as the rules demand, without a schema. */
@@ -72,27 +78,24 @@ function trigger(hints: ConnectorHints): JsonSchema {
   };
 }
 
-function convertOperation(
-  operation: AnyOperation,
-  openApi: OpenAPIV3.OperationObject,
-  hints: ConnectorHints,
-): { swagger: JsonSchema; unmatched: string[] } {
+function convertOperation(operation: AnyOperation): { swagger: JsonSchema; unmatched: string[] } {
+  const hints = operation.connector;
   const parameterHints = hints.parameters ?? {};
-  const openApiParameters = (openApi.parameters ?? []) as OpenApi3Parameter[];
-  const names = new Set(openApiParameters.map((parameter) => parameter.name));
+  const declared = requestParameters(operation.request);
+  const names = new Set(declared.map((parameter) => parameter.name));
   const unmatched = Object.keys(parameterHints)
     .filter((name) => !names.has(name))
     .map((name) => `parameter ${name}`);
   // Parameters the platform supplies itself are left out (ParameterHint.excludeFromConnector).
-  const parameters = openApiParameters
+  const parameters = declared
     .filter((parameter) => parameterHints[parameter.name]?.excludeFromConnector === undefined)
     .map((parameter) => toSwaggerParameter(parameter, parameterHints[parameter.name]));
 
-  const requestBody = openApi.requestBody as OpenAPIV3.RequestBodyObject | undefined;
-  const bodySchema = requestBody ? toSwaggerSchema(jsonSchemaOf(requestBody.content)) : undefined;
+  const { body, bodyRequired } = operation.request;
+  const bodySchema = body ? toSwaggerSchema(body) : undefined;
   unmatched.push(...applyPropertyHints(bodySchema, "body", hints.properties ?? {}));
   unmatched.push(...applyDynamicSchemas(bodySchema, "body", hints.dynamicSchemas ?? {}));
-  if (bodySchema) parameters.push(bodyParameter(bodySchema, requestBody?.required === true, hints.bodySummary));
+  if (bodySchema) parameters.push(bodyParameter(bodySchema, bodyRequired ?? true, hints.bodySummary));
 
   const success = operation.success;
   const successSchema = success.schema ? toSwaggerSchema(success.schema) : undefined;
@@ -113,6 +116,7 @@ function convertOperation(
         ...(success.headers ? { headers: responseHeaders(success.headers) } : {}),
       },
       ...(pending ? { [String(pending.status)]: { description: pending.description, headers: responseHeaders(pending.headers) } } : {}),
+      ...errorResponses(operation),
       default: defaultResponse(operation),
     },
     "x-ms-visibility": hints.visibility,
@@ -124,22 +128,13 @@ function convertOperation(
 /**
  * The Swagger 2.0 connector definition of `operations`.
  *
- * @throws Error when a hint names a parameter or property the operation does not have, or a hint's
- * operationId is not among `operations`.
+ * @throws Error when a hint names a parameter or property the operation does not have.
  */
 export function buildSwagger2(operations: readonly AnyOperation[], options: Swagger2Options): Swagger2Document {
-  const extraHints = options.extraHints ?? CONNECTOR_HINTS;
-  const known = new Set(operations.map((operation) => operation.operationId));
-  const problems = Object.keys(extraHints)
-    .filter((operationId) => !known.has(operationId))
-    .map((operationId) => `${operationId}: hints for an unknown operation`);
-
-  const openApi = buildOpenApiDocument(operations, { version: options.version });
+  const problems: string[] = [];
   const paths: Record<string, Record<string, JsonSchema>> = {};
   for (const operation of operations) {
-    const openApiOperation = openApi.paths[operation.path]?.[operation.method];
-    if (!openApiOperation) throw new Error(`${operation.operationId} is missing from the OpenAPI document.`);
-    const { swagger, unmatched } = convertOperation(operation, openApiOperation, mergeHints(operation, extraHints[operation.operationId]));
+    const { swagger, unmatched } = convertOperation(operation);
     problems.push(...unmatched.map((what) => `${what} (hint matches nothing)`));
     paths[operation.path] = { ...paths[operation.path], [operation.method]: swagger };
   }
@@ -185,7 +180,7 @@ export function buildSwagger2(operations: readonly AnyOperation[], options: Swag
       },
     },
     security: [{ [API_KEY_SECURITY]: [] }, { [OAUTH_SECURITY]: [] }],
-    tags: [...new Set(operations.flatMap((operation) => operation.tags))].map((name) => ({ name })),
+    tags: tagObjects(operations),
     "x-ms-connector-metadata": [
       { propertyName: "Website", propertyValue: CONNECTOR_LINKS.website },
       { propertyName: "Privacy policy", propertyValue: CONNECTOR_LINKS.privacyPolicy },

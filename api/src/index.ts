@@ -13,8 +13,23 @@ export type { MessagingPort, ReceiveSource } from "./servicebus/messaging-port.j
 
 // Contract and documents
 export { OPERATIONS } from "./contract/registry.js";
-export type { AnyOperation, OperationDefinition } from "./contract/operation.js";
-export { buildOpenApiDocument } from "./openapi/build-document.js";
+export type {
+  AnyOperation,
+  ConnectorHints,
+  DynamicSchemaHint,
+  DynamicValuesHint,
+  OperationDefinition,
+  ParameterHint,
+  PropertyHint,
+  ResponseHeader,
+  Visibility,
+} from "./contract/operation.js";
+export { requestParameters } from "./contract/request-parameters.js";
+export type { RequestParameter } from "./contract/request-parameters.js";
+export { tagObjects } from "./contract/tags.js";
+export { MessageList, OutgoingMessage, ReceivedMessage } from "./contract/schemas/message.js";
+export { API_KEY_HEADER, buildOpenApiDocument } from "./openapi/build-document.js";
+export { RETRY_AFTER_DESCRIPTION, problemResponses } from "./openapi/problem-responses.js";
 
 // Configuration and auth
 export { DEMO_EVENT_CATALOG_DIR, loadConfig } from "./config/load-config.js";

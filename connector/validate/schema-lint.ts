@@ -1,7 +1,10 @@
 /**
- * Lint with the PowerPlatformConnectors JSON Schemas (copied to `../shared/reference/powerplatform-schemas/`,
- * see its README): JSONC, dated 2020, stricter than the live platform. Keys the platform accepts today
- * but the schemas predate are validated apart or removed first, each listed here explicitly.
+ * An optional lint with Microsoft's PowerPlatformConnectors JSON Schemas (apiDefinition.swagger.schema.json,
+ * paconn-apiProperties.schema.json and paconn-settings.schema.json from the microsoft/PowerPlatformConnectors
+ * repository's schemas/ folder). They are not part of this repository: the lint runs when a folder holding
+ * them is given ({@link SCHEMA_DIR_VARIABLE}) and is skipped otherwise. The schemas are JSONC, dated 2020,
+ * stricter than the live platform; keys the platform accepts today but the schemas predate are validated
+ * apart or removed first, each listed here explicitly.
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -30,9 +33,32 @@ export const NEWER_API_PROPERTIES_KEYS = ["connectionParameterSets"] as const;
 /** apiDefinition keys newer than the 2020 schema (none used yet; e.g. `x-ms-openai-data`). */
 export const NEWER_API_DEFINITION_KEYS: readonly string[] = [];
 
-/** `<repo>/../shared/reference/powerplatform-schemas`, where CI copies shared/ beside the clone. */
-export function defaultSchemaDir(repoRoot: string): string {
-  return path.resolve(repoRoot, "..", "shared", "reference", "powerplatform-schemas");
+/** The environment variable that names the folder holding the three schema files. */
+export const SCHEMA_DIR_VARIABLE = "POWERPLATFORM_SCHEMAS_DIR";
+
+/** Where the schemas are looked for when the variable is unset, relative to the repository root (used only when it exists). */
+export const FALLBACK_SCHEMA_DIR = path.join("..", "shared", "reference", "powerplatform-schemas");
+
+/** Where the lint's schemas are: a folder, or why the lint is skipped. */
+export type SchemaDirChoice = { dir: string; skipReason?: undefined } | { dir?: undefined; skipReason: string };
+
+/**
+ * The schema folder: the one {@link SCHEMA_DIR_VARIABLE} names (relative to the working directory; it
+ * must exist, since asking for the lint and not getting it would hide a mistake), else
+ * {@link FALLBACK_SCHEMA_DIR} when it exists, else none, with the reason the lint is skipped.
+ *
+ * @throws Error when the variable names a folder that does not exist.
+ */
+export function chooseSchemaDir(repoRoot: string, env: NodeJS.ProcessEnv = process.env): SchemaDirChoice {
+  const given = env[SCHEMA_DIR_VARIABLE];
+  if (given) {
+    const dir = path.resolve(given);
+    if (!existsSync(dir)) throw new Error(`${SCHEMA_DIR_VARIABLE} is ${given}, but ${dir} does not exist.`);
+    return { dir };
+  }
+  const fallback = path.resolve(repoRoot, FALLBACK_SCHEMA_DIR);
+  if (existsSync(fallback)) return { dir: fallback };
+  return { skipReason: `set ${SCHEMA_DIR_VARIABLE} to a folder with the PowerPlatformConnectors schemas to run it` };
 }
 
 /** Reads a JSONC file. */
@@ -49,7 +75,7 @@ export function loadConnectorSchemas(schemaDir: string): Record<keyof typeof SCH
   if (missing.length > 0) {
     throw new Error(
       `The PowerPlatformConnectors schemas are missing from ${schemaDir} (${missing.join(", ")}). ` +
-        "They come from shared/reference/powerplatform-schemas beside the repository clone (CI copies shared/ there).",
+        "Copy them from the schemas/ folder of the microsoft/PowerPlatformConnectors repository.",
     );
   }
   return {

@@ -1,10 +1,12 @@
 /**
  * The shape of one contract entry. An operation is declared once, as data, and everything else
- * (Express routes and their validation, the OpenAPI document, later the connector's Swagger 2.0) is
- * derived from it. No Express, Azure or file-system imports belong in `contract/`.
+ * (Express routes and their validation, the OpenAPI document, the connector's Swagger 2.0 in
+ * connector/swagger2.ts) is derived from it. No Express, Azure or file-system imports belong in
+ * `contract/`.
  */
 import type { TObject, TSchema } from "@sinclair/typebox";
 import type { ProblemCode } from "../problems/codes.js";
+import type { Tag } from "./tags.js";
 
 /** HTTP methods the contract uses. */
 export type HttpMethod = "get" | "post" | "put" | "delete";
@@ -130,7 +132,8 @@ export interface TriggerHint {
 
 /**
  * How an operation appears in the Power Automate connector. Only `visibility` is required; the rest
- * refines the generated Swagger 2.0 (see connector/swagger2.ts).
+ * refines the generated Swagger 2.0 (see connector/swagger2.ts). These hints are the only connector
+ * input an operation has: shared dropdowns come from contract/pickers.ts.
  */
 export interface ConnectorHints {
   /** `x-ms-visibility` of the operation. */
@@ -167,7 +170,7 @@ export interface OperationDefinition<TRequest extends OperationRequest = Operati
   summary: string;
   /** Full sentences. */
   description: string;
-  tags: string[];
+  tags: Tag[];
   request: TRequest;
   success: TSuccess;
   /** Polling triggers only: the response while nothing is waiting. */

@@ -56,7 +56,7 @@ export function triggerBindings(
   { messaging, catalog, receiveWaitInMs = 1000, idleRetryAfterSeconds = 30 }: TriggerHandlerDeps,
 ): OperationBinding[] {
   return Object.values(operations).map((operation) => {
-    const receiveMode = operation.operationId.endsWith("AutoComplete") ? "receiveAndDelete" : "peekLock";
+    const { receiveMode } = operation;
     return bindOperation(operation, async ({ entity, query, requestUrl }) => {
       const expected = query.eventType === undefined ? undefined : catalog.find(query.eventType);
       if (query.eventType !== undefined && !expected) {

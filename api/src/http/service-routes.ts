@@ -1,6 +1,7 @@
 /** Unauthenticated service routes: liveness, readiness, the OpenAPI document, problem types. */
 import { Router } from "express";
 import type { OpenAPIV3 } from "openapi-types";
+import { documentTextRenderer, requestOrigin } from "../openapi/served-document.js";
 import { isProblemCode, problemDefinition } from "../problems/codes.js";
 import { ProblemError } from "../problems/problem-error.js";
 import type { MessagingPort } from "../servicebus/messaging-port.js";
@@ -16,7 +17,7 @@ export interface ServiceRouterOptions {
 /** `/healthz`, `/readyz`, `/openapi.json` and `/problems/{code}`. */
 export function serviceRouter({ document, messaging, readinessTimeoutInMs = 5_000 }: ServiceRouterOptions): Router {
   const router = Router();
-  const documentJson = JSON.stringify(document);
+  const documentText = documentTextRenderer(document);
   router.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
   });
@@ -29,8 +30,10 @@ export function serviceRouter({ document, messaging, readinessTimeoutInMs = 5_00
     }
     res.json({ status: "ready" });
   });
-  router.get("/openapi.json", (_req, res) => {
-    res.type("application/json").send(documentJson);
+  // `servers` is the origin the request came to (Swagger UI at /docs keeps its own copy without servers,
+  // so it calls the origin its page came from).
+  router.get("/openapi.json", (req, res) => {
+    res.type("application/json").send(documentText(requestOrigin(req.protocol, req.get("host"))));
   });
   router.get("/problems/:code", (req, res) => {
     const code = req.params.code;

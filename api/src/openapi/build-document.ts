@@ -2,11 +2,14 @@
  * Builds the OpenAPI 3.0 document from the contract registry. Schemas are copied as plain JSON
  * (TypeBox's symbol keys are dropped); `x-ms-*` hints ride along as specification extensions.
  */
-import type { TObject, TSchema } from "@sinclair/typebox";
+import type { TSchema } from "@sinclair/typebox";
 import type { OpenAPIV3 } from "openapi-types";
 import type { AnyOperation } from "../contract/operation.js";
+import { requestParameters } from "../contract/request-parameters.js";
+import { tagObjects } from "../contract/tags.js";
+import type { RequestParameter } from "../contract/request-parameters.js";
 import { PROBLEM_SCHEMA_NAME, problemComponents } from "./problem-schema.js";
-import { problemDefinition } from "../problems/codes.js";
+import { RETRY_AFTER_DESCRIPTION, problemResponses } from "./problem-responses.js";
 import type { ProblemCode } from "../problems/codes.js";
 
 /** The header the API key travels in. */
@@ -23,36 +26,26 @@ function plain(schema: TSchema): OpenAPIV3.SchemaObject {
   return JSON.parse(JSON.stringify(schema)) as OpenAPIV3.SchemaObject;
 }
 
-function parameters(schema: TObject | undefined, location: "path" | "query" | "header"): OpenAPIV3.ParameterObject[] {
-  if (!schema) return [];
-  const required = new Set(schema.required ?? []);
-  return Object.entries(schema.properties).map(([name, property]) => {
-    const copy = plain(property);
-    const description = copy.description;
-    const summary = (copy as Record<string, unknown>)["x-ms-summary"];
-    return {
-      name,
-      in: location,
-      required: location === "path" || required.has(name),
-      ...(description === undefined ? {} : { description }),
-      ...(summary === undefined ? {} : { "x-ms-summary": summary }),
-      schema: copy,
-    };
-  });
+function parameterObject(parameter: RequestParameter): OpenAPIV3.ParameterObject {
+  const copy = plain(parameter.schema);
+  const description = copy.description;
+  const summary = (copy as Record<string, unknown>)["x-ms-summary"];
+  return {
+    name: parameter.name,
+    in: parameter.in,
+    required: parameter.required,
+    ...(description === undefined ? {} : { description }),
+    ...(summary === undefined ? {} : { "x-ms-summary": summary }),
+    schema: copy,
+  };
 }
 
-function problemResponses(codes: readonly ProblemCode[]): OpenAPIV3.ResponsesObject {
-  const byStatus = new Map<number, ProblemCode[]>();
-  for (const code of codes) {
-    const status = problemDefinition(code).status;
-    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
-  }
+function problemResponseObjects(codes: readonly ProblemCode[]): OpenAPIV3.ResponsesObject {
   const responses: OpenAPIV3.ResponsesObject = {};
-  for (const [status, statusCodes] of [...byStatus.entries()].sort(([a], [b]) => a - b)) {
-    const retry = statusCodes.some((code) => problemDefinition(code).retryAfterSeconds !== undefined);
+  for (const { status, description, retryAfter } of problemResponses(codes)) {
     responses[String(status)] = {
-      description: statusCodes.map((code) => `${code}: ${problemDefinition(code).title}.`).join(" "),
-      ...(retry ? { headers: { "Retry-After": { description: "Seconds to wait before retrying.", schema: { type: "integer" } } } } : {}),
+      description,
+      ...(retryAfter ? { headers: { "Retry-After": { description: RETRY_AFTER_DESCRIPTION, schema: { type: "integer" } } } } : {}),
       content: { "application/problem+json": { schema: { $ref: `#/components/schemas/${PROBLEM_SCHEMA_NAME}` } } },
     };
   }
@@ -66,14 +59,14 @@ function operationObject(operation: AnyOperation): OpenAPIV3.OperationObject {
       description: success.description,
       ...(success.schema ? { content: { "application/json": { schema: plain(success.schema) } } } : {}),
     },
-    ...problemResponses(operation.problems),
+    ...problemResponseObjects(operation.problems),
   };
   return {
     operationId: operation.operationId,
     summary: operation.summary,
     description: operation.description,
     tags: operation.tags,
-    parameters: [...parameters(request.params, "path"), ...parameters(request.query, "query"), ...parameters(request.headers, "header")],
+    parameters: requestParameters(request).map(parameterObject),
     ...(request.body
       ? { requestBody: { required: request.bodyRequired ?? true, content: { "application/json": { schema: plain(request.body) } } } }
       : {}),
@@ -101,7 +94,7 @@ export function buildOpenApiDocument(operations: readonly AnyOperation[], option
         "Send, peek, receive and settle Azure Service Bus messages over HTTP, with readable JSON messages and peek-lock settlement. " +
           `Authenticate with an API key in the ${API_KEY_HEADER} header.`,
     },
-    tags: [...new Set(operations.flatMap((operation) => operation.tags))].map((name) => ({ name })),
+    tags: tagObjects(operations),
     paths,
     components: {
       securitySchemes: { apiKey: { type: "apiKey", in: "header", name: API_KEY_HEADER } },

@@ -1,6 +1,7 @@
 /** Dead-letter operations: resubmit dead-lettered messages to their entity. */
 import { Type } from "@sinclair/typebox";
 import { COMMON_PROBLEMS, SERVICE_BUS_PROBLEMS, defineOperation } from "../operation.js";
+import { receiverPickers } from "../pickers.js";
 import { MAX_MESSAGES_PER_REQUEST, SequenceNumber, SequenceNumbers } from "../schemas/common.js";
 import type { ReceiverSourceSpec } from "./receiver-source.js";
 
@@ -59,6 +60,10 @@ export function resubmitDeadLettersOperation(source: ReceiverSourceSpec) {
     },
     problems: [...COMMON_PROBLEMS, ...SERVICE_BUS_PROBLEMS, "MessagingEntityNotFound", "MessageSizeExceeded"],
     auth: { scopes: ["listen", "send"], entity: source.target },
-    connector: { visibility: "advanced" },
+    connector: {
+      visibility: "advanced",
+      parameters: receiverPickers(source.target),
+      properties: { "body/sequenceNumbers": { visibility: "important" }, "body/maxMessages": { visibility: "important" } },
+    },
   });
 }

@@ -1,7 +1,7 @@
 /** Discovery: list the entities the caller may use (internal to the connector: they feed pickers). */
 import { Type } from "@sinclair/typebox";
 import type { TSchema } from "@sinclair/typebox";
-import { PICKERS } from "../connector-hints.js";
+import { PICKERS } from "../pickers.js";
 import { COMMON_PROBLEMS, defineOperation } from "../operation.js";
 import { TopicParam, stringEnum } from "../schemas/common.js";
 

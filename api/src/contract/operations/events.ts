@@ -5,7 +5,7 @@
 import { Type } from "@sinclair/typebox";
 import { COMMON_PROBLEMS, SERVICE_BUS_PROBLEMS, defineOperation } from "../operation.js";
 import type { DynamicSchemaHint, ParameterHint } from "../operation.js";
-import { PICKERS } from "../connector-hints.js";
+import { PICKERS } from "../pickers.js";
 import { EntityParam } from "../schemas/common.js";
 
 /** `eventType`: an event type of the catalog. */

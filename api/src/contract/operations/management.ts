@@ -1,6 +1,7 @@
 /** Management (scope manage): create and delete topic subscriptions, as Microsoft's connector offers. */
 import { Type } from "@sinclair/typebox";
 import { COMMON_PROBLEMS, SERVICE_BUS_PROBLEMS, defineOperation } from "../operation.js";
+import { PICKERS } from "../pickers.js";
 import { SubscriptionParam, TopicParam } from "../schemas/common.js";
 import { ApplicationProperties } from "../schemas/message.js";
 
@@ -107,7 +108,8 @@ export const createSubscription = defineOperation({
   },
   problems: [...COMMON_PROBLEMS, ...SERVICE_BUS_PROBLEMS, "MessagingEntityNotFound", "MessagingEntityAlreadyExists"],
   auth: { scopes: ["manage"] },
-  connector: { visibility: "advanced" },
+  // A new subscription's name is typed, not picked.
+  connector: { visibility: "advanced", parameters: { topic: PICKERS.topic } },
 });
 
 /** DeleteSubscription. */
@@ -122,5 +124,5 @@ export const deleteSubscription = defineOperation({
   success: { status: 204, description: "The subscription was deleted." },
   problems: [...COMMON_PROBLEMS, ...SERVICE_BUS_PROBLEMS, "MessagingEntityNotFound"],
   auth: { scopes: ["manage"] },
-  connector: { visibility: "advanced" },
+  connector: { visibility: "advanced", parameters: { topic: PICKERS.topic, subscription: PICKERS.subscription } },
 });

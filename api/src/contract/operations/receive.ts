@@ -1,6 +1,7 @@
 /** Peek and receive operations, declared once per receivable entity kind (queue, subscription). */
 import { Type } from "@sinclair/typebox";
 import { COMMON_PROBLEMS, SERVICE_BUS_PROBLEMS, defineOperation } from "../operation.js";
+import { SUB_QUEUE_TITLES, receiverPickers } from "../pickers.js";
 import { MaxWaitSecondsParam, NEXT_AVAILABLE_SESSION, SequenceNumber, SequenceNumbers, SubQueueParam, maxMessagesParam, stringEnum } from "../schemas/common.js";
 import { MessageList, ReceivedMessage } from "../schemas/message.js";
 import type { ReceiverSourceSpec } from "./receiver-source.js";
@@ -71,7 +72,15 @@ export function peekMessagesOperation(source: ReceiverSourceSpec) {
     success: { status: 200, description: "The messages (an empty list when there are none).", schema: MessageList },
     problems: [...receiveProblems, "SessionCannotBeLocked"],
     auth: { scopes: ["listen"], entity: source.target },
-    connector: { visibility: "important" },
+    connector: {
+      visibility: "important",
+      parameters: {
+        ...receiverPickers(source.target),
+        maxMessages: { visibility: "important" },
+        subQueue: { visibility: "important", enumTitles: SUB_QUEUE_TITLES },
+        fromSequenceNumber: { visibility: "advanced" },
+      },
+    },
   });
 }
 
@@ -108,7 +117,16 @@ export function receiveMessagesOperation(source: ReceiverSourceSpec) {
     success: { status: 200, description: "The messages (an empty list when none arrived in time).", schema: ReceiveResult },
     problems: [...receiveProblems, "SessionCannotBeLocked", "SessionLockLost"],
     auth: { scopes: ["listen"], entity: source.target },
-    connector: { visibility: "important" },
+    connector: {
+      visibility: "important",
+      parameters: {
+        ...receiverPickers(source.target),
+        maxMessages: { visibility: "important" },
+        maxWaitSeconds: { visibility: "advanced" },
+        receiveMode: { visibility: "advanced", enumTitles: { peekLock: "Peek-lock", receiveAndDelete: "Receive and delete" } },
+        subQueue: { visibility: "advanced", enumTitles: SUB_QUEUE_TITLES },
+      },
+    },
   });
 }
 
@@ -130,6 +148,6 @@ export function receiveDeferredMessagesOperation(source: ReceiverSourceSpec) {
     success: { status: 200, description: "The deferred messages.", schema: MessageList },
     problems: [...receiveProblems, "MessageNotFound"],
     auth: { scopes: ["listen"], entity: source.target },
-    connector: { visibility: "advanced" },
+    connector: { visibility: "advanced", parameters: { ...receiverPickers(source.target), subQueue: { visibility: "advanced", enumTitles: SUB_QUEUE_TITLES } } },
   });
 }

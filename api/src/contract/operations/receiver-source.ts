@@ -3,6 +3,7 @@ import { Type } from "@sinclair/typebox";
 import type { TObject } from "@sinclair/typebox";
 import type { EntityTarget } from "../operation.js";
 import { QueueParam, SubscriptionParam, TopicParam } from "../schemas/common.js";
+import type { Tag } from "../tags.js";
 
 /** How a receivable entity appears in operation ids, summaries, paths and parameters. */
 export interface ReceiverSourceSpec {
@@ -16,7 +17,7 @@ export interface ReceiverSourceSpec {
   noun: string;
   pathPrefix: string;
   params: TObject;
-  tag: string;
+  tag: Tag;
 }
 
 /** Queues. */

@@ -1,6 +1,6 @@
 /** Send family: send one, send a batch, schedule, cancel scheduled. */
 import { Type } from "@sinclair/typebox";
-import { PICKERS } from "../connector-hints.js";
+import { PICKERS } from "../pickers.js";
 import { COMMON_PROBLEMS, SERVICE_BUS_PROBLEMS, defineOperation } from "../operation.js";
 import type { PropertyHint } from "../operation.js";
 import { EntityParam, SequenceNumber, SequenceNumbers } from "../schemas/common.js";

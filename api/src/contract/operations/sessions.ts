@@ -1,6 +1,7 @@
 /** Session operations (state, lock renewal, release), declared once per receivable entity kind. */
 import { Type } from "@sinclair/typebox";
 import { COMMON_PROBLEMS, SERVICE_BUS_PROBLEMS, defineOperation } from "../operation.js";
+import { receiverPickers } from "../pickers.js";
 import { SessionIdParam } from "../schemas/common.js";
 import { BodyEncoding } from "../schemas/message.js";
 import type { ReceiverSourceSpec } from "./receiver-source.js";
@@ -25,6 +26,7 @@ export function sessionOperations(source: ReceiverSourceSpec) {
   const params = Type.Object({ ...source.params.properties, sessionId: SessionIdParam });
   const sessionPath = `${source.pathPrefix}/sessions/{sessionId}`;
   const base = { tags: [source.tag], auth: { scopes: ["listen" as const], entity: source.target } };
+  const connector = { visibility: "advanced" as const, parameters: receiverPickers(source.target) };
   return {
     getState: defineOperation({
       ...base,
@@ -49,7 +51,7 @@ export function sessionOperations(source: ReceiverSourceSpec) {
         ),
       },
       problems: [...sessionProblems, "SessionCannotBeLocked"],
-      connector: { visibility: "advanced" },
+      connector,
     }),
     setState: defineOperation({
       ...base,
@@ -72,7 +74,7 @@ export function sessionOperations(source: ReceiverSourceSpec) {
       },
       success: { status: 204, description: "The state was stored." },
       problems: [...sessionProblems, "SessionCannotBeLocked"],
-      connector: { visibility: "advanced" },
+      connector,
     }),
     renewLock: defineOperation({
       ...base,
@@ -96,7 +98,7 @@ export function sessionOperations(source: ReceiverSourceSpec) {
         ),
       },
       problems: [...sessionProblems],
-      connector: { visibility: "advanced" },
+      connector,
     }),
     close: defineOperation({
       ...base,
@@ -110,7 +112,7 @@ export function sessionOperations(source: ReceiverSourceSpec) {
       request: { params },
       success: { status: 204, description: "The session is not held by this instance (any more)." },
       problems: [...sessionProblems],
-      connector: { visibility: "advanced" },
+      connector,
     }),
   };
 }

@@ -1,6 +1,6 @@
 /** Settlement operations on a lock token, declared once per receivable entity kind. */
 import { Type } from "@sinclair/typebox";
-import { SUB_QUEUE_TITLES, receiverPickers } from "../connector-hints.js";
+import { SUB_QUEUE_TITLES, receiverPickers } from "../pickers.js";
 import { COMMON_PROBLEMS, SERVICE_BUS_PROBLEMS, defineOperation } from "../operation.js";
 import { LockTokenParam, MAX_MESSAGES_PER_REQUEST, PropertiesToModify, SubQueueParam } from "../schemas/common.js";
 import type { ReceiverSourceSpec } from "./receiver-source.js";

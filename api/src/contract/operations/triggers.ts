@@ -9,7 +9,7 @@
  * as the poll returns it, so a failed run loses it: at most once).
  */
 import { Type } from "@sinclair/typebox";
-import { receiverPickers } from "../connector-hints.js";
+import { receiverPickers } from "../pickers.js";
 import { COMMON_PROBLEMS, SERVICE_BUS_PROBLEMS, defineOperation } from "../operation.js";
 import type { ResponseHeader } from "../operation.js";
 import { maxMessagesParam } from "../schemas/common.js";
@@ -25,6 +25,12 @@ export const TRIGGER_DEFAULT_MAX_MESSAGES = 20;
 
 /** The two delivery guarantees a trigger offers. */
 export type TriggerMode = "peekLock" | "autoComplete";
+
+/** How a trigger's polls receive their messages: the Service Bus receive mode. */
+export type TriggerReceiveMode = "peekLock" | "receiveAndDelete";
+
+/** The receive mode of each trigger mode: auto-complete is receive-and-delete. */
+const RECEIVE_MODES: Record<TriggerMode, TriggerReceiveMode> = { peekLock: "peekLock", autoComplete: "receiveAndDelete" };
 
 const POLL_HEADERS: Record<string, ResponseHeader> = {
   Location: { description: "The URL of the next poll: this operation with the trigger state in its triggerState query parameter.", type: "string" },
@@ -51,7 +57,10 @@ const TriggerMessages = Type.Array(ReceivedMessage, { description: "The messages
 const PLATFORM_STATE =
   "The engine polls the Location URL of the previous response as given, so the trigger state travels in it; a maker is never asked for it.";
 
-/** WhenMessagesArriveIn{Queue,Subscription}[AutoComplete]. */
+/**
+ * WhenMessagesArriveIn{Queue,Subscription}[AutoComplete]: the contract entry plus `receiveMode`, which
+ * the trigger's handler receives with.
+ */
 export function messagesArriveTrigger(source: ReceiverSourceSpec, mode: TriggerMode) {
   const entityWord = source.target === "queue" ? "queue" : "subscription";
   const guarantee =
@@ -60,7 +69,7 @@ export function messagesArriveTrigger(source: ReceiverSourceSpec, mode: TriggerM
         "A message whose lock expires is delivered again, so processing is at least once."
       : "Messages are removed from the entity as the trigger returns them (receive and delete), so a flow run that fails loses its message: delivery is at most once. " +
         "Use it only for data you can afford to lose, such as telemetry; use the peek-lock trigger for business events.";
-  return defineOperation({
+  const operation = defineOperation({
     operationId: `WhenMessagesArriveIn${source.target === "queue" ? "Queue" : "Subscription"}${mode === "autoComplete" ? "AutoComplete" : ""}`,
     method: "get",
     path: `${source.pathPrefix}/triggers/${mode === "peekLock" ? "peek-lock" : "auto-complete"}`,
@@ -95,6 +104,7 @@ export function messagesArriveTrigger(source: ReceiverSourceSpec, mode: TriggerM
       trigger: { type: "batch", metadata: { kind: "query", mode: "polling" }, hint: `To see it work, send a message to the ${entityWord}.` },
     },
   });
+  return { ...operation, receiveMode: RECEIVE_MODES[mode] };
 }
 
 /** The four triggers. */

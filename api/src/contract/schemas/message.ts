@@ -1,5 +1,5 @@
 /**
- * The message JSON callers see (DESIGN.md §3): bodies decoded, durations in seconds, sequence numbers
+ * The message JSON callers see: bodies decoded, durations in seconds, sequence numbers
  * as strings, dates as ISO-8601 UTC, delivery counts counting the current attempt.
  */
 import { Type } from "@sinclair/typebox";

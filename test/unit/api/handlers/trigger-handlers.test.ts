@@ -52,6 +52,15 @@ describe("trigger handlers", () => {
     expect(messaging.calls[0]?.args[1]).toMatchObject({ receiveMode: "peekLock" });
   });
 
+  it("receives with the receive mode the trigger declares, whatever its operationId", async () => {
+    const messaging = new FakeMessaging();
+    messaging.messages = [message("1")];
+    const renamed = { ...triggerOperations, queueAutoComplete: { ...triggerOperations.queueAutoComplete, operationId: "WhenTelemetryArrives" } };
+    const bindings = triggerBindings(renamed, { messaging, catalog: new EventCatalog([]), receiveWaitInMs: 10, idleRetryAfterSeconds: 15 });
+    await bindings.find((binding) => binding.operation.operationId === "WhenTelemetryArrives")?.handle(input({ maxMessages: 1 }));
+    expect(messaging.calls[0]?.args[1]).toMatchObject({ receiveMode: "receiveAndDelete" });
+  });
+
   it("refuses an unknown event type with EventTypeNotFound", async () => {
     const { byId } = setUp([]);
     await expect(byId("WhenMessagesArriveInQueue")?.handle(input({ maxMessages: 1, eventType: "Nope" }))).rejects.toMatchObject({ code: "EventTypeNotFound" });
