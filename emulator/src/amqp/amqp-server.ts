@@ -15,6 +15,7 @@ import { acceptedState, linkAttach, rejectedState } from "./amqp-types.js";
 import { batchConnectionWrites } from "./batched-writes.js";
 import { ConnectionAuth } from "./connection-auth.js";
 import { LinkConsumer, lockTokenOfTag, settlementOfOutcome } from "./link-consumer.js";
+import { connectionKeyOf } from "./connection-key.js";
 import { handleManagementRequest } from "./management-node.js";
 import { attachSessionReceiver, requestedSession } from "./session-attach.js";
 import type { SessionRegistry } from "../broker/session-registry.js";
@@ -354,7 +355,7 @@ export async function startAmqpServer(options: AmqpServerOptions): Promise<AmqpS
     }
     let response: ManagementResponse;
     try {
-      response = handleManagementRequest(broker, role.address, request.application_properties?.operation, request.body);
+      response = handleManagementRequest(broker, role.address, request.application_properties?.operation, request.body, connectionKeyOf(context.connection));
     } catch (error) {
       logger.error({ err: error, operation: request.application_properties?.operation }, "management request failed");
       response = { statusCode: 500, statusDescription: "The emulator failed to process the request.", errorCondition: Conditions.internalError };
