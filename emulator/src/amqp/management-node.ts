@@ -99,10 +99,10 @@ function settlementOf(body: RequestBody): Settlement {
   }
 }
 
-function encodedMessages(messages: readonly BrokerMessage[], withLockTokens: boolean): unknown[] {
+function encodedMessages(messages: readonly BrokerMessage[], withLockTokens: boolean, omitBody = false): unknown[] {
   return messages.map((message) => {
     const entry: Record<string, unknown> = {
-      message: encodeStoredMessage(message, { lockedUntilMs: message.lock?.lockedUntilMs }),
+      message: encodeStoredMessage(message, { lockedUntilMs: message.lock?.lockedUntilMs, omitBody }),
     };
     // Tokens on the management node are uuids in RFC 4122 byte order.
     if (withLockTokens && message.lock) entry["lock-token"] = types.wrap_uuid(uuidToBytes(message.lock.token));
@@ -164,7 +164,7 @@ export function handleManagementRequest(
         if (!Number.isInteger(count) || count < 1) throw badRequest("'message-count' must be a positive integer.");
         const messages = queue.peek(from, count, sessionId);
         if (messages.length === 0) return { statusCode: 204, statusDescription: "No messages to peek." };
-        return ok({ messages: encodedMessages(messages, false) });
+        return ok({ messages: encodedMessages(messages, false, request["omit-message-body"] === true) });
       }
       case "com.microsoft:renew-lock": {
         const tokens = lockTokenList(request);
