@@ -1,12 +1,13 @@
 /** The management API's backend on the real broker: entity changes and message counts of a NamespaceBroker. */
 import type { QueueConfig, RuleConfig, SubscriptionConfig, TopicConfig } from "../config/emulator-config.js";
 import { BrokerError } from "../broker/broker-errors.js";
+import { rulesByName } from "../broker/subscription-rules.js";
 import type { NamespaceBroker, QueueEntity, SubscriptionEntity, TopicEntity } from "../broker/namespace-broker.js";
 import type { AdminBackend, EntityRuntimeCounts, SubscriptionDescription, TopicDescription } from "./admin-backend.js";
 import { AdminError } from "./admin-errors.js";
 
 function subscriptionConfig(subscription: SubscriptionEntity): SubscriptionConfig {
-  return { ...subscription.config, rules: [...subscription.rules.values()].map((rule) => rule.config) };
+  return { ...subscription.config, rules: rulesByName(subscription.rules).map((rule) => rule.config) };
 }
 
 /** Runs a broker call, reporting its errors as management API errors. */

@@ -89,6 +89,9 @@ export function forgetDelivery(delivery: Delivery): void {
 /** Below this much free room in the session's delivery buffer, deliveries with ended locks are dropped. */
 const LOW_BUFFER_ROOM = 512;
 
+/** Service Bus stops delivering to a peek-lock receiver link that has this many unsettled deliveries. */
+export const MAX_UNSETTLED_DELIVERIES = 2047;
+
 export class LinkConsumer implements MessageConsumer {
   readonly id = randomUUID();
   private sent = 0;
@@ -141,7 +144,8 @@ export class LinkConsumer implements MessageConsumer {
     // Never more than the session's delivery buffer can still hold.
     const room = this.bufferRoom();
     if (room < LOW_BUFFER_ROOM) this.forgetEndedDeliveries();
-    return Math.max(0, Math.min(room, internals.credit + internals.delivery_count - this.sent));
+    const unsettledRoom = this.receiveMode === "peekLock" ? MAX_UNSETTLED_DELIVERIES - this.deliveries.size - this.ended.size : room;
+    return Math.max(0, Math.min(room, unsettledRoom, internals.credit + internals.delivery_count - this.sent));
   }
 
   private bufferRoom(): number {

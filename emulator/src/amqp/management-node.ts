@@ -6,6 +6,9 @@ import rhea from "rhea";
 import type { Typed } from "rhea";
 import type { BrokerMessage } from "../broker/broker-message.js";
 import { BrokerError, Conditions } from "../broker/broker-errors.js";
+import type { MessageQueue } from "../broker/message-queue.js";
+import { sessionLockLost } from "../broker/session-registry.js";
+import type { SessionRegistry } from "../broker/session-registry.js";
 import type { ReceiveMode, Settlement } from "../broker/message-queue.js";
 import type { NamespaceBroker } from "../broker/namespace-broker.js";
 import { bytesToUuid, uuidToBytes } from "./lock-token.js";
@@ -96,10 +99,10 @@ function settlementOf(body: RequestBody): Settlement {
   }
 }
 
-function encodedMessages(messages: readonly BrokerMessage[], withLockTokens: boolean): unknown[] {
+function encodedMessages(messages: readonly BrokerMessage[], withLockTokens: boolean, omitBody = false): unknown[] {
   return messages.map((message) => {
     const entry: Record<string, unknown> = {
-      message: encodeStoredMessage(message, { lockedUntilMs: message.lock?.lockedUntilMs }),
+      message: encodeStoredMessage(message, { lockedUntilMs: message.lock?.lockedUntilMs, omitBody }),
     };
     // Tokens on the management node are uuids in RFC 4122 byte order.
     if (withLockTokens && message.lock) entry["lock-token"] = types.wrap_uuid(uuidToBytes(message.lock.token));
@@ -108,25 +111,50 @@ function encodedMessages(messages: readonly BrokerMessage[], withLockTokens: boo
 }
 
 /**
- * Runs one management operation against the entity that `address` (`<entity>/$management`) names.
- * Broker errors become error responses with an explicit condition, as the SDK needs.
+ * On an entity with sessions, the lock of a session message is its session's: only a request from the
+ * connection holding that session's lock may settle or renew it, and a settlement must name the session
+ * (`session-id`), as the SDK does. Anything else is SessionLockLost, as Service Bus answers. Unknown tokens are
+ * left to the queue (MessageLockLost). Entities without sessions ignore `session-id`: a message may carry a
+ * session id on a queue without sessions, and the SDK passes it along.
+ */
+function assertSessionLocksHeld(
+  sessions: SessionRegistry,
+  queue: MessageQueue,
+  lockTokens: readonly string[],
+  requester: { readonly connectionKey: string; readonly sessionId: string | undefined; readonly sessionIdRequired: boolean },
+): void {
+  for (const token of lockTokens) {
+    const message = queue.findLocked(token);
+    if (message === undefined) continue;
+    const owner = message.sessionId ?? "";
+    const named = requester.sessionId ?? (requester.sessionIdRequired ? undefined : owner);
+    if (named !== owner) throw sessionLockLost(owner);
+    sessions.assertHeldThrough(owner, requester.connectionKey);
+  }
+}
+
+/**
+ * Runs one management operation against the entity that `address` (`<entity>/$management`) names, for a
+ * request that came in on the connection `connectionKey`. Broker errors become error responses with an
+ * explicit condition, as the SDK needs.
  */
 export function handleManagementRequest(
   broker: NamespaceBroker,
   address: string,
   operation: unknown,
   body: unknown,
+  connectionKey: string,
 ): ManagementResponse {
   try {
     const request = (body && typeof body === "object" ? body : {}) as RequestBody;
     const { queue, entity, isDeadLetter } = broker.resolve(address);
     const sessions = entity.kind === "topic" || isDeadLetter ? undefined : entity.sessions;
     const sessionId = optionalString(request, "session-id");
-    /** The session registry for an operation that names a session; the session must be locked. */
+    /** The session registry for an operation that names a session; this connection must hold the session's lock. */
     const lockedSession = (): NonNullable<typeof sessions> => {
       if (!sessions) throw new BrokerError(Conditions.notAllowed, `'${queue.address}' does not require sessions.`, 400);
       if (sessionId === undefined) throw badRequest("The request needs 'session-id'.");
-      sessions.assertLocked(sessionId);
+      sessions.assertHeldThrough(sessionId, connectionKey);
       return sessions;
     };
     switch (operation) {
@@ -136,10 +164,13 @@ export function handleManagementRequest(
         if (!Number.isInteger(count) || count < 1) throw badRequest("'message-count' must be a positive integer.");
         const messages = queue.peek(from, count, sessionId);
         if (messages.length === 0) return { statusCode: 204, statusDescription: "No messages to peek." };
-        return ok({ messages: encodedMessages(messages, false) });
+        return ok({ messages: encodedMessages(messages, false, request["omit-message-body"] === true) });
       }
       case "com.microsoft:renew-lock": {
-        const expirations = lockTokenList(request).map((token) => queue.renewLock(token));
+        const tokens = lockTokenList(request);
+        // The SDK sends no session id with renew-lock: only the holding connection is checked.
+        if (sessions) assertSessionLocksHeld(sessions, queue, tokens, { connectionKey, sessionId, sessionIdRequired: false });
+        const expirations = tokens.map((token) => queue.renewLock(token));
         return ok({ expirations: wrapArray(expirations, AMQP_TYPE.timestamp) });
       }
       case "com.microsoft:schedule-message": {
@@ -167,23 +198,26 @@ export function handleManagementRequest(
       }
       case "com.microsoft:update-disposition": {
         const settlement = settlementOf(request);
-        // Session messages are settled only while their session is locked.
-        if (sessionId !== undefined) lockedSession();
-        for (const token of lockTokenList(request)) queue.settle(token, settlement);
+        const tokens = lockTokenList(request);
+        if (sessions) {
+          if (sessionId !== undefined) lockedSession();
+          assertSessionLocksHeld(sessions, queue, tokens, { connectionKey, sessionId, sessionIdRequired: true });
+        }
+        for (const token of tokens) queue.settle(token, settlement);
         return ok();
       }
       case "com.microsoft:renew-session-lock": {
         const registry = lockedSession();
-        return ok({ expiration: new Date(registry.renew(sessionId as string)) });
+        return ok({ expiration: new Date(registry.renew(sessionId as string, connectionKey)) });
       }
       case "com.microsoft:get-session-state": {
-        const state = lockedSession().getState(sessionId as string);
+        const state = lockedSession().getState(sessionId as string, connectionKey);
         return ok({ "session-state": state ?? null });
       }
       case "com.microsoft:set-session-state": {
         const state = request["session-state"];
         if (state !== null && state !== undefined && !Buffer.isBuffer(state)) throw badRequest("'session-state' must be binary or null.");
-        lockedSession().setState(sessionId as string, state ?? undefined);
+        lockedSession().setState(sessionId as string, connectionKey, state ?? undefined);
         return ok();
       }
       case "com.microsoft:get-message-sessions": {

@@ -1,7 +1,8 @@
 /**
  * Encoding and decoding of AMQP messages at the section level. Incoming messages are split into their
  * encoded sections and stored as they came, so every field keeps its exact AMQP type; outgoing deliveries
- * are the stored sections plus a broker-built header and the broker's message annotations.
+ * are the stored sections, with the broker's delivery-count and time to live in the client's header and the
+ * broker's message annotations added. Delivery annotations are for one hop and are not kept.
  */
 import { randomUUID } from "node:crypto";
 import rhea from "rhea";
@@ -89,6 +90,7 @@ function messageIdText(value: unknown): string | undefined {
 export function decodeIncomingMessage(encoded: Buffer): IncomingMessage {
   const reader = createReader(encoded);
   let header: Buffer = EMPTY;
+  let footer: Buffer = EMPTY;
   let messageAnnotations: Buffer = EMPTY;
   let properties: Buffer = EMPTY;
   let applicationProperties: Buffer = EMPTY;
@@ -115,8 +117,10 @@ export function decodeIncomingMessage(encoded: Buffer): IncomingMessage {
       case SECTION.value:
         bodyParts.push(bytes);
         break;
-      case SECTION.deliveryAnnotations:
       case SECTION.footer:
+        footer = bytes;
+        break;
+      case SECTION.deliveryAnnotations:
         break;
       default:
         throw new TypeError("The message holds a section that is not an AMQP message section.");
@@ -132,10 +136,12 @@ export function decodeIncomingMessage(encoded: Buffer): IncomingMessage {
   const annotations = decodeAnnotations(messageAnnotations);
   const scheduled = annotations.get("x-opt-scheduled-enqueue-time");
   const content: MessageContent = {
+    header: Buffer.from(header),
     messageAnnotations: Buffer.from(messageAnnotations),
     properties: Buffer.from(properties),
     applicationProperties: Buffer.from(applicationProperties),
     body: Buffer.concat(bodyParts),
+    footer: Buffer.from(footer),
   };
   return {
     content,
@@ -200,28 +206,42 @@ function describedMap(code: number, entries: Typed[]): Typed {
 /** Extra facts of one delivery that are not stored with the message. */
 export interface DeliveryFacts {
   lockedUntilMs?: number;
+  /** Leave the body sections out (a peek with `omit-message-body`). */
+  omitBody?: boolean;
+}
+
+/** The header fields a client sent, by position (durable, priority, ttl, first-acquirer, delivery-count); null when absent. */
+function sentHeaderFields(section: Buffer): Array<Typed | null> {
+  if (section.length === 0) return [];
+  const fields = createReader(section).read().value as Array<Typed | null> | undefined;
+  return Array.isArray(fields) ? fields : [];
+}
+
+const isPresent = (field: Typed | null | undefined): field is Typed => field !== null && field !== undefined && field.value !== null && field.value !== undefined;
+
+/**
+ * The header of a delivery: the client's durable, priority and first-acquirer (durable and priority 4 when it
+ * sent none), with the time to live and delivery-count the broker keeps. Built directly, because rhea omits a
+ * header whose fields all have default values and delivery-count must always be sent.
+ */
+function deliveryHeader(message: BrokerMessage): Typed {
+  const [durable, priority, , firstAcquirer] = sentHeaderFields(message.content.header);
+  const ttl = Number.isFinite(message.timeToLiveInMs) ? Math.min(message.timeToLiveInMs, 0xffffffff) : undefined;
+  return types.described(
+    types.wrap_ulong(SECTION.header),
+    types.wrap_list([
+      isPresent(durable) ? durable : types.wrap_boolean(true),
+      isPresent(priority) ? priority : types.wrap_ubyte(4),
+      ttl === undefined ? null : types.wrap_uint(ttl),
+      isPresent(firstAcquirer) ? firstAcquirer : types.wrap_boolean(false),
+      types.wrap_uint(message.deliveryCount),
+    ]),
+  ) as Typed;
 }
 
 /** The complete encoded message for a delivery, a peek or a management receive. */
 export function encodeStoredMessage(message: BrokerMessage, facts: DeliveryFacts = {}): Buffer {
-  const headerFields: Record<string, unknown> = {
-    durable: true,
-    delivery_count: message.deliveryCount,
-  };
-  if (Number.isFinite(message.timeToLiveInMs)) {
-    headerFields.ttl = Math.min(message.timeToLiveInMs, 0xffffffff);
-  }
-  // rhea omits a header whose fields all have default values; build it directly so delivery-count is always sent.
-  const header = types.described(
-    types.wrap_ulong(SECTION.header),
-    types.wrap_list([
-      types.wrap_boolean(true),
-      types.wrap_ubyte(4),
-      headerFields.ttl === undefined ? null : types.wrap_uint(headerFields.ttl as number),
-      types.wrap_boolean(false),
-      types.wrap_uint(message.deliveryCount),
-    ]),
-  ) as Typed;
+  const header = deliveryHeader(message);
 
   const clientEntries = mapEntries(message.content.messageAnnotations);
   const entries: Typed[] = [];
@@ -247,7 +267,8 @@ export function encodeStoredMessage(message: BrokerMessage, facts: DeliveryFacts
     encodeTyped([header, describedMap(SECTION.messageAnnotations, entries)]),
     message.content.properties,
     message.content.applicationProperties,
-    message.content.body,
+    facts.omitBody ? EMPTY : message.content.body,
+    message.content.footer,
   ]);
 }
 

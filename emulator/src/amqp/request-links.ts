@@ -6,6 +6,7 @@ import type { Connection, Delivery, EventContext, Message, Sender } from "rhea";
 import { Conditions } from "../broker/broker-errors.js";
 import { acceptedState } from "./amqp-types.js";
 import { handleCbsRequest } from "./cbs-node.js";
+import { connectionKeyOf } from "./connection-key.js";
 import { handleManagementRequest } from "./management-node.js";
 import type { ManagementResponse } from "./management-node.js";
 import type { LinkRole, ServerContext } from "./server-context.js";
@@ -49,7 +50,7 @@ export function answerRequest(context: ServerContext, event: EventContext, role:
   }
   let response: ManagementResponse;
   try {
-    response = handleManagementRequest(context.broker, role.address, request.application_properties?.operation, request.body);
+    response = handleManagementRequest(context.broker, role.address, request.application_properties?.operation, request.body, connectionKeyOf(event.connection));
   } catch (error) {
     context.logger.error({ err: error, operation: request.application_properties?.operation }, "management request failed");
     response = { statusCode: 500, statusDescription: "The emulator failed to process the request.", errorCondition: Conditions.internalError };

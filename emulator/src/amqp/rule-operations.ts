@@ -7,6 +7,7 @@ import type { Typed } from "rhea";
 import type { RuleConfig, RuleFilterConfig } from "../config/emulator-config.js";
 import { BrokerError, Conditions } from "../broker/broker-errors.js";
 import type { NamespaceBroker, SubscriptionEntity } from "../broker/namespace-broker.js";
+import { rulesByName } from "../broker/subscription-rules.js";
 
 const { types } = rhea;
 
@@ -104,5 +105,5 @@ export function subscriptionOf(broker: NamespaceBroker, address: string): Subscr
 export function enumerateRules(subscription: SubscriptionEntity, body: Body): Typed[] {
   const skip = Math.max(0, Number(body.skip ?? 0) || 0);
   const top = Math.max(0, Number(body.top ?? 2 ** 31 - 1) || 0);
-  return [...subscription.rules.values()].slice(skip, skip + top).map((rule) => encodeRuleDescription(rule.config));
+  return rulesByName(subscription.rules).slice(skip, skip + top).map((rule) => encodeRuleDescription(rule.config));
 }

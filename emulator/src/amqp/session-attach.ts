@@ -8,6 +8,7 @@ import { BrokerError, Conditions } from "../broker/broker-errors.js";
 import type { SessionRegistry } from "../broker/session-registry.js";
 import { sessionLockLost } from "../broker/session-registry.js";
 import { deferAttachReply, dotNetTicksLong, linkAttach } from "./amqp-types.js";
+import { connectionKeyOf } from "./connection-key.js";
 import type { LinkConsumer } from "./link-consumer.js";
 
 export const SESSION_FILTER = "com.microsoft:session-filter";
@@ -41,6 +42,7 @@ export function attachSessionReceiver(options: SessionAttachOptions): () => void
     const lost = sessionLockLost(consumer.session?.sessionId ?? "");
     sender.close({ condition: lost.condition, description: lost.description });
   };
+  const holder = { id: consumer.id, connectionKey: connectionKeyOf(sender.connection), onLost };
   const complete = (sessionId: string): void => {
     const ends = linkAttach(sender);
     sender.set_source({ ...(ends.remote?.source ?? {}), filter: { [SESSION_FILTER]: sessionId } } as never);
@@ -50,7 +52,7 @@ export function attachSessionReceiver(options: SessionAttachOptions): () => void
   };
   if (typeof requested === "string") {
     try {
-      sessions.lock(requested, consumer.id, onLost);
+      sessions.lock(requested, holder);
     } catch (error) {
       const refused = error instanceof BrokerError ? error : undefined;
       options.onRefused(refused?.condition ?? Conditions.sessionCannotBeLocked, refused?.description ?? String(error));
@@ -62,7 +64,7 @@ export function attachSessionReceiver(options: SessionAttachOptions): () => void
   const timeoutProperty = linkAttach(sender).remote?.properties?.[TIMEOUT_PROPERTY];
   const timeoutInMs = typeof timeoutProperty === "number" && timeoutProperty > 0 ? timeoutProperty : DEFAULT_ACCEPT_TIMEOUT_MS;
   const reply = deferAttachReply(sender);
-  return sessions.acceptNext(consumer.id, onLost, timeoutInMs, (sessionId) => {
+  return sessions.acceptNext(holder, timeoutInMs, (sessionId) => {
     if (sessionId === undefined) {
       // The service answers an unmet long poll with an attach that has no source, then a detach with a timeout.
       linkAttach(sender).local.source = null;

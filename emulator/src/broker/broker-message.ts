@@ -10,12 +10,16 @@ export const MESSAGE_STATE_CODES: Readonly<Record<MessageState, number>> = { act
  * round-trips exactly. Each buffer is a complete encoded section, or empty when the client sent none.
  */
 export interface MessageContent {
+  /** The header as the client sent it; on delivery the broker sets its delivery-count and ttl. */
+  readonly header: Buffer;
   readonly messageAnnotations: Buffer;
   /** Replaced only when the entity shortens the message's time to live (absolute-expiry-time). */
   properties: Buffer;
   /** Replaced when a settlement modifies properties or a dead-letter adds its reason. */
   applicationProperties: Buffer;
+  /** The body sections (data, amqp-sequence or amqp-value). */
   readonly body: Buffer;
+  readonly footer: Buffer;
 }
 
 /** What the broker learned from a message when it was accepted. */

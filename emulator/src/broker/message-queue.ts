@@ -443,13 +443,16 @@ export class MessageQueue {
     this.dispatch();
   }
 
-  /** After an abandon or a lost lock: count the attempt, then dead-letter, expire or make available. */
+  /**
+   * After an abandon or a lost lock: count the attempt, then dead-letter, expire or make available. A
+   * dead-letter queue counts no attempts, as in Service Bus: its messages keep the count they arrived with.
+   */
   private returnToQueue(message: BrokerMessage): void {
     if (message.state !== "active") {
       this.persist(message);
       return;
     }
-    message.deliveryCount += 1;
+    if (this.options.deadLetterQueue) message.deliveryCount += 1;
     if (message.deliveryCount >= this.options.maxDeliveryCount) {
       this.deadLetter(
         message,
@@ -468,7 +471,7 @@ export class MessageQueue {
   private deadLetter(message: BrokerMessage, reason: string | undefined, description: string | undefined): void {
     const target = this.options.deadLetterQueue;
     if (!target) {
-      // A dead-letter queue keeps what cannot be delivered: count the attempt and keep the message.
+      // A dead-letter queue keeps what cannot be delivered: the message stays available.
       this.persist(message);
       this.makeAvailable(message);
       return;

@@ -265,7 +265,9 @@ export class NamespaceBroker {
   addRule(subscription: SubscriptionEntity, rule: RuleConfig): void {
     const key = rule.name.toLowerCase();
     if (subscription.rules.has(key)) {
-      throw new BrokerError(Conditions.entityAlreadyExists, `The rule '${rule.name}' already exists on '${subscription.path}'.`, 409);
+      // Service Bus names the rule as <namespace>:Topic:<topic>|<subscription, lower-cased>|<rule>.
+      const rulePath = `${this.namespace}:Topic:${subscription.topic.path}|${subscription.config.name.toLowerCase()}|${rule.name}`;
+      throw new BrokerError(Conditions.entityAlreadyExists, `The messaging entity '${rulePath}' already exists.`, 409);
     }
     subscription.rules.set(key, compileRule(rule));
     this.saveTopicDefinition(subscription.topic);

@@ -8,13 +8,22 @@ import type { MessageQueue } from "./message-queue.js";
 import type { BrokerClock } from "./timers.js";
 import { runAt } from "./timers.js";
 
+/** A receiver link that takes a session lock. */
+export interface SessionHolder {
+  /** The consumer id of the link (its message locks carry it). */
+  readonly id: string;
+  /** The connection the link belongs to: management requests on that connection may act for the session. */
+  readonly connectionKey: string;
+  /** Runs if the lock expires. */
+  readonly onLost: () => void;
+}
+
 interface SessionRecord {
   readonly sessionId: string;
   state: Buffer | undefined;
-  holderId: string | undefined;
+  holder: SessionHolder | undefined;
   lockedUntilMs: number;
   cancelTimer: () => void;
-  onLost: (() => void) | undefined;
 }
 
 export interface SessionRegistryOptions {
@@ -41,8 +50,7 @@ export function sessionCannotBeLocked(sessionId: string): BrokerError {
 }
 
 interface SessionWaiter {
-  readonly holderId: string;
-  readonly onLost: () => void;
+  readonly holder: SessionHolder;
   readonly done: (sessionId: string | undefined) => void;
   cancelTimer: () => void;
 }
@@ -64,15 +72,14 @@ export class SessionRegistry {
   }
 
   /**
-   * Locks a session for a receiver. `onLost` runs if the lock expires.
+   * Locks a session for a receiver.
    * @returns the locked-until time.
    * @throws BrokerError SessionCannotBeLocked when another receiver holds it.
    */
-  lock(sessionId: string, holderId: string, onLost: () => void): number {
+  lock(sessionId: string, holder: SessionHolder): number {
     const record = this.record(sessionId);
-    if (this.isHeld(record) && record.holderId !== holderId) throw sessionCannotBeLocked(sessionId);
-    record.holderId = holderId;
-    record.onLost = onLost;
+    if (this.isHeld(record) && record.holder?.id !== holder.id) throw sessionCannotBeLocked(sessionId);
+    record.holder = holder;
     this.arm(record);
     return record.lockedUntilMs;
   }
@@ -82,14 +89,14 @@ export class SessionRegistry {
    * appear (the SDK's acceptNextSession long poll). `done` gets the session id, or undefined on timeout.
    * @returns a function that withdraws the request (the receiver went away).
    */
-  acceptNext(holderId: string, onLost: () => void, timeoutInMs: number, done: (sessionId: string | undefined) => void): () => void {
+  acceptNext(holder: SessionHolder, timeoutInMs: number, done: (sessionId: string | undefined) => void): () => void {
     const sessionId = this.nextAvailableSession();
     if (sessionId !== undefined) {
-      this.lock(sessionId, holderId, onLost);
+      this.lock(sessionId, holder);
       done(sessionId);
       return () => undefined;
     }
-    const waiter: SessionWaiter = { holderId, onLost, done, cancelTimer: () => undefined };
+    const waiter: SessionWaiter = { holder, done, cancelTimer: () => undefined };
     waiter.cancelTimer = runAt(this.options.clock, this.options.clock.now() + timeoutInMs, () => {
       this.waiters = this.waiters.filter((each) => each !== waiter);
       done(undefined);
@@ -108,7 +115,7 @@ export class SessionRegistry {
     if (record && this.isHeld(record)) return;
     const waiter = this.waiters.shift() as SessionWaiter;
     waiter.cancelTimer();
-    this.lock(sessionId, waiter.holderId, waiter.onLost);
+    this.lock(sessionId, waiter.holder);
     waiter.done(sessionId);
   }
 
@@ -121,20 +128,20 @@ export class SessionRegistry {
   }
 
   /**
-   * Extends a held session lock by the lock duration.
-   * @throws BrokerError SessionLockLost when the session is not locked (or not by `holderId`, when given).
+   * Extends a session lock held through the connection `connectionKey` by the lock duration.
+   * @throws BrokerError SessionLockLost when the session is not locked through that connection.
    */
-  renew(sessionId: string, holderId?: string): number {
-    const record = this.held(sessionId, holderId);
+  renew(sessionId: string, connectionKey: string): number {
+    const record = this.heldThrough(sessionId, connectionKey);
     this.arm(record);
-    this.options.queue.extendHolderLocks(record.holderId as string, record.lockedUntilMs);
+    this.options.queue.extendHolderLocks((record.holder as SessionHolder).id, record.lockedUntilMs);
     return record.lockedUntilMs;
   }
 
   /** Releases a session lock (the receiver closed); its locked messages become available again. */
   release(sessionId: string, holderId: string): void {
     const record = this.sessions.get(sessionId);
-    if (!record || record.holderId !== holderId) return;
+    if (!record || record.holder?.id !== holderId) return;
     this.unlock(record);
   }
 
@@ -143,17 +150,20 @@ export class SessionRegistry {
     return this.sessions.get(sessionId)?.lockedUntilMs ?? 0;
   }
 
-  /** Throws SessionLockLost unless the session is locked (by `holderId`, when given). */
-  assertLocked(sessionId: string, holderId?: string): void {
-    this.held(sessionId, holderId);
+  /**
+   * Throws SessionLockLost unless a receiver link of the connection `connectionKey` holds the session's lock:
+   * as in Service Bus, only the holder acts for a session through the management node.
+   */
+  assertHeldThrough(sessionId: string, connectionKey: string): void {
+    this.heldThrough(sessionId, connectionKey);
   }
 
-  getState(sessionId: string): Buffer | undefined {
-    return this.held(sessionId).state;
+  getState(sessionId: string, connectionKey: string): Buffer | undefined {
+    return this.heldThrough(sessionId, connectionKey).state;
   }
 
-  setState(sessionId: string, state: Buffer | undefined): void {
-    this.held(sessionId).state = state;
+  setState(sessionId: string, connectionKey: string, state: Buffer | undefined): void {
+    this.heldThrough(sessionId, connectionKey).state = state;
     this.options.saveState(sessionId, state);
   }
 
@@ -174,19 +184,19 @@ export class SessionRegistry {
   private record(sessionId: string): SessionRecord {
     let record = this.sessions.get(sessionId);
     if (!record) {
-      record = { sessionId, state: undefined, holderId: undefined, lockedUntilMs: 0, cancelTimer: () => undefined, onLost: undefined };
+      record = { sessionId, state: undefined, holder: undefined, lockedUntilMs: 0, cancelTimer: () => undefined };
       this.sessions.set(sessionId, record);
     }
     return record;
   }
 
   private isHeld(record: SessionRecord): boolean {
-    return record.holderId !== undefined && record.lockedUntilMs > this.options.clock.now();
+    return record.holder !== undefined && record.lockedUntilMs > this.options.clock.now();
   }
 
-  private held(sessionId: string, holderId?: string): SessionRecord {
+  private heldThrough(sessionId: string, connectionKey: string): SessionRecord {
     const record = this.sessions.get(sessionId);
-    if (!record || !this.isHeld(record) || (holderId !== undefined && record.holderId !== holderId)) throw sessionLockLost(sessionId);
+    if (!record || !this.isHeld(record) || record.holder?.connectionKey !== connectionKey) throw sessionLockLost(sessionId);
     return record;
   }
 
@@ -194,17 +204,16 @@ export class SessionRegistry {
     record.cancelTimer();
     record.lockedUntilMs = this.options.clock.now() + this.options.lockDurationInMs;
     record.cancelTimer = runAt(this.options.clock, record.lockedUntilMs, () => {
-      const onLost = record.onLost;
+      const onLost = record.holder?.onLost;
       this.unlock(record);
       onLost?.();
     });
   }
 
   private unlock(record: SessionRecord): void {
-    const holderId = record.holderId;
+    const holderId = record.holder?.id;
     record.cancelTimer();
-    record.holderId = undefined;
-    record.onLost = undefined;
+    record.holder = undefined;
     record.lockedUntilMs = 0;
     if (holderId !== undefined) this.options.queue.releaseHolderLocks(holderId);
     if (this.options.queue.sessionsWithAvailableMessages().includes(record.sessionId)) this.messageAvailable(record.sessionId);

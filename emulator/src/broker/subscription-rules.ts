@@ -16,6 +16,21 @@ export interface CompiledRule {
   readonly action: ((view: MessageView) => void) | undefined;
 }
 
+/**
+ * A subscription's rules as Service Bus lists them (enumerate-rules, the management API): by name, compared
+ * case-insensitively ($Default, correlationRule, sqlRule), whatever order they were added in.
+ */
+export function rulesByName(rules: ReadonlyMap<string, CompiledRule>): CompiledRule[] {
+  return [...rules.entries()]
+    .sort(([a, ruleA], [b, ruleB]) => compareOrdinal(a, b) || compareOrdinal(ruleA.config.name, ruleB.config.name))
+    .map(([, rule]) => rule);
+}
+
+function compareOrdinal(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
 /** The rule every subscription starts with: a true filter, no action. */
 export function defaultRuleConfig(): RuleConfig {
   return { name: DEFAULT_RULE_NAME, filter: { type: "sql", sqlExpression: "1=1" }, action: undefined };

@@ -31,7 +31,7 @@ import type {
   SqlValueExpression,
 } from "./sql-ast.js";
 import { SqlFilterEvaluationError } from "./sql-errors.js";
-import { compileLikePattern } from "./sql-like.js";
+import { compileLikePattern, matchLike, type LikePattern } from "./sql-like.js";
 import {
   lookupSystemProperty,
   lookupUserProperty,
@@ -139,9 +139,9 @@ function evaluateIn(node: SqlInNode, view: MessageView, parameters: SqlParameter
   return node.negated ? notTruth(result) : result;
 }
 
-const staticLikeCache = new WeakMap<SqlLikeNode, RegExp>();
+const staticLikeCache = new WeakMap<SqlLikeNode, LikePattern>();
 
-function likeRegExp(node: SqlLikeNode, pattern: string, escape: string | null): RegExp {
+function likePatternOf(node: SqlLikeNode, pattern: string, escape: string | null): LikePattern {
   const isStatic = node.pattern.kind === "literal" && (node.escape === null || node.escape.kind === "literal");
   const cached = isStatic ? staticLikeCache.get(node) : undefined;
   if (cached !== undefined) return cached;
@@ -150,8 +150,8 @@ function likeRegExp(node: SqlLikeNode, pattern: string, escape: string | null): 
     const position = escape !== null && [...escape].length !== 1 && node.escape !== null ? node.escape.position : node.pattern.position;
     throw new SqlFilterEvaluationError(compiled.error, position);
   }
-  if (isStatic) staticLikeCache.set(node, compiled.regexp);
-  return compiled.regexp;
+  if (isStatic) staticLikeCache.set(node, compiled.pattern);
+  return compiled.pattern;
 }
 
 function evaluateLike(node: SqlLikeNode, view: MessageView, parameters: SqlParameterValues): SqlTruth {
@@ -163,7 +163,7 @@ function evaluateLike(node: SqlLikeNode, view: MessageView, parameters: SqlParam
     if (typeof escape !== "string") return null;
   }
   if (typeof operand !== "string" || typeof pattern !== "string") return null;
-  const matched = likeRegExp(node, pattern, escape).test(operand);
+  const matched = matchLike(likePatternOf(node, pattern, escape), operand);
   return node.negated ? !matched : matched;
 }
 

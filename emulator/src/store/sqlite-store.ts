@@ -10,7 +10,12 @@ import Database from "better-sqlite3";
 import type { BrokerMessage, MessageState } from "../broker/broker-message.js";
 import type { MessageStore, StoreSnapshot, StoredMessage, SubQueue } from "./message-store.js";
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
+
+/** Version 2 keeps the client's AMQP header and footer; a version 1 database gains empty ones. */
+const MIGRATIONS: Readonly<Record<number, string>> = {
+  1: "ALTER TABLE messages ADD COLUMN header BLOB NOT NULL DEFAULT x''; ALTER TABLE messages ADD COLUMN footer BLOB NOT NULL DEFAULT x'';",
+};
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -30,6 +35,8 @@ CREATE TABLE IF NOT EXISTS messages (
   properties BLOB NOT NULL,
   application_properties BLOB NOT NULL,
   body BLOB NOT NULL,
+  header BLOB NOT NULL DEFAULT x'',
+  footer BLOB NOT NULL DEFAULT x'',
   PRIMARY KEY (entity, sequence_number)
 );
 CREATE TABLE IF NOT EXISTS sequence_numbers (entity TEXT PRIMARY KEY, last INTEGER NOT NULL);
@@ -67,6 +74,8 @@ interface MessageRow {
   properties: Buffer;
   application_properties: Buffer;
   body: Buffer;
+  header: Buffer;
+  footer: Buffer;
 }
 
 export interface SqliteStoreOptions {
@@ -91,10 +100,12 @@ function rowToStoredMessage(row: MessageRow): StoredMessage {
     sessionId: row.session_id ?? undefined,
     deadLetterSource: row.dead_letter_source ?? undefined,
     content: {
+      header: row.header,
       messageAnnotations: row.message_annotations,
       properties: row.properties,
       applicationProperties: row.application_properties,
       body: row.body,
+      footer: row.footer,
     },
     lock: undefined,
   };
@@ -114,6 +125,11 @@ export function createSqliteStore({ dataDir, synchronous = "normal" }: SqliteSto
   const version = db.prepare("SELECT value FROM meta WHERE key = 'schemaVersion'").get() as { value: string } | undefined;
   if (!version) {
     db.prepare("INSERT INTO meta (key, value) VALUES ('schemaVersion', ?)").run(String(SCHEMA_VERSION));
+  } else if (Number(version.value) !== SCHEMA_VERSION && MIGRATIONS[Number(version.value)] !== undefined) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[Number(version.value)] as string);
+      db.prepare("UPDATE meta SET value = ? WHERE key = 'schemaVersion'").run(String(SCHEMA_VERSION));
+    })();
   } else if (Number(version.value) !== SCHEMA_VERSION) {
     db.close();
     throw new Error(`The data dir ${dataDir} holds emulator data of schema version ${version.value}; this emulator reads version ${SCHEMA_VERSION}.`);
@@ -121,8 +137,8 @@ export function createSqliteStore({ dataDir, synchronous = "normal" }: SqliteSto
 
   const insertStatement = db.prepare(`INSERT OR REPLACE INTO messages (entity, sequence_number, sub_queue, state, delivery_count,
     enqueued_time_ms, time_to_live_ms, scheduled_enqueue_time_ms, message_id, session_id, dead_letter_source,
-    message_annotations, properties, application_properties, body)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    message_annotations, properties, application_properties, body, header, footer)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const updateStatement = db.prepare(`UPDATE messages SET sub_queue = ?, state = ?, delivery_count = ?, enqueued_time_ms = ?,
     time_to_live_ms = ?, scheduled_enqueue_time_ms = ?, dead_letter_source = ?, application_properties = ?
     WHERE entity = ? AND sequence_number = ?`);
@@ -218,7 +234,7 @@ export function createSqliteStore({ dataDir, synchronous = "normal" }: SqliteSto
           entityPath, message.sequenceNumber, subQueue, message.state, message.deliveryCount, message.enqueuedTimeMs,
           ttlColumn(message), message.scheduledEnqueueTimeMs ?? null, message.messageId ?? null,
           message.sessionId ?? null, message.deadLetterSource ?? null, content.messageAnnotations,
-          content.properties, content.applicationProperties, content.body,
+          content.properties, content.applicationProperties, content.body, content.header, content.footer,
         ),
       );
     },

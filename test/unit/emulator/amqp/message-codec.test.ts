@@ -173,10 +173,10 @@ describe("decodeIncomingMessage and encodeStoredMessage", () => {
     expect(bare.messageId).not.toBe(incoming.messageId);
   });
 
-  it("drops delivery annotations and the footer", () => {
+  it("drops delivery annotations and keeps the footer", () => {
     const received = roundTrip({ message_id: "m", delivery_annotations: { hop: 1 }, footer: { checksum: "abc" }, body: "x" });
     expect(received.delivery_annotations).toBeUndefined();
-    expect(received.footer).toBeUndefined();
+    expect(received.footer).toEqual({ checksum: "abc" });
     expect(received.body).toBe("x");
   });
 
@@ -217,14 +217,17 @@ describe("decodeIncomingMessage and encodeStoredMessage", () => {
     expect(scheduled.message_annotations?.["x-opt-locked-until"]).toBeUndefined();
   });
 
-  it("builds the header from the broker's delivery count and effective time to live", () => {
-    const first = roundTrip({ message_id: "m", ttl: 5000, durable: false, body: "x" });
-    expect(first.durable).toBe(true);
+  it("keeps the client's header fields, with the broker's delivery count and effective time to live", () => {
+    const first = roundTrip({ message_id: "m", ttl: 5000, durable: false, priority: 20, body: "x" });
+    expect(first.durable).toBe(false);
+    expect(first.priority).toBe(20);
     expect(first.ttl).toBe(5000);
     expect(first.first_acquirer).toBe(false);
     // rhea leaves out a delivery count of 0 (the default); the encoded header must still carry the field.
     expect(first.delivery_count ?? 0).toBe(0);
     const again = roundTrip({ message_id: "m", ttl: 5000, body: "x" }, { deliveryCount: 3, timeToLiveInMs: 1000 });
+    expect(again.durable).toBe(true);
+    expect(again.priority).toBe(4);
     expect(again.delivery_count).toBe(3);
     expect(again.ttl).toBe(1000);
   });
