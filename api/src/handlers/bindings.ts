@@ -29,7 +29,7 @@ export interface HandlerDeps {
 export function allBindings({ messaging, entities, now, management, events, triggers }: HandlerDeps): OperationBinding[] {
   return [
     ...sendBindings(messaging, now),
-    ...eventBindings({ messaging, catalog: events.catalog, source: events.source, now }),
+    ...eventBindings({ messaging, catalog: events.catalog, entities, source: events.source, now }),
     ...receiverBindings(queueOperations, messaging, events.catalog),
     ...receiverBindings(subscriptionOperations, messaging, events.catalog),
     ...triggerBindings(triggerOperations, { messaging, catalog: events.catalog, ...triggers }),
