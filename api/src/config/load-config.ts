@@ -28,7 +28,7 @@ export interface AppConfig {
   logLevel: string;
   serviceBus: ServiceBusTarget;
   entities: ExposedEntities;
-  /** Configured keys; in embedded-emulator mode server.ts adds the demo key. */
+  /** Configured keys; in embedded-emulator mode without any, server.ts adds the demo key. */
   apiKeys: ApiKeyRecord[];
   jsonBodyLimitInBytes: number;
   /** A held session unused this long is released (`sessions.idleReleaseSeconds`, default 60 s). */
