@@ -68,6 +68,12 @@ export const PROBLEMS = {
     title: "The entity already exists",
     detail: "An entity with this name already exists.",
   },
+  SubscriptionIsConfigured: {
+    status: 409,
+    title: "The subscription is part of the configuration",
+    detail:
+      "The API's configuration names this subscription, so it cannot be replaced or deleted through the API. Only subscriptions created through the API can be; an administrator changes configured ones.",
+  },
   MessageLockLost: {
     status: 410,
     title: "The message lock was lost",
