@@ -10,6 +10,7 @@ import type { TSchema } from "@sinclair/typebox";
 import { MAX_JSON_DEPTH, nestsDeeperThan } from "../contract/json-depth.js";
 import type { AnyOperation } from "../contract/operation.js";
 import type { FieldError, FieldErrors } from "../problems/problem-error.js";
+import { unsupportedPropertyNameErrors } from "./property-names.js";
 
 /** Schema keywords that carry connector hints; ajv must accept and ignore them. */
 const HINT_KEYWORDS = ["x-ms-summary", "x-ms-visibility", "x-ms-url-encoding", "x-ms-dynamic-values", "x-ms-dynamic-schema", "x-ms-test-value"];
@@ -114,6 +115,9 @@ export function compileOperationValidator(operation: AnyOperation, lenient: Ajv,
           if (bodyRequired) errors.body = [{ field: "", message: "is required: send a JSON body with Content-Type: application/json" }];
         } else if (!body(request.body)) {
           errors.body = fieldErrors(body.errors);
+        } else {
+          const names = unsupportedPropertyNameErrors(request.body);
+          if (names.length > 0) errors.body = names;
         }
       } else if (request.body !== undefined && !(typeof request.body === "object" && request.body !== null && Object.keys(request.body).length === 0)) {
         errors.body = [{ field: "", message: "must be empty: this operation takes no body" }];
