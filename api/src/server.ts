@@ -108,6 +108,7 @@ async function main(): Promise<void> {
     eventCatalog,
     eventSource: config.eventSource,
     jsonBodyLimitInBytes: config.jsonBodyLimitInBytes,
+    ...(config.publicBaseUrl === undefined ? {} : { publicBaseUrl: config.publicBaseUrl }),
   });
   const server: Server = createServer(app);
   await new Promise<void>((resolve, reject) => {

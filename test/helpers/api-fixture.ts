@@ -157,12 +157,14 @@ export interface ApiInstanceOptions {
   sessionIdleReleaseInMs?: number;
   /** The configured API keys (default {@link TEST_KEY_RECORDS}). */
   apiKeys?: readonly ApiKeyRecord[];
+  /** The API's public base URL (the origin of the triggers' next-poll Location). */
+  publicBaseUrl?: string;
 }
 
 /** Starts an API instance on a free port against a Service Bus connection string. */
 export async function startApiInstance(
   connectionString: string,
-  { entities = TEST_EXPOSED_ENTITIES, jsonBodyLimitInBytes = 64 * 1024, admin: adminEndpoint, sessionIdleReleaseInMs, apiKeys = TEST_KEY_RECORDS }: ApiInstanceOptions = {},
+  { entities = TEST_EXPOSED_ENTITIES, jsonBodyLimitInBytes = 64 * 1024, admin: adminEndpoint, sessionIdleReleaseInMs, apiKeys = TEST_KEY_RECORDS, publicBaseUrl }: ApiInstanceOptions = {},
 ): Promise<ApiInstance> {
   const logger = silentLogger();
   const { client, admin } = createServiceBusClients({ kind: "emulator", connectionString, ...(adminEndpoint ? { admin: adminEndpoint } : {}) }, testClientOptions);
@@ -174,7 +176,10 @@ export async function startApiInstance(
     ...(sessionIdleReleaseInMs === undefined ? {} : { sessionRegistry: { idleReleaseInMs: sessionIdleReleaseInMs } }),
     ...(management ? { requiresSession: (source) => management.requiresSession(source) } : {}),
   });
-  const app = createApp({ messaging, ...(management ? { management } : {}), logger, apiKeys, entities, eventCatalog: demoEventCatalog(), jsonBodyLimitInBytes });
+  const app = createApp({ messaging, ...(management ? { management } : {}), logger, apiKeys, entities, eventCatalog: demoEventCatalog(),
+    jsonBodyLimitInBytes,
+    ...(publicBaseUrl === undefined ? {} : { publicBaseUrl }),
+  });
   const server = await listen(app);
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

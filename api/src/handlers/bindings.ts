@@ -21,8 +21,8 @@ export interface HandlerDeps {
   management?: ManagementPort;
   /** The business event contracts. */
   events: { catalog: EventCatalog; source: string };
-  /** Polling-trigger timing (defaults: 1 s receive wait per poll, Retry-After 30 s while idle). */
-  triggers?: { receiveWaitInMs?: number; idleRetryAfterSeconds?: number };
+  /** Polling-trigger timing (defaults: 1 s receive wait per poll, Retry-After 30 s while idle) and the public base URL of their Location. */
+  triggers?: { receiveWaitInMs?: number; idleRetryAfterSeconds?: number; publicBaseUrl?: string };
 }
 
 /** The bindings of all operations, one per registry entry. */
