@@ -14,9 +14,11 @@ import type { ApiFixture } from "../helpers/api-fixture.js";
 import { messagesOf } from "../helpers/api-messages.js";
 
 const TOPIC_MANAGER_KEY = "configured-subscriptions-topic-manager";
+const ORDERS_MANAGER_KEY = "configured-subscriptions-orders-manager";
 const API_KEYS: ApiKeyRecord[] = [
   ...TEST_KEY_RECORDS,
   { name: "events-manager", sha256: hashApiKey(TOPIC_MANAGER_KEY), scopes: ["send", "listen", "manage"], entities: ["events"] },
+  { name: "orders-manager", sha256: hashApiKey(ORDERS_MANAGER_KEY), scopes: ["send", "listen", "manage"], entities: ["orders"] },
 ];
 
 /** `events` names billing and audit, and exposes every other subscription too. */
@@ -48,6 +50,14 @@ describe("security: configured subscriptions cannot be deleted or replaced throu
     const mine = peeked.filter((message) => (message.applicationProperties as Record<string, unknown> | undefined)?.["marker"] === key);
     expect(mine).toHaveLength(1);
     expect((mine[0]?.applicationProperties as Record<string, unknown>)["stolen"]).toBeUndefined();
+  });
+
+  it("answers a manage key outside its allow-list as for a topic that does not exist (404)", async () => {
+    for (const [method, name] of [["PUT", "outside"], ["DELETE", "outside"], ["DELETE", "audit"]] as const) {
+      const refused = await fixture.api.request(method, path(name), { key: ORDERS_MANAGER_KEY });
+      expect(refused.status, `${method} ${name}`).toBe(404);
+      expect(codeOf(refused.body)).toBe("MessagingEntityNotFound");
+    }
   });
 
   it("creates and deletes subscriptions that are not configured", async () => {

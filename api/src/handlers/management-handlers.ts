@@ -16,9 +16,8 @@ import type { ManagementPort, SubscriptionRuleInput } from "../servicebus/manage
 function managedTopic(entities: ExposedEntities, apiKey: ApiKeyRecord, topicName: string, subscription: string): ExposedTopic {
   const topic = findTopic(entities, topicName);
   if (!topic) throw new ProblemError("MessagingEntityNotFound");
-  if (!allowListCovers(apiKey.entities, { kind: "subscription", topic: topic.name, subscription })) {
-    throw new ProblemError("Forbidden", { detail: "The API key is not allowed to use this topic or subscription." });
-  }
+  // Outside the key's allow-list: the same answer as for a topic that does not exist.
+  if (!allowListCovers(apiKey.entities, { kind: "subscription", topic: topic.name, subscription })) throw new ProblemError("MessagingEntityNotFound");
   if (!topic.allSubscriptions) {
     throw new ProblemError("Forbidden", {
       detail: `This API exposes only configured subscriptions of topic '${topic.name}', so it does not create or delete its subscriptions. An administrator can add "*" to the topic's subscriptions in the configuration.`,
