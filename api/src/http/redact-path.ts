@@ -18,10 +18,14 @@ function lockTokenPattern(template: string): RegExp {
   return new RegExp(`^(${toPattern(before)})[^/]+(${toPattern(after)}/?)$`, "i");
 }
 
+const MIGHT_HOLD_A_TOKEN = /\/locks\/[^/]+\//i;
+
 const PATTERNS: readonly RegExp[] = [...new Set(OPERATIONS.map((operation) => operation.path).filter((path) => path.includes(PLACEHOLDER)))].map(lockTokenPattern);
 
 /** The request path as the access log writes it: a lock token in the path is replaced by `{lockToken}`. */
 export function redactLockTokens(path: string): string {
+  // Most requests carry no lock token: one cheap test spares them the per-operation patterns.
+  if (!MIGHT_HOLD_A_TOKEN.test(path)) return path;
   for (const pattern of PATTERNS) {
     const match = pattern.exec(path);
     if (match) return `${match[1] ?? ""}${PLACEHOLDER}${match[2] ?? ""}`;
