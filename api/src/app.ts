@@ -34,6 +34,8 @@ export interface AppDeps {
   /** The `source` of events this API sends; defaults to `service-bus-bridge`. */
   eventSource?: string;
   jsonBodyLimitInBytes?: number;
+  /** The API's public base URL, which pins the origin of the polling triggers' next-poll Location. */
+  publicBaseUrl?: string;
   /** Version shown in the OpenAPI document. */
   version?: string;
   now?: () => Date;
@@ -83,6 +85,7 @@ export function createApp(deps: AppDeps): Express {
     now,
     events: { catalog: deps.eventCatalog, source: deps.eventSource ?? "service-bus-bridge" },
     ...(deps.management ? { management: deps.management } : {}),
+    ...(deps.publicBaseUrl === undefined ? {} : { triggers: { publicBaseUrl: deps.publicBaseUrl } }),
   });
   app.use(operationsRouter({ bindings, apiKeys: deps.apiKeys, entities: deps.entities }));
   app.use(notFoundMiddleware);

@@ -1,16 +1,16 @@
 /**
  * The process entry point (`npm start`): the only module that reads the environment and listens.
  * Without a Service Bus connection string or namespace it starts the embedded emulator (with its
- * management API) and demo entities, and prints the Swagger UI address and a demo API key.
+ * management API) and demo entities, and prints the Swagger UI address; when the configuration defines
+ * no API keys, it also makes (and prints) a demo key.
  */
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { RetryMode } from "@azure/service-bus";
-import { parseEmulatorConfig } from "../../emulator/src/config/emulator-config.js";
-import { createEmulator } from "../../emulator/src/create-emulator.js";
-import type { Emulator } from "../../emulator/src/create-emulator.js";
+import { createEmulator, demoEmulatorConfig, describeEntities } from "../../emulator/src/index.js";
+import type { Emulator, EmulatorConfig } from "../../emulator/src/index.js";
 import { createApp } from "./app.js";
 import { hashApiKey } from "./auth/api-keys.js";
 import type { ApiKeyRecord } from "./auth/api-keys.js";
@@ -18,7 +18,6 @@ import { ConfigError } from "./config/config-error.js";
 import { EventCatalogError, loadEventCatalog } from "./events/event-catalog.js";
 import type { EventCatalog } from "./events/event-catalog.js";
 import { demoApiKey } from "./config/demo-key.js";
-import { demoEmulatorConfigJson } from "./config/demo.js";
 import { loadConfig } from "./config/load-config.js";
 import type { AppConfig } from "./config/load-config.js";
 import { createLogger } from "./logger.js";
@@ -39,12 +38,20 @@ function readinessProbe(config: AppConfig): ReceiveSource | undefined {
   return topic && subscription !== undefined ? { kind: "subscription", topic: topic.name, subscription } : undefined;
 }
 
-async function startServiceBus(config: AppConfig): Promise<{ target: ServiceBusClientsTarget; emulator?: Emulator; demoKey?: string }> {
+/** Where Service Bus is; in embedded-emulator mode the emulator, its entities and (without configured keys) the demo key. */
+interface StartedServiceBus {
+  target: ServiceBusClientsTarget;
+  emulator?: { instance: Emulator; config: EmulatorConfig };
+  demoKey?: string;
+}
+
+async function startServiceBus(config: AppConfig): Promise<StartedServiceBus> {
   const serviceBus = config.serviceBus;
   if (serviceBus.kind === "connectionString") return { target: { kind: "connectionString", connectionString: serviceBus.connectionString } };
   if (serviceBus.kind === "namespace") return { target: { kind: "namespace", fullyQualifiedNamespace: serviceBus.fullyQualifiedNamespace } };
+  const emulatorConfig = demoEmulatorConfig();
   const emulator = await createEmulator({
-    config: parseEmulatorConfig(demoEmulatorConfigJson(), "demo configuration"),
+    config: emulatorConfig,
     port: serviceBus.port,
     // The management API (HTTPS) on a free port: backlog counts and CreateSubscription / DeleteSubscription.
     adminPort: 0,
@@ -54,8 +61,9 @@ async function startServiceBus(config: AppConfig): Promise<{ target: ServiceBusC
   });
   return {
     target: { kind: "emulator", connectionString: emulator.connectionString, ...(emulator.admin ? { admin: emulator.admin } : {}) },
-    emulator,
-    demoKey: demoApiKey(serviceBus.dataDir === undefined ? undefined : config.dataDir),
+    emulator: { instance: emulator, config: emulatorConfig },
+    // A full-access key only when the configuration defines none: configured keys and their scopes are then the only way in.
+    ...(config.apiKeys.length === 0 ? { demoKey: demoApiKey(serviceBus.dataDir === undefined ? undefined : config.dataDir) } : {}),
   };
 }
 
@@ -100,6 +108,7 @@ async function main(): Promise<void> {
     eventCatalog,
     eventSource: config.eventSource,
     jsonBodyLimitInBytes: config.jsonBodyLimitInBytes,
+    ...(config.publicBaseUrl === undefined ? {} : { publicBaseUrl: config.publicBaseUrl }),
   });
   const server: Server = createServer(app);
   await new Promise<void>((resolve, reject) => {
@@ -120,7 +129,7 @@ async function main(): Promise<void> {
     server.close(() => {
       void (async () => {
         await messaging.close();
-        await serviceBus.emulator?.close();
+        await serviceBus.emulator?.instance.close();
         logger.info("stopped");
         process.exit(0);
       })().catch((error: unknown) => {
@@ -137,8 +146,8 @@ async function main(): Promise<void> {
   const lines = [`Service Bus Bridge listening on http://${shownHost}:${port}`, `Swagger UI: http://${shownHost}:${port}/docs`];
   if (serviceBus.emulator) {
     lines.push(
-      `Service Bus: embedded emulator (${config.serviceBus.kind === "embeddedEmulator" && config.serviceBus.dataDir ? `data in ${config.serviceBus.dataDir}` : "in memory"}), connection string ${serviceBus.emulator.connectionString}`,
-      "Entities: queue orders; session queues order-updates and cases; topic order-events with subscriptions billing (eventType = OrderSubmitted), analytics and support (all)",
+      `Service Bus: embedded emulator (${config.serviceBus.kind === "embeddedEmulator" && config.serviceBus.dataDir ? `data in ${config.serviceBus.dataDir}` : "in memory"}), connection string ${serviceBus.emulator.instance.connectionString}`,
+      `Entities: ${describeEntities(serviceBus.emulator.config)}`,
     );
   }
   if (serviceBus.demoKey !== undefined) lines.push(`API key: ${serviceBus.demoKey}`);

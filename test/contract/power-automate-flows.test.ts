@@ -124,13 +124,15 @@ describe("Power Automate flows against the committed connector", () => {
 
     const resubmitted = await platform.invoke("ResubmitDeadLettersInQueue", { queue: "orders", body: { sequenceNumbers: [inDeadLetter?.["sequenceNumber"]] } });
     expect(resubmitted.status).toBe(200);
-    expect(resubmitted.body).toMatchObject({ resubmitted: [{ sequenceNumber: inDeadLetter?.["sequenceNumber"], messageId: "poison-1" }], notFound: [] });
+    const copyId = `poison-1/resubmit/${String(inDeadLetter?.["sequenceNumber"])}`;
+    expect(resubmitted.body).toMatchObject({ resubmitted: [{ sequenceNumber: inDeadLetter?.["sequenceNumber"], messageId: copyId, originalMessageId: "poison-1" }], notFound: [] });
     expect((await platform.invoke("PeekMessagesInQueue", { queue: "orders", subQueue: "deadLetter" })).body).toEqual({ messages: [] });
 
     // Back in the queue: the trigger fires again; this time the flow completes it.
     const again = await platform.pollTrigger("WhenMessagesArriveInQueue", { queue: "orders" }, { maxPolls: 5 });
     expect(again.items).toHaveLength(1);
-    expect((again.items[0] as Message)["messageId"]).toBe("poison-1");
+    expect((again.items[0] as Message)["messageId"]).toBe(copyId);
+    expect((again.items[0] as Message)["applicationProperties"]).toEqual({ OriginalMessageId: "poison-1" });
     expect((await platform.invoke("CompleteMessageInQueue", { queue: "orders", lockToken: (again.items[0] as Message)["lockToken"] })).status).toBe(204);
   });
 

@@ -155,12 +155,16 @@ export interface ApiInstanceOptions {
   admin?: { connectionString: string; certificate: string };
   /** Idle time after which a held session is released. */
   sessionIdleReleaseInMs?: number;
+  /** The configured API keys (default {@link TEST_KEY_RECORDS}). */
+  apiKeys?: readonly ApiKeyRecord[];
+  /** The API's public base URL (the origin of the triggers' next-poll Location). */
+  publicBaseUrl?: string;
 }
 
 /** Starts an API instance on a free port against a Service Bus connection string. */
 export async function startApiInstance(
   connectionString: string,
-  { entities = TEST_EXPOSED_ENTITIES, jsonBodyLimitInBytes = 64 * 1024, admin: adminEndpoint, sessionIdleReleaseInMs }: ApiInstanceOptions = {},
+  { entities = TEST_EXPOSED_ENTITIES, jsonBodyLimitInBytes = 64 * 1024, admin: adminEndpoint, sessionIdleReleaseInMs, apiKeys = TEST_KEY_RECORDS, publicBaseUrl }: ApiInstanceOptions = {},
 ): Promise<ApiInstance> {
   const logger = silentLogger();
   const { client, admin } = createServiceBusClients({ kind: "emulator", connectionString, ...(adminEndpoint ? { admin: adminEndpoint } : {}) }, testClientOptions);
@@ -172,7 +176,10 @@ export async function startApiInstance(
     ...(sessionIdleReleaseInMs === undefined ? {} : { sessionRegistry: { idleReleaseInMs: sessionIdleReleaseInMs } }),
     ...(management ? { requiresSession: (source) => management.requiresSession(source) } : {}),
   });
-  const app = createApp({ messaging, ...(management ? { management } : {}), logger, apiKeys: TEST_KEY_RECORDS, entities, eventCatalog: demoEventCatalog(), jsonBodyLimitInBytes });
+  const app = createApp({ messaging, ...(management ? { management } : {}), logger, apiKeys, entities, eventCatalog: demoEventCatalog(),
+    jsonBodyLimitInBytes,
+    ...(publicBaseUrl === undefined ? {} : { publicBaseUrl }),
+  });
   const server = await listen(app);
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
@@ -227,6 +234,8 @@ export interface ApiFixtureOptions {
   /** Serve the emulator's management API and give the API instances access to it. */
   withAdmin?: boolean;
   sessionIdleReleaseInMs?: number;
+  /** The configured API keys (default {@link TEST_KEY_RECORDS}). */
+  apiKeys?: readonly ApiKeyRecord[];
 }
 
 /** Starts an emulator with {@link apiTestEmulatorConfig} and an API instance. */
@@ -239,6 +248,7 @@ export async function startApiFixture(config: EmulatorConfig = apiTestEmulatorCo
       ...(options.entities ? { entities: options.entities } : {}),
       ...(emulator.admin ? { admin: emulator.admin } : {}),
       ...(options.sessionIdleReleaseInMs === undefined ? {} : { sessionIdleReleaseInMs: options.sessionIdleReleaseInMs }),
+      ...(options.apiKeys ? { apiKeys: options.apiKeys } : {}),
       ...overrides,
     });
     instances.push(instance);

@@ -1,7 +1,8 @@
 /**
  * Who may call what: every operation of the registry refuses callers without a valid key (401) before
- * it reads anything else, a key removed from the configuration stops working (401), and a key without
- * the scope or the entity gets 403. The API runs on the emulator with the real SDK.
+ * it reads anything else, a key removed from the configuration stops working (401), a key without the
+ * scope gets 403, and a key outside its allow-list gets the same 404 as for an entity that does not exist
+ * (so it cannot learn which other entities exist). The API runs on the emulator with the real SDK.
  *
  * The emulator's own SAS checks (bad signature, wrong key, expired token, token scoped to another
  * entity) are covered by test/integration/emulator/auth.test.ts and are not repeated here.
@@ -120,19 +121,25 @@ describe("security: authentication and authorization", () => {
     expect(checked).toBeGreaterThan(30);
   });
 
-  it("answers 403 to a key whose allow-list does not cover the entity, for every entity operation", async () => {
+  it("answers a key whose allow-list does not cover the entity exactly as for an entity that does not exist (404), for every entity operation", async () => {
     for (const operation of OPERATIONS.filter((each) => each.auth.entity !== undefined && !each.auth.scopes.includes("manage"))) {
       // orders-only may use the queue `orders` and nothing else.
       const other = sampleRequest(operation, { entity: "events", queue: "short-lock", topic: "events", subscription: "audit" });
       const key = operation.auth.scopes.every((scope) => scope === "listen") && operation.auth.entity === "subscription" ? KEYS.billingOnly : KEYS.ordersOnly;
-      expectProblem(await call(api, other.method, other.path, key, other.body), 403, "Forbidden", `${operation.operationId} on another entity`);
+      const answer = await call(api, other.method, other.path, key, other.body);
+      expectProblem(answer, 404, "MessagingEntityNotFound", `${operation.operationId} on another entity`);
+      const missing = sampleRequest(operation, { entity: "no-such-entity", queue: "no-such-queue", topic: "no-such-topic", subscription: "audit" });
+      const missingAnswer = await call(api, missing.method, missing.path, key, missing.body);
+      const { requestId: _a, instance: _b, ...refused } = answer.body as Record<string, unknown>;
+      const { requestId: _c, instance: _d, ...absent } = missingAnswer.body as Record<string, unknown>;
+      expect(refused, `${operation.operationId}: not allowed and missing look alike`).toEqual(absent);
     }
-    // The allowed entity passes the check (the answer may be anything but 401/403).
+    // The allowed entity passes the check.
     const allowed = await call(api, "GET", "/queues/orders/peek", KEYS.ordersOnly);
     expect(allowed.status).toBe(200);
     const billing = await call(api, "GET", "/topics/events/subscriptions/billing/peek", KEYS.billingOnly);
     expect(billing.status).toBe(200);
-    expectProblem(await call(api, "GET", "/topics/events/subscriptions/audit/peek", KEYS.billingOnly), 403, "Forbidden", "billing key on audit");
+    expectProblem(await call(api, "GET", "/topics/events/subscriptions/audit/peek", KEYS.billingOnly), 404, "MessagingEntityNotFound", "billing key on audit");
   });
 
 });

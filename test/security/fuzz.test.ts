@@ -8,6 +8,9 @@
  * dropped connection. Afterwards the API is still healthy, Object.prototype is clean, and RSS growth
  * is bounded.
  *
+ * Some requests use scoped keys (one queue, one subscription, one topic with manage): such a key never gets
+ * a 2xx for an entity outside its allow-list, and the lists it gets name only entities its allow-list covers.
+ *
  * Requests go through `node:http` rather than fetch so that paths reach the server byte for byte
  * (fetch would normalise `..` segments and re-encode characters).
  */
@@ -15,18 +18,38 @@ import { randomUUID } from "node:crypto";
 import http from "node:http";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ApiKeyRecord } from "../../api/src/auth/api-keys.js";
+import { hashApiKey } from "../../api/src/auth/api-keys.js";
 import type { AnyOperation } from "../../api/src/contract/operation.js";
 import { OPERATIONS } from "../../api/src/contract/registry.js";
 import { isProblemCode } from "../../api/src/problems/codes.js";
 import { startApiFixture } from "../helpers/api-fixture.js";
 import type { ApiFixture } from "../helpers/api-fixture.js";
-import { TEST_KEYS } from "../helpers/api-fixture.js";
+import { TEST_KEY_RECORDS, TEST_KEYS } from "../helpers/api-fixture.js";
 import { sampleBody } from "../helpers/operation-samples.js";
 
 /** Runs per operation; with ~40 operations this is a few thousand requests, well inside a minute on 2 cores. */
 const RUNS_PER_OPERATION = 55;
 /** The fixture's JSON body limit. */
 const BODY_LIMIT = 64 * 1024;
+
+/** Keys limited to part of the exposed entities, with their allow-lists. */
+const SCOPED_KEYS = {
+  "fuzz-orders-listener": { key: TEST_KEYS.ordersListener, scopes: ["listen"], entities: ["orders"] },
+  "fuzz-billing-worker": { key: "fuzz-billing-worker-key", scopes: ["send", "listen"], entities: ["events/billing"] },
+  "fuzz-events-manager": { key: "fuzz-events-manager-key", scopes: ["send", "listen", "manage"], entities: ["events"] },
+  "fuzz-short-lock-sender": { key: "fuzz-short-lock-sender-key", scopes: ["send"], entities: ["short-lock"] },
+} as const satisfies Record<string, Omit<ApiKeyRecord, "name" | "sha256"> & { key: string }>;
+
+const API_KEYS: ApiKeyRecord[] = [
+  ...TEST_KEY_RECORDS,
+  ...Object.entries(SCOPED_KEYS)
+    .filter(([, scoped]) => scoped.key !== TEST_KEYS.ordersListener)
+    .map(([name, scoped]) => ({ name, sha256: hashApiKey(scoped.key), scopes: [...scoped.scopes], entities: [...scoped.entities] })),
+];
+
+/** The allow-list of a scoped key, by its plain text. */
+const ALLOW_LISTS = new Map<string, readonly string[]>(Object.values(SCOPED_KEYS).map((scoped) => [scoped.key, scoped.entities]));
 
 /** One generated request. */
 interface FuzzRequest {
@@ -204,21 +227,21 @@ function queryArbitrary(operation: AnyOperation): fc.Arbitrary<string> {
   });
 }
 
-const VALID_SEGMENTS: Record<string, string> = {
-  entity: "orders",
-  queue: "orders",
-  topic: "events",
-  subscription: "audit",
-  sessionId: "session-1",
-  eventType: "OrderSubmitted",
-  lockToken: "00000000-0000-4000-8000-000000000000",
+const VALID_SEGMENTS: Record<string, readonly string[]> = {
+  entity: ["orders", "events", "short-lock"],
+  queue: ["orders", "short-lock"],
+  topic: ["events"],
+  subscription: ["audit", "billing"],
+  sessionId: ["session-1"],
+  eventType: ["OrderSubmitted"],
+  lockToken: ["00000000-0000-4000-8000-000000000000"],
 };
 
 /** The path: each parameter valid or hostile. */
 function pathArbitrary(operation: AnyOperation): fc.Arbitrary<string> {
   const names = [...operation.path.matchAll(/\{([A-Za-z0-9_]+)\}/g)].map((match) => match[1] ?? "");
   const segments = names.map((name) =>
-    fc.oneof({ weight: 2, arbitrary: fc.constant(VALID_SEGMENTS[name] ?? "x") }, { weight: 3, arbitrary: name === "lockToken" ? hostileLockToken : hostileSegment }),
+    fc.oneof({ weight: 2, arbitrary: fc.constantFrom(...(VALID_SEGMENTS[name] ?? ["x"])) }, { weight: 3, arbitrary: name === "lockToken" ? hostileLockToken : hostileSegment }),
   );
   return fc.tuple(...segments).map((values) => {
     let index = 0;
@@ -235,7 +258,11 @@ function requestArbitrary(operation: AnyOperation): fc.Arbitrary<FuzzRequest> {
       body: bodyArbitrary(operation),
       contentType: fc.constantFrom(...CONTENT_TYPES),
       encoding: fc.option(fc.constantFrom(...CONTENT_ENCODINGS), { freq: 8 }),
-      key: fc.oneof({ weight: 12, arbitrary: fc.constant(TEST_KEYS.admin) }, { weight: 1, arbitrary: fc.constantFrom(TEST_KEYS.sender, TEST_KEYS.ordersListener, "", "wrong") }),
+      key: fc.oneof(
+        { weight: 9, arbitrary: fc.constant(TEST_KEYS.admin) },
+        { weight: 4, arbitrary: fc.constantFrom(...Object.values(SCOPED_KEYS).map((scoped) => scoped.key)) },
+        { weight: 1, arbitrary: fc.constantFrom(TEST_KEYS.sender, "", "wrong") },
+      ),
     })
     .map(({ path, query, body, contentType, encoding, key }) => {
       const headers: Record<string, string> = { "X-API-Key": key };
@@ -252,9 +279,53 @@ function describeRequest(request: FuzzRequest): string {
   return `${request.method} ${request.path.slice(0, 400)} ${JSON.stringify(request.headers)}${body}`;
 }
 
+const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+
+/** Whether an allow-list covers a queue or topic name, or a subscription of a topic. */
+function covers(allowed: readonly string[], name: string, subscription?: string): boolean {
+  return allowed.some((entry) => same(entry, name) || (subscription !== undefined && same(entry, `${name}/${subscription}`)));
+}
+
+/** The path parameters of a request that reached its operation (undefined when the path does not parse). */
+function pathParams(operation: AnyOperation, path: string): Record<string, string> | undefined {
+  const names: string[] = [];
+  const pattern = operation.path.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{([A-Za-z0-9_]+)\}/g, (_, name: string) => {
+    names.push(name);
+    return "([^/]+)";
+  });
+  const match = new RegExp(`^${pattern}/?$`, "i").exec(path.split("?")[0] ?? "");
+  if (!match) return undefined;
+  try {
+    return Object.fromEntries(names.map((name, index) => [name, decodeURIComponent(match[index + 1] ?? "")]));
+  } catch {
+    return undefined;
+  }
+}
+
+/** For a scoped key's 2xx: the entity it acted on, and every entity a list names, are inside its allow-list. */
+function checkAllowList(operation: AnyOperation, request: FuzzRequest, answer: FuzzAnswer, label: string): void {
+  const allowed = ALLOW_LISTS.get(request.headers["X-API-Key"] ?? "");
+  if (!allowed || answer.status >= 300) return;
+  const params = pathParams(operation, request.path);
+  expect(params, `${label}\n(a 2xx for a path that does not parse)`).toBeDefined();
+  const { entity, queue, topic, subscription } = params ?? {};
+  if (entity !== undefined) expect(covers(allowed, entity), `${label}\n(outside the allow-list)`).toBe(true);
+  if (queue !== undefined) expect(covers(allowed, queue), `${label}\n(outside the allow-list)`).toBe(true);
+  if (topic !== undefined && subscription !== undefined) expect(covers(allowed, topic, subscription), `${label}\n(outside the allow-list)`).toBe(true);
+  if (answer.text.length === 0 || !answer.contentType.includes("json")) return;
+  const body = JSON.parse(answer.text) as { value?: Array<{ name?: string; topic?: string }>; eventTypes?: Array<{ entities?: string[] }> };
+  for (const item of body.value ?? []) {
+    if (typeof item.name !== "string") continue;
+    const listed = item.topic !== undefined ? covers(allowed, item.topic, item.name) : covers(allowed, item.name) || allowed.some((entry) => same(entry.split("/")[0] ?? "", item.name ?? ""));
+    expect(listed, `${label}\n(lists ${item.topic ? `${item.topic}/` : ""}${item.name})`).toBe(true);
+  }
+  for (const name of (body.eventTypes ?? []).flatMap((eventType) => eventType.entities ?? [])) expect(covers(allowed, name), `${label}\n(names ${name})`).toBe(true);
+}
+
 /** The property every answer must have. */
-function checkAnswer(request: FuzzRequest, answer: FuzzAnswer): void {
+function checkAnswer(operation: AnyOperation, request: FuzzRequest, answer: FuzzAnswer): void {
   const label = `${describeRequest(request)}\n-> ${answer.status} ${answer.contentType} ${answer.text.slice(0, 500)}`;
+  checkAllowList(operation, request, answer, label);
   expect(answer.status, label).toBeGreaterThanOrEqual(200);
   expect(answer.status, label).toBeLessThan(500);
   expect(answer.status === 204 || answer.status < 300 || answer.status >= 400, label).toBe(true);
@@ -271,7 +342,7 @@ describe("security: generated malformed and hostile requests to every operation"
   const statuses = new Map<number, number>();
 
   beforeAll(async () => {
-    fixture = await startApiFixture();
+    fixture = await startApiFixture(undefined, { apiKeys: API_KEYS });
     // Something to receive, peek and settle while the fuzzer runs.
     for (let index = 0; index < 5; index += 1) {
       await fixture.api.request("POST", "/entities/orders/messages", { body: { body: { index }, messageId: randomUUID() } });
@@ -297,7 +368,7 @@ describe("security: generated malformed and hostile requests to every operation"
             const answer = await send(baseUrl, request);
             statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
             total += 1;
-            checkAnswer(request, answer);
+            checkAnswer(operation, request, answer);
           }),
           { numRuns: RUNS_PER_OPERATION, endOnFailure: true },
         );

@@ -42,6 +42,8 @@ export const ConfigFileSchema = Type.Object(
     $schema: Type.Optional(Type.String()),
     entities: Type.Optional(EntitiesSection),
     apiKeys: Type.Optional(Type.Array(ApiKeySection)),
+    // The API's public base URL (https://bridge.contoso.com): the origin of the polling triggers' next-poll Location.
+    publicBaseUrl: Type.Optional(Type.String({ minLength: 1, maxLength: 2048 })),
     sessions: Type.Optional(
       Type.Object(
         {

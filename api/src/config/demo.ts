@@ -1,49 +1,19 @@
-/** The demo setup used when no Service Bus is configured: entities for the embedded emulator and a generated key. */
+/** The demo setup used when no Service Bus is configured: the demo entities exposed, and a generated key. */
 import { randomBytes } from "node:crypto";
+import { demoEmulatorConfig } from "../../../emulator/src/index.js";
 import type { ExposedEntities } from "./exposed-entities.js";
 
 /**
- * Demo entities: queue `orders`; session queue `order-updates` (one session per order, in order); session
- * queue `cases` (one session per case id, for ordered CaseSync events); topic `order-events` with `billing`
- * (OrderSubmitted events only), `analytics` and `support` (everything), whose subscriptions are all exposed,
- * so subscriptions created through the API can be used at once.
+ * The demo entities (defined once, in the emulator's demo configuration) as the API exposes them. Their
+ * topics expose all their subscriptions, so subscriptions created through the API can be used at once.
  */
-export const DEMO_ENTITIES: ExposedEntities = {
-  queues: ["orders", "order-updates", "cases"],
-  topics: [{ name: "order-events", subscriptions: ["billing", "analytics", "support"], allSubscriptions: true }],
-};
-
-/** The demo entities in the emulator's Config.json format. */
-export function demoEmulatorConfigJson(): unknown {
+export const DEMO_ENTITIES: ExposedEntities = (() => {
+  const config = demoEmulatorConfig();
   return {
-    UserConfig: {
-      Namespaces: [
-        {
-          Name: "sbemulatorns",
-          Queues: [
-            { Name: "orders", Properties: { MaxDeliveryCount: 5, RequiresDuplicateDetection: true, DuplicateDetectionHistoryTimeWindow: "PT10M" } },
-            { Name: "order-updates", Properties: { RequiresSession: true, MaxDeliveryCount: 5 } },
-            { Name: "cases", Properties: { RequiresSession: true, MaxDeliveryCount: 5, RequiresDuplicateDetection: true, DuplicateDetectionHistoryTimeWindow: "PT10M" } },
-          ],
-          Topics: [
-            {
-              Name: "order-events",
-              Properties: { RequiresDuplicateDetection: true, DuplicateDetectionHistoryTimeWindow: "PT10M" },
-              Subscriptions: [
-                {
-                  Name: "billing",
-                  Rules: [{ Name: "order-submitted", Properties: { FilterType: "Correlation", CorrelationFilter: { Properties: { eventType: "OrderSubmitted" } } } }],
-                },
-                { Name: "analytics" },
-                { Name: "support" },
-              ],
-            },
-          ],
-        },
-      ],
-    },
+    queues: config.queues.map((queue) => queue.name),
+    topics: config.topics.map((topic) => ({ name: topic.name, subscriptions: topic.subscriptions.map((subscription) => subscription.name), allSubscriptions: true })),
   };
-}
+})();
 
 /** A new random API key (256 bits, base64url). */
 export function generateApiKey(): string {

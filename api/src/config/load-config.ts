@@ -28,7 +28,7 @@ export interface AppConfig {
   logLevel: string;
   serviceBus: ServiceBusTarget;
   entities: ExposedEntities;
-  /** Configured keys; in embedded-emulator mode server.ts adds the demo key. */
+  /** Configured keys; in embedded-emulator mode without any, server.ts adds the demo key. */
   apiKeys: ApiKeyRecord[];
   jsonBodyLimitInBytes: number;
   /** A held session unused this long is released (`sessions.idleReleaseSeconds`, default 60 s). */
@@ -39,6 +39,11 @@ export interface AppConfig {
   eventCatalogDir: string;
   /** The `source` of the events this API sends (`events.source`, default `service-bus-bridge`). */
   eventSource: string;
+  /**
+   * The API's public base URL (`PUBLIC_BASE_URL`, or `publicBaseUrl` in the file), without a trailing slash:
+   * the origin of the polling triggers' next-poll `Location`. Undefined: the origin the request names.
+   */
+  publicBaseUrl?: string;
 }
 
 /** The demo event catalog that ships with the API (OrderSubmitted, CaseSync). */
@@ -47,7 +52,7 @@ export const DEMO_EVENT_CATALOG_DIR = path.resolve(path.dirname(new URL(import.m
 /** The environment variables read. */
 export const ENV_VARS = [
   "PORT", "HOST", "LOG_LEVEL", "CONFIG_FILE", "SERVICEBUS_CONNECTION_STRING", "SERVICEBUS_NAMESPACE",
-  "DATA_DIR", "EMULATOR_IN_MEMORY", "EMULATOR_PORT", "EVENT_CATALOG_DIR",
+  "DATA_DIR", "EMULATOR_IN_MEMORY", "EMULATOR_PORT", "EVENT_CATALOG_DIR", "PUBLIC_BASE_URL",
 ] as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -110,6 +115,23 @@ function namespaceHost(raw: string): string {
   return host.toLowerCase();
 }
 
+/**
+ * A public base URL: absolute http(s), no credentials, query or fragment; a path prefix is kept, a
+ * trailing slash is not.
+ */
+function publicBaseUrl(raw: string, field: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(field, `must be an absolute http or https URL, such as https://bridge.contoso.com, got '${raw}'`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") throw new ConfigError(field, `must use https or http, got '${raw}'`);
+  if (url.username !== "" || url.password !== "") throw new ConfigError(field, "must not contain a user name or password");
+  if (url.search !== "" || url.hash !== "" || raw.includes("?") || raw.includes("#")) throw new ConfigError(field, `must not have a query or fragment, got '${raw}'`);
+  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+}
+
 function serviceBusTarget(env: Env, dataDir: string): ServiceBusTarget {
   const connectionString = env["SERVICEBUS_CONNECTION_STRING"];
   const namespace = env["SERVICEBUS_NAMESPACE"];
@@ -123,6 +145,13 @@ function serviceBusTarget(env: Env, dataDir: string): ServiceBusTarget {
   }
   const inMemory = flag(env, "EMULATOR_IN_MEMORY");
   return { kind: "embeddedEmulator", dataDir: inMemory ? undefined : path.join(dataDir, "emulator"), port: integer(env, "EMULATOR_PORT", 0, 0, 65535) };
+}
+
+function publicBaseUrlOf(env: Env, file: ConfigFile, configFile: string | undefined): { publicBaseUrl?: string } {
+  const fromEnv = env["PUBLIC_BASE_URL"];
+  if (fromEnv) return { publicBaseUrl: publicBaseUrl(fromEnv, "PUBLIC_BASE_URL") };
+  if (file.publicBaseUrl !== undefined) return { publicBaseUrl: publicBaseUrl(file.publicBaseUrl, `${configFile}:/publicBaseUrl`) };
+  return {};
 }
 
 /**
@@ -172,5 +201,6 @@ export function loadConfig(env: Env, readFile: (file: string) => string, cwd: st
         : DEMO_EVENT_CATALOG_DIR,
     eventSource: file.events?.source ?? "service-bus-bridge",
     dataDir,
+    ...publicBaseUrlOf(env, file, configFile),
   };
 }

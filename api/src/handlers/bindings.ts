@@ -21,15 +21,15 @@ export interface HandlerDeps {
   management?: ManagementPort;
   /** The business event contracts. */
   events: { catalog: EventCatalog; source: string };
-  /** Polling-trigger timing (defaults: 1 s receive wait per poll, Retry-After 30 s while idle). */
-  triggers?: { receiveWaitInMs?: number; idleRetryAfterSeconds?: number };
+  /** Polling-trigger timing (defaults: 1 s receive wait per poll, Retry-After 30 s while idle) and the public base URL of their Location. */
+  triggers?: { receiveWaitInMs?: number; idleRetryAfterSeconds?: number; publicBaseUrl?: string };
 }
 
 /** The bindings of all operations, one per registry entry. */
 export function allBindings({ messaging, entities, now, management, events, triggers }: HandlerDeps): OperationBinding[] {
   return [
     ...sendBindings(messaging, now),
-    ...eventBindings({ messaging, catalog: events.catalog, source: events.source, now }),
+    ...eventBindings({ messaging, catalog: events.catalog, entities, source: events.source, now }),
     ...receiverBindings(queueOperations, messaging, events.catalog),
     ...receiverBindings(subscriptionOperations, messaging, events.catalog),
     ...triggerBindings(triggerOperations, { messaging, catalog: events.catalog, ...triggers }),

@@ -60,9 +60,8 @@ export function discoveryBindings(entities: ExposedEntities, management?: Manage
       const value = (await subscriptionsOf(topic, apiKey))
         .filter((subscription) => allowListCovers(apiKey.entities, { kind: "subscription", topic: topic.name, subscription: subscription.name }))
         .map((subscription) => ({ ...subscription, topic: topic.name }));
-      if (value.length === 0 && !allowListCovers(apiKey.entities, { kind: "topic", topic: topic.name })) {
-        throw new ProblemError("Forbidden", { detail: "The API key is not allowed to use this topic." });
-      }
+      // A topic the key may use none of looks like one that does not exist.
+      if (value.length === 0 && !allowListCovers(apiKey.entities, { kind: "topic", topic: topic.name })) throw new ProblemError("MessagingEntityNotFound");
       return { body: { value } };
     }),
     bindOperation(discoveryOperations.listSendEntities, async ({ apiKey }) => {

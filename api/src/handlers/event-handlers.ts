@@ -1,5 +1,8 @@
 /** Handlers of the typed business events: SendEvent, ListEventTypes, GetEventTypeSchema. */
 import { randomUUID } from "node:crypto";
+import type { ApiKeyRecord } from "../auth/api-keys.js";
+import type { ExposedEntities } from "../config/exposed-entities.js";
+import { allowListCovers, findSendEntity } from "../config/exposed-entities.js";
 import { eventOperations } from "../contract/operations/events.js";
 import type { EventCatalog } from "../events/event-catalog.js";
 import { buildEventMessage } from "../events/event-envelope.js";
@@ -14,6 +17,8 @@ import { sendEntityName } from "./receive-source.js";
 export interface EventHandlerDeps {
   messaging: MessagingPort;
   catalog: EventCatalog;
+  /** The exposed entities: the catalog names only those (and only those the calling key may use). */
+  entities: ExposedEntities;
   now: () => Date;
   /** The `source` of events this API sends. */
   source: string;
@@ -33,15 +38,32 @@ function definitionOf(catalog: EventCatalog, eventType: string, schemaVersion: n
   return definition;
 }
 
+/**
+ * The configured spelling of a queue or topic the catalog names, when the configuration exposes it and the
+ * key may use it; undefined otherwise, so entities hidden from the key are never named to it.
+ */
+function usableEntity(entities: ExposedEntities, apiKey: ApiKeyRecord, name: string): string | undefined {
+  const entity = findSendEntity(entities, name);
+  if (!entity || !allowListCovers(apiKey.entities, entity)) return undefined;
+  return entity.kind === "queue" ? entity.queue : entity.kind === "topic" ? entity.topic : undefined;
+}
+
+/** The entities of an event type's contract that the key may use, in configured spelling. */
+function usableEntities(entities: ExposedEntities, apiKey: ApiKeyRecord, definition: EventTypeDefinition): string[] {
+  return definition.entities.flatMap((name) => usableEntity(entities, apiKey, name) ?? []);
+}
+
 /** Bindings of the event operations. */
-export function eventBindings({ messaging, catalog, now, source, newId = randomUUID }: EventHandlerDeps): OperationBinding[] {
+export function eventBindings({ messaging, catalog, entities, now, source, newId = randomUUID }: EventHandlerDeps): OperationBinding[] {
   return [
-    bindOperation(eventOperations.sendEvent, async ({ params, query, headers, body, entity }) => {
+    bindOperation(eventOperations.sendEvent, async ({ params, query, headers, body, entity, apiKey }) => {
       const definition = definitionOf(catalog, params.eventType, query.schemaVersion);
       const entityName = sendEntityName(entity);
       if (!definition.entities.some((name) => name.toLowerCase() === entityName.toLowerCase())) {
+        const allowed = usableEntities(entities, apiKey, definition);
+        const hint = allowed.length > 0 ? `its contract allows ${allowed.join(", ")}` : "its contract allows none of the queues and topics this API key may use";
         throw new ProblemError("ValidationFailed", {
-          errors: { params: [{ field: "/entity", message: `${definition.eventType} may not be sent to '${entityName}'; its contract allows ${definition.entities.join(", ")}` }] },
+          errors: { params: [{ field: "/entity", message: `${definition.eventType} may not be sent to '${entityName}'; ${hint}` }] },
         });
       }
       const result = buildEventMessage(catalog, definition, body, {
@@ -65,17 +87,21 @@ export function eventBindings({ messaging, catalog, now, source, newId = randomU
         },
       };
     }),
-    bindOperation(eventOperations.listEventTypes, async ({ query }) => ({
-      body: {
-        eventTypes: catalog.latest(query.entity).map((definition) => ({
-          eventType: definition.eventType,
-          schemaVersion: definition.schemaVersion,
-          title: definition.title,
-          description: definition.description,
-          entities: [...definition.entities],
-        })),
-      },
-    })),
+    bindOperation(eventOperations.listEventTypes, async ({ query, apiKey }) => {
+      // An entity the key cannot use carries no event types for it, whether or not the catalog names it.
+      const hidden = query.entity !== undefined && usableEntity(entities, apiKey, query.entity) === undefined;
+      return {
+        body: {
+          eventTypes: (hidden ? [] : catalog.latest(query.entity)).map((definition) => ({
+            eventType: definition.eventType,
+            schemaVersion: definition.schemaVersion,
+            title: definition.title,
+            description: definition.description,
+            entities: usableEntities(entities, apiKey, definition),
+          })),
+        },
+      };
+    }),
     bindOperation(eventOperations.getEventTypeSchema, async ({ params, query }) => {
       const definition = definitionOf(catalog, params.eventType, query.schemaVersion);
       return { body: { eventType: definition.eventType, schemaVersion: definition.schemaVersion, schema: definition.dataSchema } };

@@ -1,7 +1,8 @@
 /**
  * Handlers of CreateSubscription and DeleteSubscription. They act only on exposed topics that expose
  * all their subscriptions ("*" in the configuration), so a subscription created here is usable through
- * the API at once and the configuration never names a subscription that was deleted here.
+ * the API at once, and never on subscriptions the configuration names (409 SubscriptionIsConfigured), so
+ * the configuration never names a subscription that was deleted or replaced here.
  */
 import type { ApiKeyRecord } from "../auth/api-keys.js";
 import type { ExposedEntities, ExposedTopic } from "../config/exposed-entities.js";
@@ -15,12 +16,17 @@ import type { ManagementPort, SubscriptionRuleInput } from "../servicebus/manage
 function managedTopic(entities: ExposedEntities, apiKey: ApiKeyRecord, topicName: string, subscription: string): ExposedTopic {
   const topic = findTopic(entities, topicName);
   if (!topic) throw new ProblemError("MessagingEntityNotFound");
-  if (!allowListCovers(apiKey.entities, { kind: "subscription", topic: topic.name, subscription })) {
-    throw new ProblemError("Forbidden", { detail: "The API key is not allowed to use this topic or subscription." });
-  }
+  // Outside the key's allow-list: the same answer as for a topic that does not exist.
+  if (!allowListCovers(apiKey.entities, { kind: "subscription", topic: topic.name, subscription })) throw new ProblemError("MessagingEntityNotFound");
   if (!topic.allSubscriptions) {
     throw new ProblemError("Forbidden", {
       detail: `This API exposes only configured subscriptions of topic '${topic.name}', so it does not create or delete its subscriptions. An administrator can add "*" to the topic's subscriptions in the configuration.`,
+    });
+  }
+  const configured = topic.subscriptions.find((name) => name.toLowerCase() === subscription.toLowerCase());
+  if (configured !== undefined) {
+    throw new ProblemError("SubscriptionIsConfigured", {
+      detail: `The configuration names subscription '${configured}' of topic '${topic.name}', so it cannot be replaced or deleted through the API; only subscriptions created through the API can be.`,
     });
   }
   return topic;

@@ -81,7 +81,7 @@ export function receiverBindings(operations: ReturnType<typeof receiverOperation
     }),
     bindOperation(operations.resubmitDeadLetters, async ({ entity, body }) => {
       const selection = body?.sequenceNumbers ? { sequenceNumbers: body.sequenceNumbers } : { maxMessages: body?.maxMessages ?? 10 };
-      const result = await messaging.resubmitDeadLetters(receiveSourceOf(entity, "main"), selection);
+      const result = await messaging.resubmitDeadLetters(receiveSourceOf(entity, "main"), selection, { keepMessageId: body?.keepMessageId ?? false });
       return { body: result };
     }),
     ...sessionBindings(operations.sessions, messaging),

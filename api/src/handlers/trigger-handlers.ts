@@ -26,14 +26,37 @@ export interface TriggerHandlerDeps {
   receiveWaitInMs?: number;
   /** `Retry-After` while nothing is waiting, in seconds. */
   idleRetryAfterSeconds?: number;
+  /**
+   * The API's public base URL (`https://bridge.example.com` or with a path prefix): the origin of the next
+   * poll's `Location`. Without it, the origin the request names (its Host header), right behind a proxy
+   * that forwards it.
+   */
+  publicBaseUrl?: string;
 }
 
 /** The trigger state before any message was returned. */
 export const INITIAL_TRIGGER_STATE = "0";
 
-/** The next poll's URL: the same operation and parameters, with the new trigger state. */
-export function nextPollUrl(requestUrl: URL, state: string): string {
-  const next = new URL(requestUrl.href);
+/** Options of {@link nextPollUrl}. */
+export interface NextPollOptions {
+  /** The query parameters the operation declares; others are not carried along. */
+  declaredQuery: readonly string[];
+  /** The API's public base URL, which replaces the request's origin (see {@link TriggerHandlerDeps.publicBaseUrl}). */
+  publicBaseUrl?: string;
+}
+
+/**
+ * The next poll's URL: the same operation and declared parameters, with the new trigger state, at the
+ * public base URL when one is configured.
+ */
+export function nextPollUrl(requestUrl: URL, state: string, { declaredQuery, publicBaseUrl }: NextPollOptions): string {
+  const next = publicBaseUrl === undefined ? new URL(requestUrl.origin) : new URL(publicBaseUrl);
+  next.pathname = `${next.pathname.replace(/\/+$/, "")}${requestUrl.pathname}`;
+  next.search = "";
+  next.hash = "";
+  for (const [name, value] of requestUrl.searchParams) {
+    if (name !== TRIGGER_STATE_PARAMETER && declaredQuery.includes(name)) next.searchParams.append(name, value);
+  }
   next.searchParams.set(TRIGGER_STATE_PARAMETER, state);
   return next.href;
 }
@@ -53,9 +76,10 @@ function flagUnexpected(messages: readonly ReceivedMessageJson[], expected: Even
 /** Bindings of the four triggers. */
 export function triggerBindings(
   operations: typeof triggerOperations,
-  { messaging, catalog, receiveWaitInMs = 1000, idleRetryAfterSeconds = 30 }: TriggerHandlerDeps,
+  { messaging, catalog, receiveWaitInMs = 1000, idleRetryAfterSeconds = 30, publicBaseUrl }: TriggerHandlerDeps,
 ): OperationBinding[] {
   return Object.values(operations).map((operation) => {
+    const pollOptions: NextPollOptions = { declaredQuery: Object.keys(operation.request.query?.properties ?? {}), ...(publicBaseUrl === undefined ? {} : { publicBaseUrl }) };
     const { receiveMode } = operation;
     return bindOperation(operation, async ({ entity, query, requestUrl }) => {
       const expected = query.eventType === undefined ? undefined : catalog.find(query.eventType);
@@ -71,7 +95,7 @@ export function triggerBindings(
       const state = last?.sequenceNumber ?? query.triggerState ?? INITIAL_TRIGGER_STATE;
       // A full batch suggests more are waiting: ask to be polled again at once.
       const retryAfter = received.length >= query.maxMessages ? 0 : idleRetryAfterSeconds;
-      const headers = { Location: nextPollUrl(requestUrl, state), "Retry-After": String(retryAfter) };
+      const headers = { Location: nextPollUrl(requestUrl, state, pollOptions), "Retry-After": String(retryAfter) };
       if (received.length === 0) return { pending: true, headers };
       return { body: flagUnexpected(withTypedEvents(catalog, received), expected), headers };
     });

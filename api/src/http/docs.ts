@@ -12,8 +12,9 @@ export function docsRouter(document: OpenAPIV3.Document): Router {
     swaggerUi.setup(document, {
       customSiteTitle: `${document.info.title} API`,
       swaggerOptions: {
-        // The key typed into "Authorize" survives a page reload (kept in the browser's local storage).
-        persistAuthorization: true,
+        // The key typed into "Authorize" lives only as long as the page: persisting it would write it to the
+        // browser's local storage, on disk and readable by any script of this origin and anyone using the profile.
+        persistAuthorization: false,
         displayRequestDuration: true,
         tryItOutEnabled: true,
         // No call to the public online validator: /docs works offline and under a strict CSP.

@@ -1,7 +1,8 @@
 /**
  * Builds the Express router of the contract: for each bound operation, authenticate (401), check
- * scopes (403), validate (400), resolve the exposed entity (404) and the key's allow-list (403), then
- * call the handler and write its success response.
+ * scopes (403), validate (400), resolve the exposed entity and the key's allow-list (404 for both, so a
+ * key cannot tell entities it may not use from ones that do not exist), then call the handler and write
+ * its success response.
  */
 import { Router } from "express";
 import type { Request, Response } from "express";
@@ -81,9 +82,7 @@ function handlerFor(binding: OperationBinding, validator: OperationValidator, op
     const errors = validator.validate(raw);
     if (errors) throw new ProblemError("ValidationFailed", { errors });
     const entity = resolveEntity(operation.auth.entity, raw.params, options.entities);
-    if (entity && !allowListCovers(apiKey.entities, entity)) {
-      throw new ProblemError("Forbidden", { detail: "The API key is not allowed to use this entity." });
-    }
+    if (entity && !allowListCovers(apiKey.entities, entity)) throw new ProblemError("MessagingEntityNotFound");
     const result = await binding.handle({
       params: raw.params as Record<string, never>,
       query: raw.query as Record<string, never>,

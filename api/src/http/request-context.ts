@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { NextFunction, Request, Response } from "express";
 import type { ApiLogger } from "../logger.js";
+import { redactLockTokens } from "./redact-path.js";
 
 /** Per-request state kept in `res.locals.requestContext`. */
 export interface RequestContext {
@@ -20,7 +21,7 @@ export function requestContextOf(res: Response): RequestContext {
 
 /**
  * Gives every request an id (the caller's `X-Request-Id` when it is safe, otherwise a new UUID),
- * echoes it in the response, and logs one line per finished request without bodies or keys.
+ * echoes it in the response, and logs one line per finished request without bodies, keys or lock tokens.
  */
 export function requestContextMiddleware(logger: ApiLogger, newId: () => string = randomUUID) {
   return (req: Request, res: Response, next: NextFunction): void => {
@@ -33,7 +34,7 @@ export function requestContextMiddleware(logger: ApiLogger, newId: () => string 
     res.on("finish", () => {
       const durationInMs = Number(process.hrtime.bigint() - started) / 1e6;
       context.log.info(
-        { method: req.method, path: req.path, status: res.statusCode, durationInMs: Math.round(durationInMs), apiKeyName: context.apiKeyName },
+        { method: req.method, path: redactLockTokens(req.path), status: res.statusCode, durationInMs: Math.round(durationInMs), apiKeyName: context.apiKeyName },
         "request",
       );
     });

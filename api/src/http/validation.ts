@@ -10,6 +10,7 @@ import type { TSchema } from "@sinclair/typebox";
 import { MAX_JSON_DEPTH, nestsDeeperThan } from "../contract/json-depth.js";
 import type { AnyOperation } from "../contract/operation.js";
 import type { FieldError, FieldErrors } from "../problems/problem-error.js";
+import { propertyMapLocations, unsupportedPropertyNameErrors } from "./property-names.js";
 
 /** Schema keywords that carry connector hints; ajv must accept and ignore them. */
 const HINT_KEYWORDS = ["x-ms-summary", "x-ms-visibility", "x-ms-url-encoding", "x-ms-dynamic-values", "x-ms-dynamic-schema", "x-ms-test-value"];
@@ -98,6 +99,7 @@ export function compileOperationValidator(operation: AnyOperation, lenient: Ajv,
   const headers = compile(lenient, operation.request.headers);
   const body = compile(strict, operation.request.body);
   const bodyRequired = operation.request.body !== undefined && (operation.request.bodyRequired ?? true);
+  const propertyMaps = propertyMapLocations(operation.request.body);
   return {
     validate(request) {
       const errors: FieldErrors = {};
@@ -114,6 +116,9 @@ export function compileOperationValidator(operation: AnyOperation, lenient: Ajv,
           if (bodyRequired) errors.body = [{ field: "", message: "is required: send a JSON body with Content-Type: application/json" }];
         } else if (!body(request.body)) {
           errors.body = fieldErrors(body.errors);
+        } else {
+          const names = unsupportedPropertyNameErrors(request.body, propertyMaps);
+          if (names.length > 0) errors.body = names;
         }
       } else if (request.body !== undefined && !(typeof request.body === "object" && request.body !== null && Object.keys(request.body).length === 0)) {
         errors.body = [{ field: "", message: "must be empty: this operation takes no body" }];

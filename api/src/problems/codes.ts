@@ -31,7 +31,7 @@ export const PROBLEMS = {
   Forbidden: {
     status: 403,
     title: "The API key is not allowed to do this",
-    detail: "The API key lacks the scope this operation needs, or is not allowed to use this entity.",
+    detail: "The API key lacks a scope or right this operation needs.",
   },
   RouteNotFound: {
     status: 404,
@@ -41,7 +41,7 @@ export const PROBLEMS = {
   MessagingEntityNotFound: {
     status: 404,
     title: "The entity does not exist",
-    detail: "The queue, topic or subscription does not exist or is not exposed by this API.",
+    detail: "The queue, topic or subscription does not exist, or this API does not expose it to this API key.",
   },
   EventTypeNotFound: {
     status: 404,
@@ -67,6 +67,12 @@ export const PROBLEMS = {
     status: 409,
     title: "The entity already exists",
     detail: "An entity with this name already exists.",
+  },
+  SubscriptionIsConfigured: {
+    status: 409,
+    title: "The subscription is part of the configuration",
+    detail:
+      "The API's configuration names this subscription, so it cannot be replaced or deleted through the API. Only subscriptions created through the API can be; an administrator changes configured ones.",
   },
   MessageLockLost: {
     status: 410,

@@ -76,9 +76,16 @@ export interface DeadLetterOptions {
 /** Which dead-lettered messages to resubmit: by sequence numbers, or the first `maxMessages`. */
 export type ResubmitSelection = { sequenceNumbers: string[] } | { maxMessages: number };
 
+/** Options of {@link MessagingPort.resubmitDeadLetters}. */
+export interface ResubmitOptions {
+  /** Keep each copy's original message id instead of a new derived one (default false). */
+  keepMessageId?: boolean;
+}
+
 /** Result of {@link MessagingPort.resubmitDeadLetters}. */
 export interface ResubmitResult {
-  resubmitted: Array<{ sequenceNumber: string; messageId?: string }>;
+  /** Each copy's message id, and the id its dead letter had. */
+  resubmitted: Array<{ sequenceNumber: string; messageId?: string; originalMessageId?: string }>;
   notFound: string[];
 }
 
@@ -101,7 +108,7 @@ export interface MessagingPort {
   deadLetterMessage(source: ReceiveSource, lockToken: string, options: DeadLetterOptions): Promise<void>;
   /** Resolves to the new lock expiry. */
   renewMessageLock(source: ReceiveSource, lockToken: string): Promise<Date>;
-  resubmitDeadLetters(source: ReceiveSource, selection: ResubmitSelection): Promise<ResubmitResult>;
+  resubmitDeadLetters(source: ReceiveSource, selection: ResubmitSelection, options?: ResubmitOptions): Promise<ResubmitResult>;
   /**
    * Receives peek-locked messages of one session (a given id, or the next available session) and holds
    * the session on this instance, so its messages are settled through the session's link. Throws

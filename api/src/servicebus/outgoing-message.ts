@@ -5,6 +5,7 @@ import type { OutgoingMessageJson } from "../contract/schemas/message.js";
 import { ProblemError } from "../problems/problem-error.js";
 import { BodyEncodingError, encodeBody } from "./body-codec.js";
 import { withoutDeadLetterProperties } from "./dead-letter-properties.js";
+import { ORIGINAL_MESSAGE_ID_PROPERTY, resubmitMessageId } from "./resubmit-id.js";
 
 /**
  * The SDK message for a caller's message. A message without an id gets a new UUID, so the caller
@@ -40,11 +41,21 @@ export function toServiceBusMessage(message: OutgoingMessageJson, fieldPrefix = 
   return result;
 }
 
+/** Options of {@link copyForResubmit}. */
+export interface ResubmitCopyOptions {
+  /** Keep the dead letter's message id (on an entity with duplicate detection the copy is then discarded while the id is inside the window). */
+  keepMessageId: boolean;
+  /** The subscription whose dead letter it is, for subscriptions. */
+  subscription?: string;
+}
+
 /**
- * A copy of a received message for resubmission: same body bytes, id and properties, without the
- * broker-assigned state. The dead-letter reason is not copied.
+ * A copy of a dead-lettered message for resubmission: same body bytes and properties, without the
+ * broker-assigned state and the dead-letter reason. Unless told to keep it, the copy gets a new message id
+ * derived from the original id and the dead letter's sequence number ({@link resubmitMessageId}), and keeps
+ * the original id in the application property `OriginalMessageId`.
  */
-export function copyForResubmit(message: ServiceBusReceivedMessage): ServiceBusMessage {
+export function copyForResubmit(message: ServiceBusReceivedMessage, { keepMessageId, subscription }: ResubmitCopyOptions): ServiceBusMessage {
   // Data bodies (bytes, as the receiver skips JSON parsing) are resent byte for byte; AMQP value and
   // sequence bodies (rare, from other clients) are resent as JSON data.
   const copy: ServiceBusMessage = { body: message.body };
@@ -53,7 +64,17 @@ export function copyForResubmit(message: ServiceBusReceivedMessage): ServiceBusM
     const value = message[field];
     if (value !== undefined) Object.assign(copy, { [field]: value });
   }
-  const properties = withoutDeadLetterProperties(message.applicationProperties);
-  if (properties) copy.applicationProperties = properties;
+  const properties = withoutDeadLetterProperties(message.applicationProperties) ?? {};
+  if (!keepMessageId) {
+    const earlier = properties[ORIGINAL_MESSAGE_ID_PROPERTY];
+    const originalMessageId = typeof earlier === "string" ? earlier : message.messageId === undefined ? undefined : String(message.messageId);
+    copy.messageId = resubmitMessageId({
+      originalMessageId,
+      deadLetterSequenceNumber: String(message.sequenceNumber),
+      ...(subscription === undefined ? {} : { subscription }),
+    });
+    if (originalMessageId !== undefined) properties[ORIGINAL_MESSAGE_ID_PROPERTY] = originalMessageId;
+  }
+  if (Object.keys(properties).length > 0) copy.applicationProperties = properties;
   return copy;
 }

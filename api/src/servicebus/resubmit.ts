@@ -1,10 +1,11 @@
 /**
  * Resubmits dead-lettered messages, at least once: each selected message is copied to its entity
- * first and completed in the dead-letter sub-queue after the copy is stored.
+ * first and completed in the dead-letter sub-queue after the copy is stored. Copies get new, derived
+ * message ids (resubmit-id.ts) unless the caller asks to keep the original ones.
  */
 import type { ServiceBusReceivedMessage, ServiceBusReceiver, ServiceBusSender } from "@azure/service-bus";
 import type { ApiLogger } from "../logger.js";
-import type { ResubmitResult, ResubmitSelection } from "./messaging-port.js";
+import type { ResubmitOptions, ResubmitResult, ResubmitSelection } from "./messaging-port.js";
 import { copyForResubmit } from "./outgoing-message.js";
 
 /** How many dead-lettered messages a selection by sequence numbers looks through at most. */
@@ -18,6 +19,9 @@ export interface ResubmitContext {
   /** The sender of the entity the copies go to. */
   sender: ServiceBusSender;
   selection: ResubmitSelection;
+  options: ResubmitOptions;
+  /** The subscription whose dead letters these are, for subscriptions (part of the copies' ids). */
+  subscription?: string;
   logger: ApiLogger;
 }
 
@@ -40,16 +44,18 @@ async function collect(receiver: ServiceBusReceiver, selection: ResubmitSelectio
 }
 
 /** Resubmits the selected dead-lettered messages; messages looked at but not selected are released. */
-export async function resubmitDeadLetters({ receiver, sender, selection, logger }: ResubmitContext): Promise<ResubmitResult> {
+export async function resubmitDeadLetters({ receiver, sender, selection, options, subscription, logger }: ResubmitContext): Promise<ResubmitResult> {
   const { selected, others } = await collect(receiver, selection);
   const result: ResubmitResult = { resubmitted: [], notFound: [] };
   try {
     for (const message of selected) {
-      await sender.sendMessages(copyForResubmit(message));
+      const copy = copyForResubmit(message, { keepMessageId: options.keepMessageId ?? false, ...(subscription === undefined ? {} : { subscription }) });
+      await sender.sendMessages(copy);
       await receiver.completeMessage(message);
       result.resubmitted.push({
         sequenceNumber: String(message.sequenceNumber),
-        ...(message.messageId === undefined ? {} : { messageId: String(message.messageId) }),
+        ...(copy.messageId === undefined ? {} : { messageId: String(copy.messageId) }),
+        ...(message.messageId === undefined ? {} : { originalMessageId: String(message.messageId) }),
       });
     }
   } finally {

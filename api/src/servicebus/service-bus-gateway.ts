@@ -241,10 +241,11 @@ export function createServiceBusGateway(options: ServiceBusGatewayOptions): Mess
     renewSessionLock: sessionOperations.renewSessionLock,
     closeSession: sessionOperations.closeSession,
 
-    resubmitDeadLetters(source, selection) {
+    resubmitDeadLetters(source, selection, options = {}) {
       const deadLetters: ReceiveSource = { ...source, subQueue: "deadLetter" };
+      const subscription = source.kind === "subscription" ? { subscription: source.subscription } : {};
       return pool.use(`${sourceKey(deadLetters)}|resubmit`, () => createReceiver(deadLetters, "peekLock"), (receiver) =>
-        resubmitDeadLetters({ receiver, sender: sender(sendEntityOf(source)), selection, logger }),
+        resubmitDeadLetters({ receiver, sender: sender(sendEntityOf(source)), selection, options, ...subscription, logger }),
       );
     },
 

@@ -26,9 +26,10 @@ describe("API: authentication, authorization and problems", () => {
     expect((response.body as { detail: string }).detail).toMatch(/listen/);
   });
 
-  it("returns 403 when the key may not use the entity, and 404 for entities that are not exposed", async () => {
+  it("returns 404 both when the key may not use the entity and for entities that are not exposed", async () => {
     const other = await fixture.api.request("GET", "/queues/short-lock/peek", { key: TEST_KEYS.ordersListener });
-    expect(other.status).toBe(403);
+    expect(other.status).toBe(404);
+    expect(other.body).toMatchObject({ code: "MessagingEntityNotFound" });
     const allowed = await fixture.api.request("GET", "/queues/orders/peek", { key: TEST_KEYS.ordersListener });
     expect(allowed.status).toBe(200);
     // `hidden` exists in Service Bus but the API does not expose it.

@@ -162,7 +162,7 @@ describe("API: CompleteMessages against the emulator", () => {
     const noListen = await completeMany(QUEUE, tokens, fixture.api, TEST_KEYS.sender);
     expect(noListen.status).toBe(403);
     expect((noListen.body as { detail: string }).detail).toMatch(/listen/);
-    expect((await completeMany(SUBSCRIPTION, tokens, fixture.api, TEST_KEYS.ordersListener)).status).toBe(403);
+    expect((await completeMany(SUBSCRIPTION, tokens, fixture.api, TEST_KEYS.ordersListener)).status).toBe(404);
     expect((await completeMany(QUEUE, tokens, fixture.api, TEST_KEYS.ordersListener)).status).toBe(200);
     for (const source of ["/queues/hidden", "/queues/missing", "/topics/events/subscriptions/nope"]) {
       const response = await completeMany(source, tokens);

@@ -59,7 +59,9 @@ describe("API: subscription management and backlog counts", () => {
   });
 
   it("answers 409 for an existing subscription and 400 for a bad filter", async () => {
-    const existing = await fixture.api.request("PUT", subscription("audit"));
+    // A subscription created through the API (configured ones answer SubscriptionIsConfigured: test/security/configured-subscriptions.test.ts).
+    expect((await fixture.api.request("PUT", subscription("existing"))).status).toBe(201);
+    const existing = await fixture.api.request("PUT", subscription("existing"));
     expect(existing.status).toBe(409);
     expect(existing.body).toMatchObject({ code: "MessagingEntityAlreadyExists" });
     const badSql = await fixture.api.request("PUT", subscription("broken"), { body: { sqlFilter: "amount >" } });

@@ -41,11 +41,13 @@ describe("API: settlement against the emulator", () => {
 
     const resubmitted = await fixture.api.request("POST", "/queues/orders/dead-letters/resubmit", { body: { sequenceNumbers: [inDeadLetters.sequenceNumber, "999"] } });
     expect(resubmitted.status).toBe(200);
-    expect(resubmitted.body).toEqual({ resubmitted: [{ sequenceNumber: inDeadLetters.sequenceNumber, messageId: message.messageId }], notFound: ["999"] });
+    // The copy gets a new id derived from the original one and the dead letter's sequence number (test/integration/api/resubmit-duplicate-detection.test.ts).
+    const copyId = `${message.messageId}/resubmit/${inDeadLetters.sequenceNumber}`;
+    expect(resubmitted.body).toEqual({ resubmitted: [{ sequenceNumber: inDeadLetters.sequenceNumber, messageId: copyId, originalMessageId: message.messageId }], notFound: ["999"] });
 
     expect(messagesOf((await fixture.api.request("GET", "/queues/orders/peek?subQueue=deadLetter")).body)).toEqual([]);
     const again = await receiveOne();
-    expect(again).toMatchObject({ body: { step: "poison" }, messageId: message.messageId, deliveryCount: 1 });
+    expect(again).toMatchObject({ body: { step: "poison" }, messageId: copyId, applicationProperties: { OriginalMessageId: message.messageId }, deliveryCount: 1 });
     expect(again.deadLetterReason).toBeUndefined();
   });
 

@@ -15,13 +15,25 @@ export function resubmitDeadLettersOperation(source: ReceiverSourceSpec) {
     summary: `Resubmit dead letters in ${source.noun}`,
     description:
       `Sends copies of dead-lettered messages back to ${target}, then removes them from the dead-letter sub-queue (at least once: a failure between the two steps can leave a copy in both). ` +
-      "Select messages by sequence numbers, or take the first maxMessages. Copies keep the body, message id and properties; on entities with duplicate detection, a copy whose message id is still inside the detection window is discarded by Service Bus.",
+      "Select messages by sequence numbers, or take the first maxMessages. Copies keep the body and properties. " +
+      "Each copy gets a new message id derived from the original id and the dead letter's sequence number (at most 128 characters), and the original id in the application property OriginalMessageId: " +
+      "so a copy is never discarded as a duplicate of the original by duplicate detection, while resubmitting the same dead letter again (a retry) makes the same id and is caught as a duplicate. " +
+      "With keepMessageId, copies keep the original message id instead; on an entity with duplicate detection Service Bus then silently discards a copy whose id is still inside the detection window, and the dead letter is removed anyway: the message is lost.",
     tags: [source.tag],
     request: {
       params: source.params,
       body: Type.Object(
         {
           sequenceNumbers: Type.Optional(SequenceNumbers),
+          keepMessageId: Type.Optional(
+            Type.Boolean({
+              default: false,
+              description:
+                "Keep each copy's original message id instead of a new one. Risky: on an entity with duplicate detection, a copy whose id is still inside the detection window is discarded by Service Bus and the dead letter is removed anyway, so the message is lost.",
+              "x-ms-summary": "Keep message ID",
+              "x-ms-visibility": "advanced",
+            }),
+          ),
           maxMessages: Type.Optional(
             Type.Integer({
               minimum: 1,
@@ -44,7 +56,8 @@ export function resubmitDeadLettersOperation(source: ReceiverSourceSpec) {
             Type.Object(
               {
                 sequenceNumber: { ...SequenceNumber, description: "The sequence number the message had in the dead-letter sub-queue." },
-                messageId: Type.Optional(Type.String({ description: "The message identifier.", "x-ms-summary": "Message ID" })),
+                messageId: Type.Optional(Type.String({ description: "The message identifier of the copy.", "x-ms-summary": "Message ID" })),
+                originalMessageId: Type.Optional(Type.String({ description: "The message identifier the dead letter had.", "x-ms-summary": "Original message ID" })),
               },
               { additionalProperties: false },
             ),

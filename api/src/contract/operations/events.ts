@@ -129,7 +129,10 @@ const EventTypeSummary = Type.Object(
     schemaVersion: schemaVersionOutput,
     title: Type.String({ description: "A short human name of the event type.", "x-ms-summary": "Title" }),
     description: Type.String({ description: "What the event means and when it is sent.", "x-ms-summary": "Description" }),
-    entities: Type.Array(Type.String(), { description: "The queues and topics that may carry it.", "x-ms-summary": "Entities" }),
+    entities: Type.Array(Type.String(), {
+      description: "The queues and topics that may carry it, among those this API exposes and the API key may use.",
+      "x-ms-summary": "Entities",
+    }),
   },
   { additionalProperties: false },
 );

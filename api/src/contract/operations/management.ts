@@ -8,7 +8,8 @@ import { ApplicationProperties } from "../schemas/message.js";
 const params = Type.Object({ topic: TopicParam, subscription: SubscriptionParam });
 
 const EXPOSURE_NOTE =
-  "Only topics whose configuration exposes all their subscriptions (\"*\" in the topic's subscriptions) allow it, so every subscription created here can be received from through this API.";
+  "Only topics whose configuration exposes all their subscriptions (\"*\" in the topic's subscriptions) allow it, so every subscription created here can be received from through this API. " +
+  "Subscriptions the configuration names are never replaced or deleted here (409 SubscriptionIsConfigured); only those created through the API are.";
 
 const text = (summary: string, description: string, maxLength = 128) => Type.Optional(Type.String({ maxLength, description, "x-ms-summary": summary }));
 
@@ -106,7 +107,7 @@ export const createSubscription = defineOperation({
       { additionalProperties: false },
     ),
   },
-  problems: [...COMMON_PROBLEMS, ...SERVICE_BUS_PROBLEMS, "MessagingEntityNotFound", "MessagingEntityAlreadyExists"],
+  problems: [...COMMON_PROBLEMS, ...SERVICE_BUS_PROBLEMS, "MessagingEntityNotFound", "MessagingEntityAlreadyExists", "SubscriptionIsConfigured"],
   auth: { scopes: ["manage"] },
   // A new subscription's name is typed, not picked.
   connector: { visibility: "advanced", parameters: { topic: PICKERS.topic } },
@@ -122,7 +123,7 @@ export const deleteSubscription = defineOperation({
   tags: ["Management"],
   request: { params },
   success: { status: 204, description: "The subscription was deleted." },
-  problems: [...COMMON_PROBLEMS, ...SERVICE_BUS_PROBLEMS, "MessagingEntityNotFound"],
+  problems: [...COMMON_PROBLEMS, ...SERVICE_BUS_PROBLEMS, "MessagingEntityNotFound", "SubscriptionIsConfigured"],
   auth: { scopes: ["manage"] },
   connector: { visibility: "advanced", parameters: { topic: PICKERS.topic, subscription: PICKERS.subscription } },
 });

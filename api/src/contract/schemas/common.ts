@@ -50,9 +50,30 @@ export const SessionIdParam = Type.String({
 /** The character a `sessionId` query parameter uses for "the next available session". */
 export const NEXT_AVAILABLE_SESSION = "*";
 
-/** A Service Bus sequence number: a 64-bit integer, carried as a decimal string. */
+/** The largest Service Bus sequence number: the largest signed 64-bit integer. */
+export const MAX_SEQUENCE_NUMBER = "9223372036854775807";
+
+/**
+ * A regular expression for decimal numbers from 0 to `max` (leading zeros allowed, up to `max`'s length):
+ * any shorter number, or one of max's length that is below max at its first differing digit, or max itself.
+ */
+export function decimalAtMostPattern(max: string): string {
+  const branches = [`[0-9]{1,${max.length - 1}}`];
+  for (let index = 0; index < max.length; index += 1) {
+    const digit = Number(max[index]);
+    const rest = max.length - index - 1;
+    if (digit > 0) branches.push(`${max.slice(0, index)}[0-${digit - 1}]${rest > 0 ? `[0-9]{${rest}}` : ""}`);
+  }
+  branches.push(max);
+  return `^(?:${branches.join("|")})$`;
+}
+
+/**
+ * A Service Bus sequence number: a signed 64-bit integer that is never negative, carried as a decimal
+ * string. Larger values are refused (the SDK's 64-bit conversion would wrap them around).
+ */
 export const SequenceNumber = Type.String({
-  pattern: "^[0-9]{1,19}$",
+  pattern: decimalAtMostPattern(MAX_SEQUENCE_NUMBER),
   description: "A sequence number assigned by Service Bus (a 64-bit integer, as a string).",
   "x-ms-summary": "Sequence number",
 });

@@ -16,6 +16,7 @@ const EXPECTED: Record<ProblemCode, { status: number; retryAfter?: number }> = {
   SessionCannotBeLocked: { status: 409 },
   MessagingEntityDisabled: { status: 409 },
   MessagingEntityAlreadyExists: { status: 409 },
+  SubscriptionIsConfigured: { status: 409 },
   MessageLockLost: { status: 410 },
   SessionLockLost: { status: 410 },
   SessionIdRequired: { status: 400 },

@@ -1,0 +1,45 @@
+/**
+ * The demo entities, defined once: the embedded emulator of `npm start` creates them, the API exposes them
+ * (with the demo configuration) and its start banner describes them, all from this one definition.
+ *
+ * Queue `orders` (duplicate detection); session queue `order-updates` (one session per order, in order);
+ * session queue `cases` (one session per case id, for ordered CaseSync events); topic `order-events` with
+ * subscriptions `billing` (OrderSubmitted events only), `analytics` and `support` (everything).
+ */
+import { parseEmulatorConfig } from "./emulator-config.js";
+import type { EmulatorConfig } from "./emulator-config.js";
+
+/** The demo entities in the official emulator's Config.json format. */
+export const DEMO_CONFIG_JSON = {
+  UserConfig: {
+    Namespaces: [
+      {
+        Name: "sbemulatorns",
+        Queues: [
+          { Name: "orders", Properties: { MaxDeliveryCount: 5, RequiresDuplicateDetection: true, DuplicateDetectionHistoryTimeWindow: "PT10M" } },
+          { Name: "order-updates", Properties: { RequiresSession: true, MaxDeliveryCount: 5 } },
+          { Name: "cases", Properties: { RequiresSession: true, MaxDeliveryCount: 5, RequiresDuplicateDetection: true, DuplicateDetectionHistoryTimeWindow: "PT10M" } },
+        ],
+        Topics: [
+          {
+            Name: "order-events",
+            Properties: { RequiresDuplicateDetection: true, DuplicateDetectionHistoryTimeWindow: "PT10M" },
+            Subscriptions: [
+              {
+                Name: "billing",
+                Rules: [{ Name: "order-submitted", Properties: { FilterType: "Correlation", CorrelationFilter: { Properties: { eventType: "OrderSubmitted" } } } }],
+              },
+              { Name: "analytics" },
+              { Name: "support" },
+            ],
+          },
+        ],
+      },
+    ],
+  },
+} as const;
+
+/** The demo entities, parsed. */
+export function demoEmulatorConfig(): EmulatorConfig {
+  return parseEmulatorConfig(DEMO_CONFIG_JSON, "demo configuration");
+}
