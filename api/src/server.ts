@@ -4,7 +4,6 @@
  * management API) and demo entities, and prints the Swagger UI address and a demo API key.
  */
 import { readFileSync } from "node:fs";
-import { createServer } from "node:http";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { RetryMode } from "@azure/service-bus";
@@ -12,6 +11,7 @@ import { parseEmulatorConfig } from "../../emulator/src/config/emulator-config.j
 import { createEmulator } from "../../emulator/src/create-emulator.js";
 import type { Emulator } from "../../emulator/src/create-emulator.js";
 import { createApp } from "./app.js";
+import { createApiServer } from "./http/http-server.js";
 import { hashApiKey } from "./auth/api-keys.js";
 import type { ApiKeyRecord } from "./auth/api-keys.js";
 import { ConfigError } from "./config/config-error.js";
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
     eventSource: config.eventSource,
     jsonBodyLimitInBytes: config.jsonBodyLimitInBytes,
   });
-  const server: Server = createServer(app);
+  const server: Server = createApiServer(app, { logger });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, () => {

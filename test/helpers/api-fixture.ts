@@ -16,6 +16,7 @@ import type { ExposedEntities } from "../../api/src/config/exposed-entities.js";
 import type { AnyOperation } from "../../api/src/contract/operation.js";
 import { COMMON_PROBLEMS } from "../../api/src/contract/operation.js";
 import { OPERATIONS } from "../../api/src/contract/registry.js";
+import { createApiServer } from "../../api/src/http/http-server.js";
 import { createAjv } from "../../api/src/http/validation.js";
 import { silentLogger } from "../../api/src/logger.js";
 import { createAdminManagement } from "../../api/src/servicebus/admin-management.js";
@@ -142,8 +143,9 @@ function checkContract(method: string, path: string, response: ApiResponse): voi
 }
 
 async function listen(app: ReturnType<typeof createApp>): Promise<Server> {
+  const server = createApiServer(app);
   return new Promise((resolve) => {
-    const server = app.listen(0, "127.0.0.1", () => resolve(server));
+    server.listen(0, "127.0.0.1", () => resolve(server));
   });
 }
 
