@@ -2,12 +2,15 @@
 import type { ApiLogger } from "../logger.js";
 import type { ProblemCode } from "../problems/codes.js";
 import { ProblemError } from "../problems/problem-error.js";
-import { isRetryableStatus, problemOfError } from "../problems/problem-of-error.js";
-import type { ProblemSummary } from "../problems/problem-of-error.js";
+import { isRetryableStatus, problemOf } from "../problems/problem-of-error.js";
 
 /** A lock token that could not be completed, with the problem the single-token operation gives for it. */
-export interface FailedLockToken extends ProblemSummary {
+export interface FailedLockToken {
   lockToken: string;
+  code: ProblemCode;
+  status: number;
+  /** Safe to show to callers. */
+  detail: string;
 }
 
 /** The response body of CompleteMessages. */
@@ -53,7 +56,8 @@ export async function completeLockTokens(lockTokens: readonly string[], complete
       return;
     }
     errors.push(outcome.reason);
-    failed.push({ lockToken, ...problemOfError(outcome.reason) });
+    const { code, status, detail } = problemOf(outcome.reason).problem;
+    failed.push({ lockToken, code, status, detail });
   });
   const [first] = failed;
   if (first && completedLockTokens.length === 0 && isRetryableStatus(first.status) && failed.every((entry) => entry.code === first.code)) {

@@ -1,9 +1,11 @@
 /**
- * Builds the Express router of the contract: for each bound operation, authenticate (401), check
- * scopes (403), validate (400), resolve the exposed entity (404) and the key's allow-list (403), then
- * call the handler and write its success response.
+ * Mounts the contract's operations on an Express router. Every request of an operation passes the same
+ * named steps, in this order: {@link authenticate} (401, and 403 for a missing scope), {@link readBody}
+ * (only now, so nothing is read for a caller without a valid key), {@link validate} (400),
+ * {@link resolveEntity} (404), {@link authorise} (403 for an entity outside the key's allow-list), then
+ * the handler, and {@link respond}.
  */
-import { Router } from "express";
+import express, { Router } from "express";
 import type { Request, Response } from "express";
 import type { ApiKeyRecord } from "../auth/api-keys.js";
 import { findApiKey, hasScopes } from "../auth/api-keys.js";
@@ -11,16 +13,18 @@ import type { ExposedEntities, ResolvedEntity } from "../config/exposed-entities
 import { allowListCovers, findQueue, findSendEntity, findSubscription } from "../config/exposed-entities.js";
 import type { AnyOperation, EntityTarget } from "../contract/operation.js";
 import { ProblemError } from "../problems/problem-error.js";
-import type { OperationBinding } from "./operation-binding.js";
+import { DEFAULT_JSON_BODY_LIMIT_IN_BYTES } from "./body-limit.js";
+import type { OperationBinding, OperationResult } from "./operation-binding.js";
 import { requestContextOf } from "./request-context.js";
 import { compileOperationValidator, createAjv } from "./validation.js";
-import type { OperationValidator } from "./validation.js";
+import type { OperationValidator, RawRequest } from "./validation.js";
 
 /** Options of {@link operationsRouter}. */
 export interface OperationsRouterOptions {
   bindings: readonly OperationBinding[];
   apiKeys: readonly ApiKeyRecord[];
   entities: ExposedEntities;
+  jsonBodyLimitInBytes?: number;
 }
 
 /** `/queues/{queue}/peek` -> `/queues/:queue/peek`. */
@@ -28,22 +32,22 @@ export function toExpressPath(openApiPath: string): string {
   return openApiPath.replace(/\{([A-Za-z0-9_]+)\}/g, ":$1");
 }
 
-function stringParam(params: Record<string, unknown>, name: string): string {
-  const value = params[name];
-  return typeof value === "string" ? value : "";
+/** Step 1: the caller's API key, which must have every scope the operation needs. */
+function authenticate(req: Request, apiKeys: readonly ApiKeyRecord[], operation: AnyOperation): ApiKeyRecord {
+  const apiKey = findApiKey(apiKeys, req.get("x-api-key"));
+  if (!apiKey) throw new ProblemError("Unauthorized");
+  if (!hasScopes(apiKey, operation.auth.scopes)) {
+    throw new ProblemError("Forbidden", { detail: `This operation needs an API key with the scopes: ${operation.auth.scopes.join(", ")}.` });
+  }
+  return apiKey;
 }
 
-/** The exposed entity named by an operation's path parameters, or a 404 problem. */
-export function resolveEntity(target: EntityTarget | undefined, params: Record<string, unknown>, entities: ExposedEntities): ResolvedEntity | undefined {
-  if (target === undefined) return undefined;
-  const resolved =
-    target === "send"
-      ? findSendEntity(entities, stringParam(params, "entity"))
-      : target === "queue"
-        ? findQueue(entities, stringParam(params, "queue"))
-        : findSubscription(entities, stringParam(params, "topic"), stringParam(params, "subscription"));
-  if (!resolved) throw new ProblemError("MessagingEntityNotFound");
-  return resolved;
+/** Step 2: reads a JSON body (application/json or any +json type) into `req.body`, within the size limit. */
+type BodyReader = (req: Request, res: Response) => Promise<void>;
+
+function bodyReader(limitInBytes: number): BodyReader {
+  const parse = express.json({ limit: limitInBytes, type: ["application/json", "application/*+json"] });
+  return (req, res) => new Promise((resolve, reject) => parse(req, res, (error?: unknown) => (error ? reject(error) : resolve())));
 }
 
 /** The request headers the operation declares (by lower-case name); only those reach validation and the handler. */
@@ -57,52 +61,84 @@ function declaredHeaders(req: Request, operation: AnyOperation): Record<string, 
   return headers;
 }
 
-function authenticate(req: Request, apiKeys: readonly ApiKeyRecord[], operation: AnyOperation): ApiKeyRecord {
-  const apiKey = findApiKey(apiKeys, req.get("x-api-key"));
-  if (!apiKey) throw new ProblemError("Unauthorized");
-  if (!hasScopes(apiKey, operation.auth.scopes)) {
-    throw new ProblemError("Forbidden", { detail: `This operation needs an API key with the scopes: ${operation.auth.scopes.join(", ")}.` });
-  }
-  return apiKey;
+/** Step 3: the request parts, validated against the operation's schemas (coerced, defaults applied). */
+function validate(req: Request, operation: AnyOperation, validator: OperationValidator): RawRequest & { headers: Record<string, unknown> } {
+  const request = {
+    params: { ...req.params } as Record<string, unknown>,
+    query: { ...(req.query as Record<string, unknown>) },
+    headers: declaredHeaders(req, operation),
+    body: req.body as unknown,
+  };
+  const errors = validator.validate(request);
+  if (errors) throw new ProblemError("ValidationFailed", { errors });
+  return request;
 }
 
-function handlerFor(binding: OperationBinding, validator: OperationValidator, options: OperationsRouterOptions) {
+function stringParam(params: Record<string, unknown>, name: string): string {
+  const value = params[name];
+  return typeof value === "string" ? value : "";
+}
+
+/** Step 4: the exposed entity named by an operation's path parameters, or a 404 problem. */
+export function resolveEntity(target: EntityTarget | undefined, params: Record<string, unknown>, entities: ExposedEntities): ResolvedEntity | undefined {
+  if (target === undefined) return undefined;
+  const resolved =
+    target === "send"
+      ? findSendEntity(entities, stringParam(params, "entity"))
+      : target === "queue"
+        ? findQueue(entities, stringParam(params, "queue"))
+        : findSubscription(entities, stringParam(params, "topic"), stringParam(params, "subscription"));
+  if (!resolved) throw new ProblemError("MessagingEntityNotFound");
+  return resolved;
+}
+
+/** Step 5: the key's allow-list must cover the entity. */
+function authorise(apiKey: ApiKeyRecord, entity: ResolvedEntity | undefined): void {
+  if (entity && !allowListCovers(apiKey.entities, entity)) {
+    throw new ProblemError("Forbidden", { detail: "The API key is not allowed to use this entity." });
+  }
+}
+
+/** The URL the caller used (scheme and host as the request names them). */
+function requestUrlOf(req: Request): URL {
+  return new URL(req.originalUrl, `${req.protocol}://${req.get("host") ?? "localhost"}`);
+}
+
+/** Step 6: writes the handler's result as the operation's success (or, for polling triggers, pending) response. */
+function respond(res: Response, operation: AnyOperation, result: OperationResult): void {
+  for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
+  if (result.pending) {
+    // Only operations that declare a pending response (polling triggers) may answer with it.
+    if (!operation.pending) throw new TypeError(`${operation.operationId} returned a pending result but declares no pending response.`);
+    res.status(operation.pending.status).end();
+    return;
+  }
+  if (operation.success.schema) res.status(operation.success.status).json(result.body);
+  else res.status(operation.success.status).end();
+}
+
+/** The Express handler of one operation: its steps, in order. */
+function handlerFor(binding: OperationBinding, validator: OperationValidator, readBody: BodyReader, options: OperationsRouterOptions) {
   const { operation } = binding;
   return async (req: Request, res: Response): Promise<void> => {
     const context = requestContextOf(res);
     const apiKey = authenticate(req, options.apiKeys, operation);
     context.apiKeyName = apiKey.name;
-    const raw = {
-      params: { ...req.params } as Record<string, unknown>,
-      query: { ...(req.query as Record<string, unknown>) },
-      headers: declaredHeaders(req, operation),
-      body: req.body as unknown,
-    };
-    const errors = validator.validate(raw);
-    if (errors) throw new ProblemError("ValidationFailed", { errors });
-    const entity = resolveEntity(operation.auth.entity, raw.params, options.entities);
-    if (entity && !allowListCovers(apiKey.entities, entity)) {
-      throw new ProblemError("Forbidden", { detail: "The API key is not allowed to use this entity." });
-    }
+    await readBody(req, res);
+    const request = validate(req, operation, validator);
+    const entity = resolveEntity(operation.auth.entity, request.params, options.entities);
+    authorise(apiKey, entity);
     const result = await binding.handle({
-      params: raw.params as Record<string, never>,
-      query: raw.query as Record<string, never>,
-      headers: raw.headers as Record<string, never>,
-      body: raw.body as undefined,
+      params: request.params as Record<string, never>,
+      query: request.query as Record<string, never>,
+      headers: request.headers as Record<string, never>,
+      body: request.body as undefined,
       apiKey,
       entity,
-      requestUrl: new URL(req.originalUrl, `${req.protocol}://${req.get("host") ?? "localhost"}`),
+      requestUrl: requestUrlOf(req),
       log: context.log,
     });
-    for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
-    if (result.pending) {
-      // Only operations that declare a pending response (polling triggers) may answer with it.
-      if (!operation.pending) throw new TypeError(`${operation.operationId} returned a pending result but declares no pending response.`);
-      res.status(operation.pending.status).end();
-      return;
-    }
-    if (operation.success.schema) res.status(operation.success.status).json(result.body);
-    else res.status(operation.success.status).end();
+    respond(res, operation, result);
   };
 }
 
@@ -111,9 +147,10 @@ export function operationsRouter(options: OperationsRouterOptions): Router {
   const router = Router();
   const lenient = createAjv(true);
   const strict = createAjv(false);
+  const readBody = bodyReader(options.jsonBodyLimitInBytes ?? DEFAULT_JSON_BODY_LIMIT_IN_BYTES);
   for (const binding of options.bindings) {
     const validator = compileOperationValidator(binding.operation, lenient, strict);
-    router[binding.operation.method](toExpressPath(binding.operation.path), handlerFor(binding, validator, options));
+    router[binding.operation.method](toExpressPath(binding.operation.path), handlerFor(binding, validator, readBody, options));
   }
   return router;
 }

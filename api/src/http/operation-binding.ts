@@ -43,10 +43,17 @@ export type HandlerResult<S extends OperationSuccess> =
 /** A handler of one operation. */
 export type OperationHandler<R extends OperationRequest, S extends OperationSuccess> = (input: HandlerInput<R>) => Promise<HandlerResult<S>>;
 
+/** What any handler returns, types erased. */
+export interface OperationResult {
+  body?: unknown;
+  headers?: Record<string, string>;
+  pending?: true;
+}
+
 /** An operation with its handler, types erased for mounting. */
 export interface OperationBinding {
   operation: OperationDefinition;
-  handle(input: HandlerInput<OperationRequest>): Promise<{ body?: unknown; headers?: Record<string, string>; pending?: true }>;
+  handle(input: HandlerInput<OperationRequest>): Promise<OperationResult>;
 }
 
 /** Pairs an operation with its handler. */

@@ -1,26 +1,23 @@
-import type { ProblemCode } from "./codes.js";
-import { problemDefinition } from "./codes.js";
-import { isProblemError } from "./problem-error.js";
+import { ProblemError, isProblemError } from "./problem-error.js";
+import { requestReadingProblem } from "./request-errors.js";
 import { problemCodeForServiceBusError } from "./service-bus-errors.js";
 
-/** The code, status and caller-safe detail of a problem. */
-export interface ProblemSummary {
-  code: ProblemCode;
-  status: number;
-  detail: string;
-}
+/** Where a problem came from, which decides how it is logged. */
+export type ProblemOrigin = "problem" | "serviceBus" | "request" | "unexpected";
 
 /**
- * The problem the error middleware answers for an error a handler's Service Bus call rejects with:
- * a ProblemError's own code and detail; a Service Bus error's table entry; anything else
- * `InternalError` with the table's generic detail (internal text never reaches callers). For operations
- * that report one outcome per item instead of failing the whole request.
+ * The one translation of an error on the request path into a problem of the table: a ProblemError is
+ * itself; a Service Bus error is the table entry of its code; an error of reading the request is its
+ * 400 / 413; anything else is `InternalError` with the table's generic detail (internal text never
+ * reaches callers; the error is kept as the problem's `cause`).
  */
-export function problemOfError(error: unknown): ProblemSummary {
-  if (isProblemError(error)) return { code: error.code, status: error.status, detail: error.detail };
-  const code = problemCodeForServiceBusError(error) ?? "InternalError";
-  const definition = problemDefinition(code);
-  return { code, status: definition.status, detail: definition.detail };
+export function problemOf(error: unknown): { problem: ProblemError; origin: ProblemOrigin } {
+  if (isProblemError(error)) return { problem: error, origin: "problem" };
+  const serviceBusCode = problemCodeForServiceBusError(error);
+  if (serviceBusCode !== undefined) return { problem: new ProblemError(serviceBusCode, { cause: error }), origin: "serviceBus" };
+  const reading = requestReadingProblem(error);
+  if (reading) return { problem: reading, origin: "request" };
+  return { problem: new ProblemError("InternalError", { cause: error }), origin: "unexpected" };
 }
 
 /** Whether Power Automate's retry policy retries this status (408, 429 and 5xx). */
