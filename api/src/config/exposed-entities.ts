@@ -59,6 +59,16 @@ export function findSubscription(entities: ExposedEntities, topicName: string, s
   return subscription === undefined ? undefined : { kind: "subscription", topic: topic.name, subscription };
 }
 
+/** An entity's name as an allow-list writes it: `queue`, `topic` or `topic/subscription`. */
+export function entityName(entity: ResolvedEntity): string {
+  return entity.kind === "queue" ? entity.queue : entity.kind === "topic" ? entity.topic : `${entity.topic}/${entity.subscription}`;
+}
+
+/** The entity messages of an entity are sent to: a queue or topic itself, or a subscription's topic. */
+export function sendEntityOf(entity: ResolvedEntity): ResolvedEntity {
+  return entity.kind === "subscription" ? { kind: "topic", topic: entity.topic } : entity;
+}
+
 /**
  * Whether an allow-list covers an entity. Entries are "*", a queue or topic name (a topic name covers
  * its subscriptions), or `topic/subscription`.

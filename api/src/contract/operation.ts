@@ -22,6 +22,21 @@ export type Visibility = "important" | "advanced" | "internal";
  */
 export type EntityTarget = "send" | "queue" | "subscription";
 
+/**
+ * Who may call an operation: a key with every scope listed, whose allow-list covers every entity the
+ * operation touches: `entity`, and with `sendsBack` also the entity its messages are sent back to.
+ */
+export interface OperationAuth {
+  scopes: Scope[];
+  entity?: EntityTarget;
+  /**
+   * The operation sends copies of the entity's messages back to the entity they were sent to: the queue
+   * itself, or a subscription's topic, from where every subscription whose rules match gets a copy
+   * (resubmitting dead letters). The key's allow-list must cover that entity as well.
+   */
+  sendsBack?: boolean;
+}
+
 /** Request parts; each is a JSON Schema (TypeBox) for its location. */
 export interface OperationRequest {
   params?: TObject;
@@ -174,7 +189,7 @@ export interface OperationDefinition<TRequest extends OperationRequest = Operati
   pending?: OperationPending;
   /** Problem codes the operation can return besides the ones every operation can return. */
   problems: ProblemCode[];
-  auth: { scopes: Scope[]; entity?: EntityTarget };
+  auth: OperationAuth;
   connector: ConnectorHints;
 }
 

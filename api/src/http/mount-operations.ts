@@ -10,7 +10,7 @@ import type { Request, Response } from "express";
 import type { ApiKeyRecord } from "../auth/api-keys.js";
 import { findApiKey, hasScopes } from "../auth/api-keys.js";
 import type { ExposedEntities, ResolvedEntity } from "../config/exposed-entities.js";
-import { allowListCovers, findQueue, findSendEntity, findSubscription } from "../config/exposed-entities.js";
+import { allowListCovers, entityName, findQueue, findSendEntity, findSubscription, sendEntityOf } from "../config/exposed-entities.js";
 import type { AnyOperation, EntityTarget } from "../contract/operation.js";
 import { ProblemError } from "../problems/problem-error.js";
 import { DEFAULT_JSON_BODY_LIMIT_IN_BYTES } from "./body-limit.js";
@@ -92,10 +92,23 @@ export function resolveEntity(target: EntityTarget | undefined, params: Record<s
   return resolved;
 }
 
-/** Step 5: the key's allow-list must cover the entity. */
-function authorise(apiKey: ApiKeyRecord, entity: ResolvedEntity | undefined): void {
-  if (entity && !allowListCovers(apiKey.entities, entity)) {
+/** Every entity an operation touches: its own, and the one it sends messages back to. */
+function touchedEntities(operation: AnyOperation, entity: ResolvedEntity | undefined): ResolvedEntity[] {
+  if (!entity) return [];
+  return operation.auth.sendsBack ? [entity, sendEntityOf(entity)] : [entity];
+}
+
+/** Step 5: the key's allow-list must cover every entity the operation touches. */
+function authorise(apiKey: ApiKeyRecord, operation: AnyOperation, entity: ResolvedEntity | undefined): void {
+  const [own, ...others] = touchedEntities(operation, entity);
+  if (own && !allowListCovers(apiKey.entities, own)) {
     throw new ProblemError("Forbidden", { detail: "The API key is not allowed to use this entity." });
+  }
+  const refused = others.find((other) => !allowListCovers(apiKey.entities, other));
+  if (refused) {
+    throw new ProblemError("Forbidden", {
+      detail: `This operation also sends messages to '${entityName(refused)}', which the API key is not allowed to use.`,
+    });
   }
 }
 
@@ -127,7 +140,7 @@ function handlerFor(binding: OperationBinding, validator: OperationValidator, re
     await readBody(req, res);
     const request = validate(req, operation, validator);
     const entity = resolveEntity(operation.auth.entity, request.params, options.entities);
-    authorise(apiKey, entity);
+    authorise(apiKey, operation, entity);
     const result = await binding.handle({
       params: request.params as Record<string, never>,
       query: request.query as Record<string, never>,

@@ -14,7 +14,10 @@ export function resubmitDeadLettersOperation(source: ReceiverSourceSpec) {
     summary: `Resubmit dead letters in ${source.noun}`,
     description:
       `Sends copies of dead-lettered messages back to ${target}, then removes them from the dead-letter sub-queue (at least once: a failure between the two steps can leave a copy in both). ` +
-      "Select messages by sequence numbers, or take the first maxMessages. Copies keep the body, message id and properties; on entities with duplicate detection, a copy whose message id is still inside the detection window is discarded by Service Bus.",
+      "Select messages by sequence numbers, or take the first maxMessages. Copies keep the body, message id and properties; on entities with duplicate detection, a copy whose message id is still inside the detection window is discarded by Service Bus. " +
+      (source.target === "queue"
+        ? "Needs an API key with the scopes listen and send on the queue."
+        : "Needs an API key with the scopes listen and send whose allow-list covers the topic, not only this subscription: the copies are sent to the topic."),
     tags: [source.tag],
     request: {
       params: source.params,
@@ -58,7 +61,7 @@ export function resubmitDeadLettersOperation(source: ReceiverSourceSpec) {
       ),
     },
     problems: [...COMMON_PROBLEMS, ...SERVICE_BUS_PROBLEMS, "MessagingEntityNotFound", "MessageSizeExceeded"],
-    auth: { scopes: ["listen", "send"], entity: source.target },
+    auth: { scopes: ["listen", "send"], entity: source.target, sendsBack: true },
     connector: { visibility: "advanced" },
   });
 }
