@@ -20,6 +20,10 @@ export type { AppConfig } from "./config/load-config.js";
 export { hashApiKey } from "./auth/api-keys.js";
 export type { ApiKeyRecord } from "./auth/api-keys.js";
 
+// JSON Schema (ajv with the project's formats and options)
+export { createAjv, fieldErrors } from "./json-schema/ajv.js";
+export type { JsonSchemaOptions } from "./json-schema/ajv.js";
+
 // Errors
 export { PROBLEMS } from "./problems/codes.js";
 export type { ProblemCode } from "./problems/codes.js";

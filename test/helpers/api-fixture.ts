@@ -17,7 +17,7 @@ import type { AnyOperation } from "../../api/src/contract/operation.js";
 import { COMMON_PROBLEMS } from "../../api/src/contract/operation.js";
 import { OPERATIONS } from "../../api/src/contract/registry.js";
 import { createApiServer } from "../../api/src/http/http-server.js";
-import { createAjv } from "../../api/src/http/validation.js";
+import { createAjv } from "../../api/src/json-schema/ajv.js";
 import { silentLogger } from "../../api/src/logger.js";
 import { createAdminManagement } from "../../api/src/servicebus/admin-management.js";
 import type { ManagementPort } from "../../api/src/servicebus/management-port.js";
@@ -112,7 +112,7 @@ export interface ApiInstance {
   close(): Promise<void>;
 }
 
-const responseAjv = createAjv(false);
+const responseAjv = createAjv();
 
 function operationFor(method: string, path: string): AnyOperation | undefined {
   const pathname = path.split("?")[0] ?? path;

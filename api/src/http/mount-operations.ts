@@ -16,7 +16,7 @@ import { ProblemError } from "../problems/problem-error.js";
 import { DEFAULT_JSON_BODY_LIMIT_IN_BYTES } from "./body-limit.js";
 import type { OperationBinding, OperationResult } from "./operation-binding.js";
 import { requestContextOf } from "./request-context.js";
-import { compileOperationValidator, createAjv } from "./validation.js";
+import { compileOperationValidator, createRequestAjv } from "./validation.js";
 import type { OperationValidator, RawRequest } from "./validation.js";
 
 /** Options of {@link operationsRouter}. */
@@ -158,11 +158,10 @@ function handlerFor(binding: OperationBinding, validator: OperationValidator, re
 /** The router serving every bound operation. */
 export function operationsRouter(options: OperationsRouterOptions): Router {
   const router = Router();
-  const lenient = createAjv(true);
-  const strict = createAjv(false);
+  const ajv = createRequestAjv();
   const readBody = bodyReader(options.jsonBodyLimitInBytes ?? DEFAULT_JSON_BODY_LIMIT_IN_BYTES);
   for (const binding of options.bindings) {
-    const validator = compileOperationValidator(binding.operation, lenient, strict);
+    const validator = compileOperationValidator(binding.operation, ajv);
     router[binding.operation.method](toExpressPath(binding.operation.path), handlerFor(binding, validator, readBody, options));
   }
   return router;
