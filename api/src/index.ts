@@ -7,7 +7,8 @@ export type { AppDeps } from "./app.js";
 // Service Bus
 export { createServiceBusGateway } from "./servicebus/service-bus-gateway.js";
 export type { ServiceBusGatewayOptions } from "./servicebus/service-bus-gateway.js";
-export type { MessagingPort, ReceiveSource } from "./servicebus/messaging-port.js";
+export type { MessagingPort } from "./servicebus/messaging-port.js";
+export type { Entity, QueueEntity, ReceivableEntity, SendableEntity, SubQueue, SubscriptionEntity, TopicEntity } from "./contract/entity.js";
 
 // Contract and documents
 export { OPERATIONS } from "./contract/registry.js";

@@ -15,6 +15,7 @@ import { createApiServer } from "./http/http-server.js";
 import { hashApiKey } from "./auth/api-keys.js";
 import type { ApiKeyRecord } from "./auth/api-keys.js";
 import { ConfigError } from "./config/config-error.js";
+import type { QueueEntity, SubscriptionEntity } from "./contract/entity.js";
 import { EventCatalogError, loadEventCatalog } from "./events/event-catalog.js";
 import type { EventCatalog } from "./events/event-catalog.js";
 import { demoApiKey } from "./config/demo-key.js";
@@ -26,12 +27,11 @@ import { createAdminManagement } from "./servicebus/admin-management.js";
 import { createServiceBusClients } from "./servicebus/service-bus-clients.js";
 import type { ServiceBusClientsTarget } from "./servicebus/service-bus-clients.js";
 import { createServiceBusGateway } from "./servicebus/service-bus-gateway.js";
-import type { ReceiveSource } from "./servicebus/messaging-port.js";
 
 /** Retries sized for HTTP callers: a few quick attempts, well inside Power Automate's 120 s action timeout. */
 const CLIENT_OPTIONS = { retryOptions: { maxRetries: 3, retryDelayInMs: 500, maxRetryDelayInMs: 5_000, mode: RetryMode.Exponential, timeoutInMs: 30_000 } };
 
-function readinessProbe(config: AppConfig): ReceiveSource | undefined {
+function readinessProbe(config: AppConfig): QueueEntity | SubscriptionEntity | undefined {
   const queue = config.entities.queues[0];
   if (queue !== undefined) return { kind: "queue", queue };
   const topic = config.entities.topics.find((each) => each.subscriptions.length > 0);

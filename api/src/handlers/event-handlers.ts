@@ -1,5 +1,6 @@
 /** Handlers of the typed business events: SendEvent, ListEventTypes, GetEventTypeSchema. */
 import { randomUUID } from "node:crypto";
+import { entityName } from "../contract/entity.js";
 import { eventOperations } from "../contract/operations/events.js";
 import type { EventCatalog } from "../events/event-catalog.js";
 import { buildEventMessage } from "../events/event-envelope.js";
@@ -8,7 +9,6 @@ import { bindOperation } from "../http/operation-binding.js";
 import type { OperationBinding } from "../http/operation-binding.js";
 import { ProblemError } from "../problems/problem-error.js";
 import type { MessagingPort } from "../servicebus/messaging-port.js";
-import { sendEntityName } from "./receive-source.js";
 
 /** What the event handlers need. */
 export interface EventHandlerDeps {
@@ -38,10 +38,10 @@ export function eventBindings({ messaging, catalog, now, source, newId = randomU
   return [
     bindOperation(eventOperations.sendEvent, async ({ params, query, headers, body, entity }) => {
       const definition = definitionOf(catalog, params.eventType, query.schemaVersion);
-      const entityName = sendEntityName(entity);
-      if (!definition.entities.some((name) => name.toLowerCase() === entityName.toLowerCase())) {
+      const name = entityName(entity);
+      if (!definition.entities.some((each) => each.toLowerCase() === name.toLowerCase())) {
         throw new ProblemError("ValidationFailed", {
-          errors: { params: [{ field: "/entity", message: `${definition.eventType} may not be sent to '${entityName}'; its contract allows ${definition.entities.join(", ")}` }] },
+          errors: { params: [{ field: "/entity", message: `${definition.eventType} may not be sent to '${name}'; its contract allows ${definition.entities.join(", ")}` }] },
         });
       }
       const result = buildEventMessage(catalog, definition, body, {
@@ -53,7 +53,7 @@ export function eventBindings({ messaging, catalog, now, source, newId = randomU
         newId,
       });
       if (!result.ok) throw new ProblemError("ValidationFailed", { errors: { body: result.errors } });
-      await messaging.sendMessages(entityName, [result.message], { single: true });
+      await messaging.sendMessages(entity, [result.message], { single: true });
       const { envelope } = result;
       return {
         body: {

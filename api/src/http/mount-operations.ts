@@ -9,12 +9,15 @@ import express, { Router } from "express";
 import type { Request, Response } from "express";
 import type { ApiKeyRecord } from "../auth/api-keys.js";
 import { findApiKey, hasScopes } from "../auth/api-keys.js";
-import type { ExposedEntities, ResolvedEntity } from "../config/exposed-entities.js";
-import { allowListCovers, entityName, findQueue, findSendEntity, findSubscription, sendEntityOf } from "../config/exposed-entities.js";
-import type { AnyOperation, EntityTarget } from "../contract/operation.js";
+import type { ExposedEntities } from "../config/exposed-entities.js";
+import { allowListCovers, findQueue, findSendEntity, findSubscription } from "../config/exposed-entities.js";
+import { entityName, sendEntityOf } from "../contract/entity.js";
+import type { Entity, EntityOf, EntityTarget, SubQueue } from "../contract/entity.js";
+import type { AnyOperation } from "../contract/operation.js";
 import { ProblemError } from "../problems/problem-error.js";
 import { DEFAULT_JSON_BODY_LIMIT_IN_BYTES } from "./body-limit.js";
 import type { OperationBinding, OperationResult } from "./operation-binding.js";
+import { normaliseLockTokens } from "./lock-tokens.js";
 import { requestContextOf } from "./request-context.js";
 import { compileOperationValidator, createRequestAjv } from "./validation.js";
 import type { OperationValidator, RawRequest } from "./validation.js";
@@ -61,7 +64,7 @@ function declaredHeaders(req: Request, operation: AnyOperation): Record<string, 
   return headers;
 }
 
-/** Step 3: the request parts, validated against the operation's schemas (coerced, defaults applied). */
+/** Step 3: the request parts, validated against the operation's schemas (coerced, defaults applied), lock tokens in their one spelling. */
 function validate(req: Request, operation: AnyOperation, validator: OperationValidator): RawRequest & { headers: Record<string, unknown> } {
   const request = {
     params: { ...req.params } as Record<string, unknown>,
@@ -69,7 +72,7 @@ function validate(req: Request, operation: AnyOperation, validator: OperationVal
     headers: declaredHeaders(req, operation),
     body: req.body as unknown,
   };
-  const errors = validator.validate(request);
+  const errors = validator.validate(request) ?? normaliseLockTokens(request);
   if (errors) throw new ProblemError("ValidationFailed", { errors });
   return request;
 }
@@ -79,27 +82,45 @@ function stringParam(params: Record<string, unknown>, name: string): string {
   return typeof value === "string" ? value : "";
 }
 
-/** Step 4: the exposed entity named by an operation's path parameters, or a 404 problem. */
-export function resolveEntity(target: EntityTarget | undefined, params: Record<string, unknown>, entities: ExposedEntities): ResolvedEntity | undefined {
-  if (target === undefined) return undefined;
-  const resolved =
-    target === "send"
-      ? findSendEntity(entities, stringParam(params, "entity"))
-      : target === "queue"
-        ? findQueue(entities, stringParam(params, "queue"))
-        : findSubscription(entities, stringParam(params, "topic"), stringParam(params, "subscription"));
-  if (!resolved) throw new ProblemError("MessagingEntityNotFound");
-  return resolved;
+/** The sub-queue a request names (`subQueue`, validated), or the main entity. */
+function subQueueOf(query: Record<string, unknown>): SubQueue {
+  return query["subQueue"] === "deadLetter" ? "deadLetter" : "main";
+}
+
+/**
+ * Step 4: the exposed entity the request names (path parameters, and `subQueue` for queues and
+ * subscriptions), in its configured spelling, or a 404 problem. Handlers get it as it is.
+ */
+export function resolveEntity(
+  target: EntityTarget | undefined,
+  { params, query }: Pick<RawRequest, "params" | "query">,
+  entities: ExposedEntities,
+): EntityOf<EntityTarget | undefined> {
+  switch (target) {
+    case undefined:
+      return undefined;
+    case "send":
+      return found(findSendEntity(entities, stringParam(params, "entity")));
+    case "queue":
+      return { ...found(findQueue(entities, stringParam(params, "queue"))), subQueue: subQueueOf(query) };
+    case "subscription":
+      return { ...found(findSubscription(entities, stringParam(params, "topic"), stringParam(params, "subscription"))), subQueue: subQueueOf(query) };
+  }
+}
+
+function found<T extends Entity>(entity: T | undefined): T {
+  if (!entity) throw new ProblemError("MessagingEntityNotFound");
+  return entity;
 }
 
 /** Every entity an operation touches: its own, and the one it sends messages back to. */
-function touchedEntities(operation: AnyOperation, entity: ResolvedEntity | undefined): ResolvedEntity[] {
+function touchedEntities(operation: AnyOperation, entity: Entity | undefined): Entity[] {
   if (!entity) return [];
   return operation.auth.sendsBack ? [entity, sendEntityOf(entity)] : [entity];
 }
 
 /** Step 5: the key's allow-list must cover every entity the operation touches. */
-function authorise(apiKey: ApiKeyRecord, operation: AnyOperation, entity: ResolvedEntity | undefined): void {
+function authorise(apiKey: ApiKeyRecord, operation: AnyOperation, entity: Entity | undefined): void {
   const [own, ...others] = touchedEntities(operation, entity);
   if (own && !allowListCovers(apiKey.entities, own)) {
     throw new ProblemError("Forbidden", { detail: "The API key is not allowed to use this entity." });
@@ -139,7 +160,7 @@ function handlerFor(binding: OperationBinding, validator: OperationValidator, re
     context.apiKeyName = apiKey.name;
     await readBody(req, res);
     const request = validate(req, operation, validator);
-    const entity = resolveEntity(operation.auth.entity, request.params, options.entities);
+    const entity = resolveEntity(operation.auth.entity, request, options.entities);
     authorise(apiKey, operation, entity);
     const result = await binding.handle({
       params: request.params as Record<string, never>,

@@ -124,11 +124,11 @@ export function createAdminManagement({ admin, logger, readTimeoutInMs = 3_000, 
       });
     },
 
-    requiresSession(source) {
+    requiresSession(entity) {
       return read(async (abortSignal) =>
-        source.kind === "queue"
-          ? (await admin.getQueue(source.queue, { abortSignal })).requiresSession
-          : (await admin.getSubscription(source.topic, source.subscription, { abortSignal })).requiresSession,
+        entity.kind === "queue"
+          ? (await admin.getQueue(entity.queue, { abortSignal })).requiresSession
+          : (await admin.getSubscription(entity.topic, entity.subscription, { abortSignal })).requiresSession,
       );
     },
 

@@ -3,7 +3,7 @@
  * creating and deleting subscriptions). The Azure implementation is {@link createAdminManagement};
  * without one, lists carry no counts and management operations answer 503.
  */
-import type { ReceiveSource } from "./messaging-port.js";
+import type { QueueEntity, SubscriptionEntity } from "../contract/entity.js";
 
 /** Backlog counts of an entity; each is absent where the entity kind has none or it is unknown. */
 export interface EntityCounts {
@@ -62,7 +62,7 @@ export interface ManagementPort {
   /** The topic's subscriptions with their counts, or undefined when the management API does not answer. */
   listSubscriptions(topic: string): Promise<Array<{ name: string } & EntityCounts> | undefined>;
   /** Whether a queue or subscription requires sessions; undefined when unknown. */
-  requiresSession(source: ReceiveSource): Promise<boolean | undefined>;
+  requiresSession(entity: QueueEntity | SubscriptionEntity): Promise<boolean | undefined>;
   /** @throws ProblemError MessagingEntityNotFound (no topic), MessagingEntityAlreadyExists, ValidationFailed (bad SQL). */
   createSubscription(topic: string, name: string, input: CreateSubscriptionInput): Promise<SubscriptionInfo>;
   /** @throws ProblemError MessagingEntityNotFound. */
