@@ -2,7 +2,7 @@
 import type { LockToken } from "../contract/lock-token.js";
 import type { ApiLogger } from "../logger.js";
 import type { ProblemCode } from "../problems/codes.js";
-import { isRetryableStatus, problemOf } from "../problems/problem-of-error.js";
+import { isRetryableStatus, problemOf } from "../http/problem-of-error.js";
 
 /** A lock token that could not be completed, with the problem the single-token operation gives for it. */
 export interface FailedLockToken {

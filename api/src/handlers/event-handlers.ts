@@ -53,7 +53,7 @@ export function eventBindings({ messaging, catalog, now, source, newId = randomU
         newId,
       });
       if (!result.ok) throw new ProblemError("ValidationFailed", { errors: { body: result.errors } });
-      await messaging.sendMessages(entity, [result.message], { single: true });
+      await messaging.sendMessage(entity, result.message);
       const { envelope } = result;
       return {
         body: {

@@ -9,8 +9,7 @@ import type { MessagingPort } from "../servicebus/messaging-port.js";
 export function sendBindings(messaging: MessagingPort, now: () => Date): OperationBinding[] {
   return [
     bindOperation(sendOperations.sendMessage, async ({ entity, body }) => {
-      const result = await messaging.sendMessages(entity, [body], { single: true });
-      return { body: { messageId: result.messageIds[0] ?? "" } };
+      return { body: await messaging.sendMessage(entity, body) };
     }),
     bindOperation(sendOperations.sendMessages, async ({ entity, body }) => {
       const result = await messaging.sendMessages(entity, body.messages);

@@ -1,8 +1,8 @@
 /** The end of the request path: requests no route took, and every error, answered as problems. */
 import type { NextFunction, Request, Response } from "express";
 import { ProblemError } from "../problems/problem-error.js";
-import { problemOf } from "../problems/problem-of-error.js";
-import type { ProblemOrigin } from "../problems/problem-of-error.js";
+import { problemOf } from "./problem-of-error.js";
+import type { ProblemOrigin } from "./problem-of-error.js";
 import { PROBLEM_CONTENT_TYPE } from "../problems/problem-body.js";
 import { requestContextOf } from "./request-context.js";
 

@@ -52,7 +52,7 @@ export interface SubscriptionInfo {
 /**
  * Service Bus management. The read methods never reject: when the management API does not answer
  * they resolve to empty maps or undefined, because lists must work without counts. The write methods
- * reject with ProblemError.
+ * reject with a GatewayError (kind `management`).
  */
 export interface ManagementPort {
   /** Counts of queues, by the names given (entries missing when unknown). */
@@ -63,8 +63,8 @@ export interface ManagementPort {
   listSubscriptions(topic: string): Promise<Array<{ name: string } & EntityCounts> | undefined>;
   /** Whether a queue or subscription requires sessions; undefined when unknown. */
   requiresSession(entity: QueueEntity | SubscriptionEntity): Promise<boolean | undefined>;
-  /** @throws ProblemError MessagingEntityNotFound (no topic), MessagingEntityAlreadyExists, ValidationFailed (bad SQL). */
+  /** @throws GatewayError management: 404 (no topic), 409 (exists), 400 (bad SQL), or Service Bus unreachable. */
   createSubscription(topic: string, name: string, input: CreateSubscriptionInput): Promise<SubscriptionInfo>;
-  /** @throws ProblemError MessagingEntityNotFound. */
+  /** @throws GatewayError management: 404 (no subscription), or Service Bus unreachable. */
   deleteSubscription(topic: string, name: string): Promise<void>;
 }

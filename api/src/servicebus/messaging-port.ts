@@ -7,18 +7,13 @@ import type { ReceivableEntity, SendableEntity } from "../contract/entity.js";
 import type { LockToken } from "../contract/lock-token.js";
 import type { OutgoingMessageJson, ReceivedMessageJson } from "../contract/schemas/message.js";
 import type { BodyEncoding } from "./body-codec.js";
+import type { GatewayError } from "./gateway-error.js";
 
 /** Result of {@link MessagingPort.sendMessages}. */
 export interface SendMessagesResult {
   /** Ids of the messages, in input order (generated where the input had none). */
   messageIds: string[];
   batchCount: number;
-}
-
-/** Options of {@link MessagingPort.sendMessages} and {@link MessagingPort.scheduleMessages}. */
-export interface SendOptions {
-  /** The request carried one message at the body's root (SendMessage), not a `messages` list: error reports name fields from the root. */
-  single?: boolean;
 }
 
 /** Options of {@link MessagingPort.peekMessages}. */
@@ -77,12 +72,14 @@ export interface ResubmitResult {
 }
 
 /**
- * Everything the API does with Service Bus. Methods reject with `ServiceBusError`-shaped errors
- * (`name` "ServiceBusError" and a `code`) or with a `ProblemError`.
+ * Everything the API does with Service Bus. Methods reject with the SDK's errors (`name`
+ * "ServiceBusError" and a `code`, read by service-bus-errors.ts) or with a {@link GatewayError}.
  */
 export interface MessagingPort {
-  /** Sends messages in as few batches as their size allows; throws ProblemError MessageSizeExceeded (with the limit) before sending anything when one message cannot fit a batch. */
-  sendMessages(entity: SendableEntity, messages: readonly OutgoingMessageJson[], options?: SendOptions): Promise<SendMessagesResult>;
+  /** Sends one message; concurrent single sends to an entity may share a batch. Throws GatewayError messageTooLarge (no index) when it cannot fit one. */
+  sendMessage(entity: SendableEntity, message: OutgoingMessageJson): Promise<{ messageId: string }>;
+  /** Sends messages in as few batches as their size allows; throws GatewayError messageTooLarge (with its index) before sending anything when one message cannot fit a batch. */
+  sendMessages(entity: SendableEntity, messages: readonly OutgoingMessageJson[]): Promise<SendMessagesResult>;
   /** Schedules messages; resolves to their sequence numbers in input order. */
   scheduleMessages(entity: SendableEntity, messages: readonly OutgoingMessageJson[], scheduledEnqueueTime: Date): Promise<string[]>;
   cancelScheduledMessages(entity: SendableEntity, sequenceNumbers: readonly string[]): Promise<void>;

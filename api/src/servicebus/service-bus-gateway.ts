@@ -16,7 +16,7 @@ import { sourceKey } from "./entity-path.js";
 import { LockRegistry } from "./lock-registry.js";
 import type { LockRegistryOptions } from "./lock-registry.js";
 import { toMessageJson } from "./message-json.js";
-import type { DeadLetterOptions, MessagingPort, PeekMessagesOptions, ReceiveMessagesOptions, SendOptions } from "./messaging-port.js";
+import type { DeadLetterOptions, MessagingPort, PeekMessagesOptions, ReceiveMessagesOptions } from "./messaging-port.js";
 import { SessionEntityKnowledge, assertSessionFit, createSessionOperations, sessionMismatch, sessionNotHeld } from "./session-operations.js";
 import type { SdkSessionRegistry } from "./session-operations.js";
 import { SessionRegistry } from "./session-registry.js";
@@ -26,6 +26,7 @@ import { ReceiverPool } from "./receiver-pool.js";
 import { createSendCoalescer } from "./send-coalescer.js";
 import { rehydrateLockedMessage } from "./rehydrated-message.js";
 import { resubmitDeadLetters } from "./resubmit.js";
+import { isLockLost } from "./service-bus-errors.js";
 
 /** Options of {@link createServiceBusGateway}. */
 export interface ServiceBusGatewayOptions {
@@ -47,12 +48,6 @@ export interface ServiceBusGatewayOptions {
 
 type PropertiesToModify = Record<string, string | number | boolean>;
 type SdkDeadLetterOptions = Parameters<ServiceBusReceiver["deadLetterMessage"]>[1] & object;
-
-function isLockLost(error: unknown): boolean {
-  if (typeof error !== "object" || error === null) return false;
-  const code = (error as { code?: unknown }).code;
-  return code === "MessageLockLost" || code === "SessionLockLost";
-}
 
 /** Creates the Service Bus gateway. */
 export function createServiceBusGateway(options: ServiceBusGatewayOptions): MessagingPort {
@@ -119,7 +114,7 @@ export function createServiceBusGateway(options: ServiceBusGatewayOptions): Mess
    * require sessions, where only the instance holding the session can settle it.
    */
   const checkUnheldToken = async (source: ReceivableEntity, lockToken: LockToken): Promise<void> => {
-    if (!locks.get(sourceKey(source), lockToken) && (await knowledge.requiresSession(source))) throw sessionNotHeld();
+    if (!locks.get(sourceKey(source), lockToken) && (await knowledge.requiresSession(source))) throw sessionNotHeld("message");
   };
 
   const settle = async (source: ReceivableEntity, lockToken: LockToken, action: (receiver: ServiceBusReceiver, message: ServiceBusReceivedMessage) => Promise<void>): Promise<void> => {
@@ -148,23 +143,24 @@ export function createServiceBusGateway(options: ServiceBusGatewayOptions): Mess
   const toLongs = (sequenceNumbers: readonly string[]): Long[] => sequenceNumbers.map((value) => Long.fromString(value));
 
   return {
-    async sendMessages(entity, messages, { single = false }: SendOptions = {}) {
-      const sdkMessages = messages.map((message, index) => toServiceBusMessage(message, single ? "" : `/messages/${index}`));
+    async sendMessage(entity, message) {
+      const sdkMessage = toServiceBusMessage(message);
+      // Single sends of concurrent requests leave together (send-coalescer.ts); each still gets its own answer.
+      await coalescer.send(entityName(entity), sender(entity), sdkMessage);
+      return { messageId: String(sdkMessage.messageId) };
+    },
+
+    async sendMessages(entity, messages) {
+      const sdkMessages = messages.map((message, index) => toServiceBusMessage(message, index));
       const messageIds = sdkMessages.map((message) => String(message.messageId));
       const target = sender(entity);
-      const [only] = sdkMessages;
-      if (single && only) {
-        // Single sends of concurrent requests leave together (send-coalescer.ts); each still gets its own answer.
-        await coalescer.send(entityName(entity), target, only);
-        return { messageIds, batchCount: 1 };
-      }
-      const batches = await packBatches(target, sdkMessages, !single);
+      const batches = await packBatches(target, sdkMessages);
       await sendBatches(target, batches, messageIds);
       return { messageIds, batchCount: batches.length };
     },
 
     async scheduleMessages(entity, messages: readonly OutgoingMessageJson[], scheduledEnqueueTime) {
-      const sdkMessages = messages.map((message, index) => toServiceBusMessage(message, `/messages/${index}`));
+      const sdkMessages = messages.map((message, index) => toServiceBusMessage(message, index));
       const sequenceNumbers = await sender(entity).scheduleMessages(sdkMessages, scheduledEnqueueTime);
       return sequenceNumbers.map((value) => value.toString());
     },

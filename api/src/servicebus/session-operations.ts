@@ -7,9 +7,10 @@ import type { ServiceBusClient, ServiceBusReceivedMessage, ServiceBusSessionRece
 import Long from "long";
 import type { QueueEntity, ReceivableEntity, SubscriptionEntity } from "../contract/entity.js";
 import { lockToken } from "../contract/lock-token.js";
-import { ProblemError } from "../problems/problem-error.js";
 import { BodyEncodingError } from "./body-codec.js";
 import { entityPathOf, sourceKey } from "./entity-path.js";
+import { GatewayError } from "./gateway-error.js";
+import { isNoSessionAvailable, sessionMismatchOf } from "./service-bus-errors.js";
 import { toMessageJson } from "./message-json.js";
 import type { MessagingPort } from "./messaging-port.js";
 import type { HeldSession, SessionRegistry } from "./session-registry.js";
@@ -45,49 +46,28 @@ export class SessionEntityKnowledge {
   }
 }
 
-/** The problem for a session message whose session this instance does not hold (DESIGN.md §3, settlement across instances). */
-export function sessionNotHeld(detail?: string): ProblemError {
-  return new ProblemError("SessionLockLost", {
-    detail:
-      detail ??
-      "The message belongs to a session this instance of the API does not hold: the session was released (closed, or idle for too long), its lock expired, " +
-        "or another instance received the message. Session messages can only be settled through the instance holding their session; receive from the session again.",
-  });
+/** The error for a session message (or a session) this instance does not hold (settlement across instances). */
+export function sessionNotHeld(subject: "message" | "session"): GatewayError {
+  return new GatewayError({ kind: "sessionNotHeld", subject });
 }
-
-const NOT_SESSIONFUL = /requires sessions to create a non-sessionful/i;
-const SESSIONFUL_ON_PLAIN = /does not require sessions to create a sessionful/i;
 
 /**
- * A 400 problem for a receiver that does not fit the entity (a session id on an entity without sessions,
- * or none on one that requires them), or undefined for other errors. Service Bus refuses such links
- * with these texts; the SDK reports them as GeneralError.
+ * The error for a receiver that does not fit the entity (a session id on an entity without sessions,
+ * or none on one that requires them), or undefined for other errors; what it shows is learnt.
  */
-export function sessionMismatch(error: unknown, knowledge: SessionEntityKnowledge, source: ReceivableEntity): ProblemError | undefined {
-  const message = error instanceof Error ? error.message : "";
-  if (NOT_SESSIONFUL.test(message)) {
-    knowledge.learn(source, true);
-    return sessionIdRequired(error);
-  }
-  if (SESSIONFUL_ON_PLAIN.test(message)) {
-    knowledge.learn(source, false);
-    return sessionIdNotAllowed(error);
-  }
-  return undefined;
+export function sessionMismatch(error: unknown, knowledge: SessionEntityKnowledge, source: ReceivableEntity): GatewayError | undefined {
+  const mismatch = sessionMismatchOf(error);
+  if (mismatch === undefined) return undefined;
+  knowledge.learn(source, mismatch === "required");
+  return mismatch === "required" ? sessionIdRequired(error) : sessionIdNotAllowed(error);
 }
 
-function sessionIdRequired(cause?: unknown): ProblemError {
-  return new ProblemError("ValidationFailed", {
-    errors: { query: [{ field: "/sessionId", message: "is required: the entity requires sessions; give a session id, or * for the next available session" }] },
-    ...(cause === undefined ? {} : { cause }),
-  });
+function sessionIdRequired(cause?: unknown): GatewayError {
+  return new GatewayError({ kind: "sessionRequired" }, cause === undefined ? {} : { cause });
 }
 
-function sessionIdNotAllowed(cause?: unknown): ProblemError {
-  return new ProblemError("ValidationFailed", {
-    errors: { query: [{ field: "/sessionId", message: "must be omitted: the entity does not require sessions" }] },
-    ...(cause === undefined ? {} : { cause }),
-  });
+function sessionIdNotAllowed(cause?: unknown): GatewayError {
+  return new GatewayError({ kind: "sessionNotAllowed", on: "entity" }, cause === undefined ? {} : { cause });
 }
 
 /**
@@ -99,12 +79,6 @@ export async function assertSessionFit(knowledge: SessionEntityKnowledge, source
   const requiresSession = await knowledge.requiresSession(source);
   if (requiresSession === true && !wantsSession) throw sessionIdRequired();
   if (requiresSession === false && wantsSession) throw sessionIdNotAllowed();
-}
-
-function isNoSessionAvailable(error: unknown): boolean {
-  if (typeof error !== "object" || error === null) return false;
-  const { name, code } = error as { name?: unknown; code?: unknown };
-  return code === "ServiceTimeout" || code === "SessionCannotBeLocked";
 }
 
 /** What {@link createSessionOperations} needs. */
@@ -131,7 +105,7 @@ export function createSessionOperations({ client, sessions, knowledge }: Session
 
   const checkSource = (source: ReceivableEntity): void => {
     if (source.subQueue === "deadLetter") {
-      throw new ProblemError("ValidationFailed", { errors: { query: [{ field: "/sessionId", message: "must be omitted for the dead-letter sub-queue, which has no sessions" }] } });
+      throw new GatewayError({ kind: "sessionNotAllowed", on: "deadLetters" });
     }
   };
 
@@ -192,9 +166,7 @@ export function createSessionOperations({ client, sessions, knowledge }: Session
     checkSource(source);
     const held = sessions.get(sourceKey(source), sessionId);
     if (!held) {
-      throw sessionNotHeld(
-        "This instance of the API does not hold the session: it was never received from here, was closed or released after being idle, or its lock expired. Receive from the session again.",
-      );
+      throw sessionNotHeld("session");
     }
     return held;
   };
@@ -247,7 +219,7 @@ export function createSessionOperations({ client, sessions, knowledge }: Session
       try {
         bytes = encodeSessionState(state);
       } catch (error) {
-        if (error instanceof BodyEncodingError) throw new ProblemError("ValidationFailed", { errors: { body: [{ field: "/state", message: error.message }] } });
+        if (error instanceof BodyEncodingError) throw new GatewayError({ kind: "invalidSessionState", reason: error.message }, { cause: error });
         throw error;
       }
       const session = await acquire(source, sessionId);

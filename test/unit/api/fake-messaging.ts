@@ -24,6 +24,9 @@ export class FakeMessaging implements MessagingPort {
     return result;
   }
 
+  sendMessage(entity: SendableEntity, message: OutgoingMessageJson): Promise<{ messageId: string }> {
+    return this.record("sendMessage", [entity, message], { messageId: message.messageId ?? "id-0" });
+  }
   sendMessages(entity: SendableEntity, messages: readonly OutgoingMessageJson[]): Promise<SendMessagesResult> {
     return this.record("sendMessages", [entity, messages], { messageIds: messages.map((message, index) => message.messageId ?? `id-${index}`), batchCount: 1 });
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { PROBLEMS, PROBLEM_CODES, isProblemCode } from "../../../../api/src/problems/codes.js";
 import type { ProblemCode } from "../../../../api/src/problems/codes.js";
 import { problemBody } from "../../../../api/src/problems/problem-body.js";
-import { MAPPED_SERVICE_BUS_CODES, problemCodeForServiceBusError } from "../../../../api/src/problems/service-bus-errors.js";
+import { MAPPED_SERVICE_BUS_CODES, problemCodeForServiceBusError } from "../../../../api/src/http/service-bus-problems.js";
 
 /** The statuses DESIGN.md §3 fixes, restated here so a change to the table is a visible test change. */
 const EXPECTED: Record<ProblemCode, { status: number; retryAfter?: number }> = {
