@@ -4,7 +4,7 @@
  */
 import path from "node:path";
 import type { ApiKeyRecord } from "../auth/api-keys.js";
-import { DEFAULT_JSON_BODY_LIMIT_IN_BYTES } from "../http/body-limit.js";
+import { DEFAULT_JSON_BODY_LIMIT_IN_BYTES } from "./body-limit.js";
 import { createAjv, fieldErrors } from "../json-schema/ajv.js";
 import { ConfigError } from "./config-error.js";
 import { ConfigFileSchema } from "./config-file-schema.js";

@@ -15,7 +15,7 @@ import { entityName, sendEntityOf } from "../contract/entity.js";
 import type { Entity, EntityOf, EntityTarget, SubQueue } from "../contract/entity.js";
 import type { AnyOperation } from "../contract/operation.js";
 import { ProblemError } from "../problems/problem-error.js";
-import { DEFAULT_JSON_BODY_LIMIT_IN_BYTES } from "./body-limit.js";
+import { DEFAULT_JSON_BODY_LIMIT_IN_BYTES } from "../config/body-limit.js";
 import type { OperationBinding, OperationResult } from "./operation-binding.js";
 import { normaliseLockTokens } from "./lock-tokens.js";
 import { requestContextOf } from "./request-context.js";

@@ -1,21 +1,10 @@
 import type { ProblemCode } from "./codes.js";
 import { problemDefinition } from "./codes.js";
 import { problemBody } from "./problem-body.js";
-import type { ProblemBody } from "./problem-body.js";
+import type { FieldErrors, ProblemBody } from "./problem-body.js";
 
-/** Field errors of a `ValidationFailed` problem, grouped by where the field is in the request. */
-export interface FieldErrors {
-  params?: FieldError[];
-  query?: FieldError[];
-  headers?: FieldError[];
-  body?: FieldError[];
-}
+export type { FieldError, FieldErrors } from "./problem-body.js";
 
-/** One invalid field: a JSON pointer into its location (empty for the whole location) and why. */
-export interface FieldError {
-  field: string;
-  message: string;
-}
 
 /** Options of {@link ProblemError}. */
 export interface ProblemErrorOptions {
