@@ -3,6 +3,7 @@
 // Application
 export { createApp } from "./app.js";
 export type { AppDeps } from "./app.js";
+export { createApiServer } from "./http/http-server.js";
 
 // Service Bus
 export { createServiceBusGateway } from "./servicebus/service-bus-gateway.js";
