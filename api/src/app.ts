@@ -9,14 +9,13 @@ import type { ApiKeyRecord } from "./auth/api-keys.js";
 import type { ExposedEntities } from "./config/exposed-entities.js";
 import { OPERATIONS } from "./contract/registry.js";
 import { allBindings } from "./handlers/bindings.js";
-import { DEFAULT_JSON_BODY_LIMIT_IN_BYTES } from "./http/body-limit.js";
 import { docsRouter } from "./http/docs.js";
 import { operationsRouter } from "./http/mount-operations.js";
 import { requestContextMiddleware } from "./http/request-context.js";
 import { serviceRouter } from "./http/service-routes.js";
 import type { ApiLogger } from "./logger.js";
 import { buildOpenApiDocument } from "./openapi/build-document.js";
-import { errorMiddleware, notFoundMiddleware } from "./problems/error-middleware.js";
+import { errorMiddleware, notFoundMiddleware } from "./http/error-middleware.js";
 import type { ManagementPort } from "./servicebus/management-port.js";
 import type { MessagingPort } from "./servicebus/messaging-port.js";
 import type { EventCatalog } from "./events/event-catalog.js";
@@ -78,7 +77,6 @@ export function createApp(deps: AppDeps): Express {
   app.use(securityHeaders());
   app.use(serviceRouter({ document, messaging: deps.messaging }));
   app.use("/docs", docsRouter(document));
-  app.use(express.json({ limit: deps.jsonBodyLimitInBytes ?? DEFAULT_JSON_BODY_LIMIT_IN_BYTES, type: ["application/json", "application/*+json"] }));
   const bindings = allBindings({
     messaging: deps.messaging,
     entities: deps.entities,
@@ -87,7 +85,15 @@ export function createApp(deps: AppDeps): Express {
     ...(deps.management ? { management: deps.management } : {}),
     ...(deps.publicBaseUrl === undefined ? {} : { triggers: { publicBaseUrl: deps.publicBaseUrl } }),
   });
-  app.use(operationsRouter({ bindings, apiKeys: deps.apiKeys, entities: deps.entities }));
+  // Bodies are read inside each operation's steps, after the API key is checked: never for an anonymous caller.
+  app.use(
+    operationsRouter({
+      bindings,
+      apiKeys: deps.apiKeys,
+      entities: deps.entities,
+      ...(deps.jsonBodyLimitInBytes === undefined ? {} : { jsonBodyLimitInBytes: deps.jsonBodyLimitInBytes }),
+    }),
+  );
   app.use(notFoundMiddleware);
   app.use(errorMiddleware);
   return app;

@@ -3,13 +3,15 @@
 // Application
 export { createApp } from "./app.js";
 export type { AppDeps } from "./app.js";
+export { createApiServer } from "./http/http-server.js";
 
 // Service Bus
 export { createServiceBusGateway } from "./servicebus/service-bus-gateway.js";
 export { createServiceBusClients } from "./servicebus/service-bus-clients.js";
 export type { ServiceBusClients, ServiceBusClientsTarget } from "./servicebus/service-bus-clients.js";
 export type { ServiceBusGatewayOptions } from "./servicebus/service-bus-gateway.js";
-export type { MessagingPort, ReceiveSource } from "./servicebus/messaging-port.js";
+export type { MessagingPort } from "./servicebus/messaging-port.js";
+export type { Entity, QueueEntity, ReceivableEntity, SendableEntity, SubQueue, SubscriptionEntity, TopicEntity } from "./contract/entity.js";
 
 // Contract and documents
 export { OPERATIONS } from "./contract/registry.js";
@@ -44,6 +46,10 @@ export type { EventCatalog } from "./events/event-catalog.js";
 // Logging
 export { createLogger, silentLogger } from "./logger.js";
 export type { ApiLogger } from "./logger.js";
+
+// JSON Schema (ajv with the project's formats and options)
+export { createAjv, fieldErrors } from "./json-schema/ajv.js";
+export type { JsonSchemaOptions } from "./json-schema/ajv.js";
 
 // Errors
 export { PROBLEMS } from "./problems/codes.js";

@@ -5,16 +5,17 @@
  * no API keys, it also makes (and prints) a demo key.
  */
 import { readFileSync } from "node:fs";
-import { createServer } from "node:http";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { RetryMode } from "@azure/service-bus";
 import { createEmulator, demoEmulatorConfig, describeEntities } from "../../emulator/src/index.js";
 import type { Emulator, EmulatorConfig } from "../../emulator/src/index.js";
 import { createApp } from "./app.js";
+import { createApiServer } from "./http/http-server.js";
 import { hashApiKey } from "./auth/api-keys.js";
 import type { ApiKeyRecord } from "./auth/api-keys.js";
 import { ConfigError } from "./config/config-error.js";
+import type { QueueEntity, SubscriptionEntity } from "./contract/entity.js";
 import { EventCatalogError, loadEventCatalog } from "./events/event-catalog.js";
 import type { EventCatalog } from "./events/event-catalog.js";
 import { demoApiKey } from "./config/demo-key.js";
@@ -25,12 +26,11 @@ import { createAdminManagement } from "./servicebus/admin-management.js";
 import { createServiceBusClients } from "./servicebus/service-bus-clients.js";
 import type { ServiceBusClientsTarget } from "./servicebus/service-bus-clients.js";
 import { createServiceBusGateway } from "./servicebus/service-bus-gateway.js";
-import type { ReceiveSource } from "./servicebus/messaging-port.js";
 
 /** Retries sized for HTTP callers: a few quick attempts, well inside Power Automate's 120 s action timeout. */
 const CLIENT_OPTIONS = { retryOptions: { maxRetries: 3, retryDelayInMs: 500, maxRetryDelayInMs: 5_000, mode: RetryMode.Exponential, timeoutInMs: 30_000 } };
 
-function readinessProbe(config: AppConfig): ReceiveSource | undefined {
+function readinessProbe(config: AppConfig): QueueEntity | SubscriptionEntity | undefined {
   const queue = config.entities.queues[0];
   if (queue !== undefined) return { kind: "queue", queue };
   const topic = config.entities.topics.find((each) => each.subscriptions.length > 0);
@@ -110,7 +110,7 @@ async function main(): Promise<void> {
     jsonBodyLimitInBytes: config.jsonBodyLimitInBytes,
     ...(config.publicBaseUrl === undefined ? {} : { publicBaseUrl: config.publicBaseUrl }),
   });
-  const server: Server = createServer(app);
+  const server: Server = createApiServer(app, { logger });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, () => {

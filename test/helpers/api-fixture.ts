@@ -16,7 +16,8 @@ import type { ExposedEntities } from "../../api/src/config/exposed-entities.js";
 import type { AnyOperation } from "../../api/src/contract/operation.js";
 import { COMMON_PROBLEMS } from "../../api/src/contract/operation.js";
 import { OPERATIONS } from "../../api/src/contract/registry.js";
-import { createAjv } from "../../api/src/http/validation.js";
+import { createApiServer } from "../../api/src/http/http-server.js";
+import { createAjv } from "../../api/src/json-schema/ajv.js";
 import { silentLogger } from "../../api/src/logger.js";
 import { createAdminManagement } from "../../api/src/servicebus/admin-management.js";
 import type { ManagementPort } from "../../api/src/servicebus/management-port.js";
@@ -111,7 +112,7 @@ export interface ApiInstance {
   close(): Promise<void>;
 }
 
-const responseAjv = createAjv(false);
+const responseAjv = createAjv();
 
 function operationFor(method: string, path: string): AnyOperation | undefined {
   const pathname = path.split("?")[0] ?? path;
@@ -142,8 +143,9 @@ function checkContract(method: string, path: string, response: ApiResponse): voi
 }
 
 async function listen(app: ReturnType<typeof createApp>): Promise<Server> {
+  const server = createApiServer(app);
   return new Promise((resolve) => {
-    const server = app.listen(0, "127.0.0.1", () => resolve(server));
+    server.listen(0, "127.0.0.1", () => resolve(server));
   });
 }
 

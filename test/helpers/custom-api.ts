@@ -2,11 +2,11 @@
  * Test helper: an in-process API on a free port with the keys, entities and logger a test chooses
  * (the api-fixture's instances use fixed keys and a silent logger), over a Service Bus connection string.
  */
-import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import { createApp } from "../../api/src/app.js";
 import type { ApiKeyRecord } from "../../api/src/auth/api-keys.js";
+import { createApiServer } from "../../api/src/http/http-server.js";
 import type { ExposedEntities } from "../../api/src/config/exposed-entities.js";
 import { createLogger, silentLogger } from "../../api/src/logger.js";
 import type { ApiLogger } from "../../api/src/logger.js";
@@ -45,9 +45,8 @@ export async function startCustomApi(connectionString: string, options: CustomAp
     eventCatalog: demoEventCatalog(),
     ...(options.jsonBodyLimitInBytes === undefined ? {} : { jsonBodyLimitInBytes: options.jsonBodyLimitInBytes }),
   });
-  const server = await new Promise<Server>((resolve) => {
-    const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
-  });
+  const server = createApiServer(app);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
   return {
     baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     messaging,

@@ -91,6 +91,22 @@ describe("security: authentication and authorization", () => {
     }
   });
 
+  it("authenticates before reading the body: without a key a malformed or a 3 MB body gets 401, with a key 400 and 413", async () => {
+    const send = async (key: string | undefined, body: string) => {
+      const headers: Record<string, string> = { "Content-Type": "application/json" };
+      if (key !== undefined) headers["X-API-Key"] = key;
+      const response = await fetch(`${api.baseUrl}/entities/orders/messages`, { method: "POST", headers, body });
+      return { status: response.status, contentType: response.headers.get("content-type") ?? "", body: (await response.json()) as Answer["body"] };
+    };
+    const malformed = '{"body": "unterminated';
+    const large = JSON.stringify({ body: "x".repeat(3 * 1024 * 1024) });
+    expectProblem(await send(undefined, malformed), 401, "Unauthorized", "malformed body without a key");
+    expectProblem(await send("wrong-key", large), 401, "Unauthorized", "3 MB body with a wrong key");
+    expectProblem(await send(undefined, large), 401, "Unauthorized", "3 MB body without a key");
+    expectProblem(await send(KEYS.current, malformed), 400, "ValidationFailed", "malformed body with a key");
+    expectProblem(await send(KEYS.current, large), 413, "MessageSizeExceeded", "3 MB body with a key");
+  });
+
   it("stops accepting a key once it is removed from the configuration (revoked), while the other keys keep working", async () => {
     expect((await call(api, "GET", "/queues/orders/peek", KEYS.retired)).status).toBe(200);
     // Revoking = deploying the configuration without the key; the API reads keys at start.

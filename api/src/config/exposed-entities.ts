@@ -2,6 +2,7 @@
  * The entities the API exposes. Anything not listed is invisible: 404 and absent from lists.
  * Service Bus names are case-insensitive; lookups return the configured spelling.
  */
+import type { Entity, QueueEntity, SendableEntity, SubscriptionEntity } from "../contract/entity.js";
 
 /** A topic and the subscriptions exposed under it. */
 export interface ExposedTopic {
@@ -21,16 +22,10 @@ export interface ExposedEntities {
   topics: readonly ExposedTopic[];
 }
 
-/** An exposed entity an operation acts on, with its configured spelling. */
-export type ResolvedEntity =
-  | { kind: "queue"; queue: string }
-  | { kind: "topic"; topic: string }
-  | { kind: "subscription"; topic: string; subscription: string };
-
 const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
 
 /** The exposed queue of that name. */
-export function findQueue(entities: ExposedEntities, name: string): ResolvedEntity | undefined {
+export function findQueue(entities: ExposedEntities, name: string): QueueEntity | undefined {
   const queue = entities.queues.find((each) => same(each, name));
   return queue === undefined ? undefined : { kind: "queue", queue };
 }
@@ -41,7 +36,7 @@ export function findTopic(entities: ExposedEntities, name: string): ExposedTopic
 }
 
 /** The exposed queue or topic to send to. */
-export function findSendEntity(entities: ExposedEntities, name: string): ResolvedEntity | undefined {
+export function findSendEntity(entities: ExposedEntities, name: string): SendableEntity | undefined {
   const queue = findQueue(entities, name);
   if (queue) return queue;
   const topic = findTopic(entities, name);
@@ -52,7 +47,7 @@ export function findSendEntity(entities: ExposedEntities, name: string): Resolve
  * The exposed subscription of a topic. On a topic that exposes all its subscriptions any name resolves
  * (Service Bus answers 404 for one that does not exist).
  */
-export function findSubscription(entities: ExposedEntities, topicName: string, subscriptionName: string): ResolvedEntity | undefined {
+export function findSubscription(entities: ExposedEntities, topicName: string, subscriptionName: string): SubscriptionEntity | undefined {
   const topic = findTopic(entities, topicName);
   if (!topic) return undefined;
   const subscription = topic.subscriptions.find((each) => same(each, subscriptionName)) ?? (topic.allSubscriptions ? subscriptionName : undefined);
@@ -63,7 +58,7 @@ export function findSubscription(entities: ExposedEntities, topicName: string, s
  * Whether an allow-list covers an entity. Entries are "*", a queue or topic name (a topic name covers
  * its subscriptions), or `topic/subscription`.
  */
-export function allowListCovers(allowed: readonly string[], entity: ResolvedEntity): boolean {
+export function allowListCovers(allowed: readonly string[], entity: Entity): boolean {
   return allowed.some((entry) => {
     if (entry === "*") return true;
     switch (entity.kind) {

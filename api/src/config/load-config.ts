@@ -4,8 +4,8 @@
  */
 import path from "node:path";
 import type { ApiKeyRecord } from "../auth/api-keys.js";
-import { DEFAULT_JSON_BODY_LIMIT_IN_BYTES } from "../http/body-limit.js";
-import { createAjv, fieldErrors } from "../http/validation.js";
+import { DEFAULT_JSON_BODY_LIMIT_IN_BYTES } from "./body-limit.js";
+import { createAjv, fieldErrors } from "../json-schema/ajv.js";
 import { ConfigError } from "./config-error.js";
 import { ConfigFileSchema } from "./config-file-schema.js";
 import type { ConfigFile } from "./config-file-schema.js";
@@ -86,7 +86,7 @@ function readConfigFile(file: string, readFile: (file: string) => string): Confi
   } catch (error) {
     throw new ConfigError(file, `is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const validate = createAjv(false).compile<ConfigFile>(ConfigFileSchema);
+  const validate = createAjv().compile<ConfigFile>(ConfigFileSchema);
   if (!validate(json)) {
     const first = fieldErrors(validate.errors)[0];
     throw new ConfigError(`${file}:${first?.field || "/"}`, first?.message ?? "is invalid");

@@ -7,6 +7,7 @@
 import type { TObject, TSchema } from "@sinclair/typebox";
 import type { ProblemCode } from "../problems/codes.js";
 import type { Tag } from "./tags.js";
+import type { EntityTarget } from "./entity.js";
 
 /** HTTP methods the contract uses. */
 export type HttpMethod = "get" | "post" | "put" | "delete";
@@ -17,12 +18,23 @@ export type Scope = "send" | "listen" | "manage";
 /** How prominent a connector action or parameter is in Power Automate (`x-ms-visibility`). */
 export type Visibility = "important" | "advanced" | "internal";
 
+/** Which Service Bus entity an operation acts on (see entity.ts); absent for operations on no single entity (the lists). */
+export type { EntityTarget } from "./entity.js";
+
 /**
- * Which Service Bus entity the operation acts on, taken from its path parameters:
- * `send` = `entity` (a queue or topic), `queue` = `queue`, `subscription` = `topic` + `subscription`.
- * Absent for operations that act on no single entity (the list operations).
+ * Who may call an operation: a key with every scope listed, whose allow-list covers every entity the
+ * operation touches: `entity`, and with `sendsBack` also the entity its messages are sent back to.
  */
-export type EntityTarget = "send" | "queue" | "subscription";
+export interface OperationAuth<TEntity extends EntityTarget | undefined = EntityTarget | undefined> {
+  scopes: Scope[];
+  entity?: TEntity;
+  /**
+   * The operation sends copies of the entity's messages back to the entity they were sent to: the queue
+   * itself, or a subscription's topic, from where every subscription whose rules match gets a copy
+   * (resubmitting dead letters). The key's allow-list must cover that entity as well.
+   */
+  sendsBack?: boolean;
+}
 
 /** Request parts; each is a JSON Schema (TypeBox) for its location. */
 export interface OperationRequest {
@@ -159,8 +171,12 @@ export interface ConnectorHints {
   trigger?: TriggerHint;
 }
 
-/** One contract entry. */
-export interface OperationDefinition<TRequest extends OperationRequest = OperationRequest, TSuccess extends OperationSuccess = OperationSuccess> {
+/** One contract entry; `TEntity` is the kind of entity it acts on, which types its handler's entity. */
+export interface OperationDefinition<
+  TRequest extends OperationRequest = OperationRequest,
+  TSuccess extends OperationSuccess = OperationSuccess,
+  TEntity extends EntityTarget | undefined = EntityTarget | undefined,
+> {
   /** PascalCase verb-noun; the connector's public contract. */
   operationId: string;
   method: HttpMethod;
@@ -177,17 +193,17 @@ export interface OperationDefinition<TRequest extends OperationRequest = Operati
   pending?: OperationPending;
   /** Problem codes the operation can return besides the ones every operation can return. */
   problems: ProblemCode[];
-  auth: { scopes: Scope[]; entity?: EntityTarget };
+  auth: OperationAuth<TEntity>;
   connector: ConnectorHints;
 }
 
 /** Any contract entry, with its request and response types erased. */
 export type AnyOperation = OperationDefinition;
 
-/** Declares an operation, keeping its schema types for the handler. */
-export function defineOperation<TRequest extends OperationRequest, TSuccess extends OperationSuccess>(
-  definition: OperationDefinition<TRequest, TSuccess>,
-): OperationDefinition<TRequest, TSuccess> {
+/** Declares an operation, keeping its schema types and its entity kind for the handler. */
+export function defineOperation<TRequest extends OperationRequest, TSuccess extends OperationSuccess, TEntity extends EntityTarget | undefined = undefined>(
+  definition: OperationDefinition<TRequest, TSuccess, TEntity>,
+): OperationDefinition<TRequest, TSuccess, TEntity> {
   return definition;
 }
 

@@ -5,9 +5,8 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { Ajv } from "ajv";
-import type { ValidateFunction } from "ajv";
-import formatsModule from "ajv-formats";
+import type { Ajv, ValidateFunction } from "ajv";
+import { createAjv } from "../json-schema/ajv.js";
 import type { FieldError } from "../problems/problem-error.js";
 import type { DataSchema, EventTypeDefinition } from "./event-type.js";
 import { templateFields } from "./event-templates.js";
@@ -31,10 +30,9 @@ const KNOWN_KEYS = new Set([
 
 const EVENT_TYPE_NAME = /^[A-Z][A-Za-z0-9]{0,63}$/;
 
+/** Data schemas are written by others: not strict, and data is validated as sent (no defaults filled in). */
 function newAjv(): Ajv {
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  formatsModule.default(ajv);
-  return ajv;
+  return createAjv({ strict: false, useDefaults: false });
 }
 
 function requireString(file: string, raw: Record<string, unknown>, field: string, maxLength: number): string {

@@ -1,13 +1,16 @@
 /** CompleteMessages: many lock tokens settled in one request, each with its own outcome. */
+import type { LockToken } from "../contract/lock-token.js";
 import type { ApiLogger } from "../logger.js";
 import type { ProblemCode } from "../problems/codes.js";
-import { ProblemError } from "../problems/problem-error.js";
-import { isRetryableStatus, problemOfError } from "../problems/problem-of-error.js";
-import type { ProblemSummary } from "../problems/problem-of-error.js";
+import { isRetryableStatus, problemOf } from "../http/problem-of-error.js";
 
 /** A lock token that could not be completed, with the problem the single-token operation gives for it. */
-export interface FailedLockToken extends ProblemSummary {
+export interface FailedLockToken {
   lockToken: string;
+  code: ProblemCode;
+  status: number;
+  /** Safe to show to callers. */
+  detail: string;
 }
 
 /** The response body of CompleteMessages. */
@@ -17,43 +20,25 @@ export interface CompleteMessagesResult {
 }
 
 /**
- * Lock tokens are UUIDs, compared without regard to case (the lock registry does the same), so
- * `uniqueItems` alone lets a token through twice in two spellings: refuse that as the schema would.
- */
-function assertNoRepeatedToken(lockTokens: readonly string[]): void {
-  const seen = new Set<string>();
-  lockTokens.forEach((token, index) => {
-    const key = token.toLowerCase();
-    if (seen.has(key)) {
-      throw new ProblemError("ValidationFailed", {
-        errors: { body: [{ field: `/lockTokens/${index}`, message: "repeats an earlier lock token (lock tokens are not case-sensitive)" }] },
-      });
-    }
-    seen.add(key);
-  });
-}
-
-/**
  * Completes every token concurrently with `complete` (the single-token settlement) and reports each
  * outcome, in request order; a token failing never stops the others. When every token failed with the
  * same problem and Power Automate retries that problem's status (429, 5xx: Service Bus busy or
  * unreachable), that failure is thrown instead, so the request fails as a whole and is retried.
- * @throws ProblemError ValidationFailed when a token is repeated in another letter case.
  */
-export async function completeLockTokens(lockTokens: readonly string[], complete: (lockToken: string) => Promise<void>, log: ApiLogger): Promise<CompleteMessagesResult> {
-  assertNoRepeatedToken(lockTokens);
+export async function completeLockTokens(lockTokens: readonly LockToken[], complete: (lockToken: LockToken) => Promise<void>, log: ApiLogger): Promise<CompleteMessagesResult> {
   const outcomes = await Promise.allSettled(lockTokens.map((lockToken) => complete(lockToken)));
   const completedLockTokens: string[] = [];
   const failed: FailedLockToken[] = [];
   const errors: unknown[] = [];
   outcomes.forEach((outcome, index) => {
-    const lockToken = lockTokens[index] as string;
+    const lockToken = lockTokens[index] as LockToken;
     if (outcome.status === "fulfilled") {
       completedLockTokens.push(lockToken);
       return;
     }
     errors.push(outcome.reason);
-    failed.push({ lockToken, ...problemOfError(outcome.reason) });
+    const { code, status, detail } = problemOf(outcome.reason).problem;
+    failed.push({ lockToken, code, status, detail });
   });
   const [first] = failed;
   if (first && completedLockTokens.length === 0 && isRetryableStatus(first.status) && failed.every((entry) => entry.code === first.code)) {

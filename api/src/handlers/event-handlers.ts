@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { ApiKeyRecord } from "../auth/api-keys.js";
 import type { ExposedEntities } from "../config/exposed-entities.js";
 import { allowListCovers, findSendEntity } from "../config/exposed-entities.js";
+import { entityName } from "../contract/entity.js";
 import { eventOperations } from "../contract/operations/events.js";
 import type { EventCatalog } from "../events/event-catalog.js";
 import { buildEventMessage } from "../events/event-envelope.js";
@@ -11,7 +12,6 @@ import { bindOperation } from "../http/operation-binding.js";
 import type { OperationBinding } from "../http/operation-binding.js";
 import { ProblemError } from "../problems/problem-error.js";
 import type { MessagingPort } from "../servicebus/messaging-port.js";
-import { sendEntityName } from "./receive-source.js";
 
 /** What the event handlers need. */
 export interface EventHandlerDeps {
@@ -44,8 +44,7 @@ function definitionOf(catalog: EventCatalog, eventType: string, schemaVersion: n
  */
 function usableEntity(entities: ExposedEntities, apiKey: ApiKeyRecord, name: string): string | undefined {
   const entity = findSendEntity(entities, name);
-  if (!entity || !allowListCovers(apiKey.entities, entity)) return undefined;
-  return entity.kind === "queue" ? entity.queue : entity.kind === "topic" ? entity.topic : undefined;
+  return entity && allowListCovers(apiKey.entities, entity) ? entityName(entity) : undefined;
 }
 
 /** The entities of an event type's contract that the key may use, in configured spelling. */
@@ -58,12 +57,12 @@ export function eventBindings({ messaging, catalog, entities, now, source, newId
   return [
     bindOperation(eventOperations.sendEvent, async ({ params, query, headers, body, entity, apiKey }) => {
       const definition = definitionOf(catalog, params.eventType, query.schemaVersion);
-      const entityName = sendEntityName(entity);
-      if (!definition.entities.some((name) => name.toLowerCase() === entityName.toLowerCase())) {
+      const name = entityName(entity);
+      if (!definition.entities.some((each) => each.toLowerCase() === name.toLowerCase())) {
         const allowed = usableEntities(entities, apiKey, definition);
         const hint = allowed.length > 0 ? `its contract allows ${allowed.join(", ")}` : "its contract allows none of the queues and topics this API key may use";
         throw new ProblemError("ValidationFailed", {
-          errors: { params: [{ field: "/entity", message: `${definition.eventType} may not be sent to '${entityName}'; ${hint}` }] },
+          errors: { params: [{ field: "/entity", message: `${definition.eventType} may not be sent to '${name}'; ${hint}` }] },
         });
       }
       const result = buildEventMessage(catalog, definition, body, {
@@ -75,7 +74,7 @@ export function eventBindings({ messaging, catalog, entities, now, source, newId
         newId,
       });
       if (!result.ok) throw new ProblemError("ValidationFailed", { errors: { body: result.errors } });
-      await messaging.sendMessages(entityName, [result.message], { single: true });
+      await messaging.sendMessage(entity, result.message);
       const { envelope } = result;
       return {
         body: {

@@ -9,7 +9,6 @@ import type { EventCatalog } from "../events/event-catalog.js";
 import { withTypedEvents } from "../events/typed-messages.js";
 import type { MessagingPort } from "../servicebus/messaging-port.js";
 import { completeLockTokens } from "./complete-messages.js";
-import { receiveSourceOf } from "./receive-source.js";
 import { sessionBindings } from "./session-handlers.js";
 
 /** Bindings of the receive-side operations of one entity kind. */
@@ -17,7 +16,7 @@ export function receiverBindings(operations: ReturnType<typeof receiverOperation
   const typed = (messages: readonly ReceivedMessageJson[]): ReceivedMessageJson[] => withTypedEvents(catalog, messages);
   return [
     bindOperation(operations.peek, async ({ entity, query }) => {
-      const messages = await messaging.peekMessages(receiveSourceOf(entity, query.subQueue), {
+      const messages = await messaging.peekMessages(entity, {
         maxMessages: query.maxMessages,
         ...(query.fromSequenceNumber === undefined ? {} : { fromSequenceNumber: query.fromSequenceNumber }),
         ...(query.sessionId === undefined ? {} : { sessionId: query.sessionId }),
@@ -25,13 +24,12 @@ export function receiverBindings(operations: ReturnType<typeof receiverOperation
       return { body: { messages: typed(messages) } };
     }),
     bindOperation(operations.receive, async ({ entity, query }) => {
-      const source = receiveSourceOf(entity, query.subQueue);
       const maxWaitTimeInMs = Math.round((query.maxWaitSeconds ?? 5) * 1000);
       if (query.sessionId !== undefined) {
         if (query.receiveMode === "receiveAndDelete") {
           throw new ProblemError("ValidationFailed", { errors: { query: [{ field: "/receiveMode", message: "must be peekLock when sessionId is given" }] } });
         }
-        const result = await messaging.receiveSessionMessages(source, {
+        const result = await messaging.receiveSessionMessages(entity, {
           maxMessages: query.maxMessages,
           maxWaitTimeInMs,
           sessionId: query.sessionId === NEXT_AVAILABLE_SESSION ? undefined : query.sessionId,
@@ -44,44 +42,43 @@ export function receiverBindings(operations: ReturnType<typeof receiverOperation
           },
         };
       }
-      const messages = await messaging.receiveMessages(source, { maxMessages: query.maxMessages, maxWaitTimeInMs, receiveMode: query.receiveMode ?? "peekLock" });
+      const messages = await messaging.receiveMessages(entity, { maxMessages: query.maxMessages, maxWaitTimeInMs, receiveMode: query.receiveMode ?? "peekLock" });
       return { body: { messages: typed(messages) } };
     }),
     bindOperation(operations.receiveDeferred, async ({ entity, query, body }) => {
-      const messages = await messaging.receiveDeferredMessages(receiveSourceOf(entity, query.subQueue), body.sequenceNumbers);
+      const messages = await messaging.receiveDeferredMessages(entity, body.sequenceNumbers);
       return { body: { messages: typed(messages) } };
     }),
-    bindOperation(operations.complete, async ({ entity, params, query }) => {
-      await messaging.completeMessage(receiveSourceOf(entity, query.subQueue), params.lockToken);
+    bindOperation(operations.complete, async ({ entity, params }) => {
+      await messaging.completeMessage(entity, params.lockToken);
       return {};
     }),
-    bindOperation(operations.completeMessages, async ({ entity, query, body, log }) => {
-      const source = receiveSourceOf(entity, query.subQueue);
-      return { body: await completeLockTokens(body.lockTokens, (lockToken) => messaging.completeMessage(source, lockToken), log) };
+    bindOperation(operations.completeMessages, async ({ entity, body, log }) => {
+      return { body: await completeLockTokens(body.lockTokens, (lockToken) => messaging.completeMessage(entity, lockToken), log) };
     }),
-    bindOperation(operations.abandon, async ({ entity, params, query, body }) => {
-      await messaging.abandonMessage(receiveSourceOf(entity, query.subQueue), params.lockToken, body?.propertiesToModify);
+    bindOperation(operations.abandon, async ({ entity, params, body }) => {
+      await messaging.abandonMessage(entity, params.lockToken, body?.propertiesToModify);
       return {};
     }),
-    bindOperation(operations.deadLetter, async ({ entity, params, query, body }) => {
-      await messaging.deadLetterMessage(receiveSourceOf(entity, query.subQueue), params.lockToken, {
+    bindOperation(operations.deadLetter, async ({ entity, params, body }) => {
+      await messaging.deadLetterMessage(entity, params.lockToken, {
         ...(body?.deadLetterReason === undefined ? {} : { deadLetterReason: body.deadLetterReason }),
         ...(body?.deadLetterErrorDescription === undefined ? {} : { deadLetterErrorDescription: body.deadLetterErrorDescription }),
         ...(body?.propertiesToModify === undefined ? {} : { propertiesToModify: body.propertiesToModify }),
       });
       return {};
     }),
-    bindOperation(operations.defer, async ({ entity, params, query, body }) => {
-      await messaging.deferMessage(receiveSourceOf(entity, query.subQueue), params.lockToken, body?.propertiesToModify);
+    bindOperation(operations.defer, async ({ entity, params, body }) => {
+      await messaging.deferMessage(entity, params.lockToken, body?.propertiesToModify);
       return {};
     }),
-    bindOperation(operations.renewLock, async ({ entity, params, query }) => {
-      const lockedUntil = await messaging.renewMessageLock(receiveSourceOf(entity, query.subQueue), params.lockToken);
+    bindOperation(operations.renewLock, async ({ entity, params }) => {
+      const lockedUntil = await messaging.renewMessageLock(entity, params.lockToken);
       return { body: { lockedUntilUtc: lockedUntil.toISOString() } };
     }),
     bindOperation(operations.resubmitDeadLetters, async ({ entity, body }) => {
       const selection = body?.sequenceNumbers ? { sequenceNumbers: body.sequenceNumbers } : { maxMessages: body?.maxMessages ?? 10 };
-      const result = await messaging.resubmitDeadLetters(receiveSourceOf(entity, "main"), selection, { keepMessageId: body?.keepMessageId ?? false });
+      const result = await messaging.resubmitDeadLetters(entity, selection, { keepMessageId: body?.keepMessageId ?? false });
       return { body: result };
     }),
     ...sessionBindings(operations.sessions, messaging),

@@ -4,17 +4,15 @@ import { bindOperation } from "../http/operation-binding.js";
 import type { OperationBinding } from "../http/operation-binding.js";
 import { ProblemError } from "../problems/problem-error.js";
 import type { MessagingPort } from "../servicebus/messaging-port.js";
-import { sendEntityName } from "./receive-source.js";
 
 /** Bindings of SendMessage, SendMessages, ScheduleMessages and CancelScheduledMessages. */
 export function sendBindings(messaging: MessagingPort, now: () => Date): OperationBinding[] {
   return [
     bindOperation(sendOperations.sendMessage, async ({ entity, body }) => {
-      const result = await messaging.sendMessages(sendEntityName(entity), [body], { single: true });
-      return { body: { messageId: result.messageIds[0] ?? "" } };
+      return { body: await messaging.sendMessage(entity, body) };
     }),
     bindOperation(sendOperations.sendMessages, async ({ entity, body }) => {
-      const result = await messaging.sendMessages(sendEntityName(entity), body.messages);
+      const result = await messaging.sendMessages(entity, body.messages);
       return { body: result };
     }),
     bindOperation(sendOperations.scheduleMessages, async ({ entity, body }) => {
@@ -22,11 +20,11 @@ export function sendBindings(messaging: MessagingPort, now: () => Date): Operati
       if (at.getTime() < now().getTime() - 60_000) {
         throw new ProblemError("ValidationFailed", { errors: { body: [{ field: "/scheduledEnqueueTimeUtc", message: "must not be in the past" }] } });
       }
-      const sequenceNumbers = await messaging.scheduleMessages(sendEntityName(entity), body.messages, at);
+      const sequenceNumbers = await messaging.scheduleMessages(entity, body.messages, at);
       return { body: { sequenceNumbers } };
     }),
     bindOperation(sendOperations.cancelScheduledMessages, async ({ entity, body }) => {
-      await messaging.cancelScheduledMessages(sendEntityName(entity), body.sequenceNumbers);
+      await messaging.cancelScheduledMessages(entity, body.sequenceNumbers);
       return {};
     }),
   ];

@@ -3,25 +3,24 @@ import type { sessionOperations } from "../contract/operations/sessions.js";
 import { bindOperation } from "../http/operation-binding.js";
 import type { OperationBinding } from "../http/operation-binding.js";
 import type { MessagingPort } from "../servicebus/messaging-port.js";
-import { receiveSourceOf } from "./receive-source.js";
 
 /** Bindings of Get/SetSessionState, RenewSessionLock and CloseSession of one entity kind. */
 export function sessionBindings(operations: ReturnType<typeof sessionOperations>, messaging: MessagingPort): OperationBinding[] {
   return [
     bindOperation(operations.getState, async ({ entity, params }) => {
-      const { state, stateEncoding } = await messaging.getSessionState(receiveSourceOf(entity, "main"), params.sessionId);
+      const { state, stateEncoding } = await messaging.getSessionState(entity, params.sessionId);
       return { body: { sessionId: params.sessionId, state, stateEncoding } };
     }),
     bindOperation(operations.setState, async ({ entity, params, body }) => {
-      await messaging.setSessionState(receiveSourceOf(entity, "main"), params.sessionId, { state: body.state, stateEncoding: body.stateEncoding ?? "json" });
+      await messaging.setSessionState(entity, params.sessionId, { state: body.state, stateEncoding: body.stateEncoding ?? "json" });
       return {};
     }),
     bindOperation(operations.renewLock, async ({ entity, params }) => {
-      const lockedUntil = await messaging.renewSessionLock(receiveSourceOf(entity, "main"), params.sessionId);
+      const lockedUntil = await messaging.renewSessionLock(entity, params.sessionId);
       return { body: { sessionId: params.sessionId, sessionLockedUntilUtc: lockedUntil.toISOString() } };
     }),
     bindOperation(operations.close, async ({ entity, params }) => {
-      await messaging.closeSession(receiveSourceOf(entity, "main"), params.sessionId);
+      await messaging.closeSession(entity, params.sessionId);
       return {};
     }),
   ];

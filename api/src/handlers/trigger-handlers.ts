@@ -13,7 +13,6 @@ import { bindOperation } from "../http/operation-binding.js";
 import type { OperationBinding } from "../http/operation-binding.js";
 import { ProblemError } from "../problems/problem-error.js";
 import type { MessagingPort } from "../servicebus/messaging-port.js";
-import { receiveSourceOf } from "./receive-source.js";
 
 /** What the trigger handlers need. */
 export interface TriggerHandlerDeps {
@@ -86,7 +85,7 @@ export function triggerBindings(
       if (query.eventType !== undefined && !expected) {
         throw new ProblemError("EventTypeNotFound", { detail: `The event catalog has no event type '${query.eventType}'; see ListEventTypes.` });
       }
-      const received = await messaging.receiveMessages(receiveSourceOf(entity, "main"), {
+      const received = await messaging.receiveMessages(entity, {
         maxMessages: query.maxMessages,
         maxWaitTimeInMs: receiveWaitInMs,
         receiveMode,

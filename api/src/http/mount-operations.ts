@@ -1,27 +1,35 @@
 /**
- * Builds the Express router of the contract: for each bound operation, authenticate (401), check
- * scopes (403), validate (400), resolve the exposed entity and the key's allow-list (404 for both, so a
- * key cannot tell entities it may not use from ones that do not exist), then call the handler and write
- * its success response.
+ * Mounts the contract's operations on an Express router. Every request of an operation passes the same
+ * named steps, in this order: {@link authenticate} (401, and 403 for a missing scope), {@link readBody}
+ * (only now, so nothing is read for a caller without a valid key), {@link validate} (400),
+ * {@link resolveEntity} (404), {@link authorise} (404 for the operation's own entity outside the key's allow-list, exactly as
+ * for one that does not exist, so a key cannot tell the two apart; 403 for another entity the operation also
+ * touches, which the key already knows, such as a subscription's topic on resubmit), then
+ * the handler, and {@link respond}.
  */
-import { Router } from "express";
+import express, { Router } from "express";
 import type { Request, Response } from "express";
 import type { ApiKeyRecord } from "../auth/api-keys.js";
 import { findApiKey, hasScopes } from "../auth/api-keys.js";
-import type { ExposedEntities, ResolvedEntity } from "../config/exposed-entities.js";
+import { DEFAULT_JSON_BODY_LIMIT_IN_BYTES } from "../config/body-limit.js";
+import type { ExposedEntities } from "../config/exposed-entities.js";
 import { allowListCovers, findQueue, findSendEntity, findSubscription } from "../config/exposed-entities.js";
-import type { AnyOperation, EntityTarget } from "../contract/operation.js";
+import { entityName, sendEntityOf } from "../contract/entity.js";
+import type { Entity, EntityOf, EntityTarget, SubQueue } from "../contract/entity.js";
+import type { AnyOperation } from "../contract/operation.js";
 import { ProblemError } from "../problems/problem-error.js";
-import type { OperationBinding } from "./operation-binding.js";
+import { normaliseLockTokens } from "./lock-tokens.js";
+import type { OperationBinding, OperationResult } from "./operation-binding.js";
 import { requestContextOf } from "./request-context.js";
-import { compileOperationValidator, createAjv } from "./validation.js";
-import type { OperationValidator } from "./validation.js";
+import { compileOperationValidator, createRequestAjv } from "./validation.js";
+import type { OperationValidator, RawRequest } from "./validation.js";
 
 /** Options of {@link operationsRouter}. */
 export interface OperationsRouterOptions {
   bindings: readonly OperationBinding[];
   apiKeys: readonly ApiKeyRecord[];
   entities: ExposedEntities;
+  jsonBodyLimitInBytes?: number;
 }
 
 /** `/queues/{queue}/peek` -> `/queues/:queue/peek`. */
@@ -29,22 +37,22 @@ export function toExpressPath(openApiPath: string): string {
   return openApiPath.replace(/\{([A-Za-z0-9_]+)\}/g, ":$1");
 }
 
-function stringParam(params: Record<string, unknown>, name: string): string {
-  const value = params[name];
-  return typeof value === "string" ? value : "";
+/** Step 1: the caller's API key, which must have every scope the operation needs. */
+function authenticate(req: Request, apiKeys: readonly ApiKeyRecord[], operation: AnyOperation): ApiKeyRecord {
+  const apiKey = findApiKey(apiKeys, req.get("x-api-key"));
+  if (!apiKey) throw new ProblemError("Unauthorized");
+  if (!hasScopes(apiKey, operation.auth.scopes)) {
+    throw new ProblemError("Forbidden", { detail: `This operation needs an API key with the scopes: ${operation.auth.scopes.join(", ")}.` });
+  }
+  return apiKey;
 }
 
-/** The exposed entity named by an operation's path parameters, or a 404 problem. */
-export function resolveEntity(target: EntityTarget | undefined, params: Record<string, unknown>, entities: ExposedEntities): ResolvedEntity | undefined {
-  if (target === undefined) return undefined;
-  const resolved =
-    target === "send"
-      ? findSendEntity(entities, stringParam(params, "entity"))
-      : target === "queue"
-        ? findQueue(entities, stringParam(params, "queue"))
-        : findSubscription(entities, stringParam(params, "topic"), stringParam(params, "subscription"));
-  if (!resolved) throw new ProblemError("MessagingEntityNotFound");
-  return resolved;
+/** Step 2: reads a JSON body (application/json or any +json type) into `req.body`, within the size limit. */
+type BodyReader = (req: Request, res: Response) => Promise<void>;
+
+function bodyReader(limitInBytes: number): BodyReader {
+  const parse = express.json({ limit: limitInBytes, type: ["application/json", "application/*+json"] });
+  return (req, res) => new Promise((resolve, reject) => parse(req, res, (error?: unknown) => (error ? reject(error) : resolve())));
 }
 
 /** The request headers the operation declares (by lower-case name); only those reach validation and the handler. */
@@ -58,61 +66,125 @@ function declaredHeaders(req: Request, operation: AnyOperation): Record<string, 
   return headers;
 }
 
-function authenticate(req: Request, apiKeys: readonly ApiKeyRecord[], operation: AnyOperation): ApiKeyRecord {
-  const apiKey = findApiKey(apiKeys, req.get("x-api-key"));
-  if (!apiKey) throw new ProblemError("Unauthorized");
-  if (!hasScopes(apiKey, operation.auth.scopes)) {
-    throw new ProblemError("Forbidden", { detail: `This operation needs an API key with the scopes: ${operation.auth.scopes.join(", ")}.` });
-  }
-  return apiKey;
+/** Step 3: the request parts, validated against the operation's schemas (coerced, defaults applied), lock tokens in their one spelling. */
+function validate(req: Request, operation: AnyOperation, validator: OperationValidator): RawRequest & { headers: Record<string, unknown> } {
+  const request = {
+    params: { ...req.params } as Record<string, unknown>,
+    query: { ...(req.query as Record<string, unknown>) },
+    headers: declaredHeaders(req, operation),
+    body: req.body as unknown,
+  };
+  const errors = validator.validate(request) ?? normaliseLockTokens(request);
+  if (errors) throw new ProblemError("ValidationFailed", { errors });
+  return request;
 }
 
-function handlerFor(binding: OperationBinding, validator: OperationValidator, options: OperationsRouterOptions) {
+function stringParam(params: Record<string, unknown>, name: string): string {
+  const value = params[name];
+  return typeof value === "string" ? value : "";
+}
+
+/** The sub-queue a request names (`subQueue`, validated), or the main entity. */
+function subQueueOf(query: Record<string, unknown>): SubQueue {
+  return query["subQueue"] === "deadLetter" ? "deadLetter" : "main";
+}
+
+/**
+ * Step 4: the exposed entity the request names (path parameters, and `subQueue` for queues and
+ * subscriptions), in its configured spelling, or a 404 problem. Handlers get it as it is.
+ */
+export function resolveEntity(
+  target: EntityTarget | undefined,
+  { params, query }: Pick<RawRequest, "params" | "query">,
+  entities: ExposedEntities,
+): EntityOf<EntityTarget | undefined> {
+  switch (target) {
+    case undefined:
+      return undefined;
+    case "send":
+      return found(findSendEntity(entities, stringParam(params, "entity")));
+    case "queue":
+      return { ...found(findQueue(entities, stringParam(params, "queue"))), subQueue: subQueueOf(query) };
+    case "subscription":
+      return { ...found(findSubscription(entities, stringParam(params, "topic"), stringParam(params, "subscription"))), subQueue: subQueueOf(query) };
+  }
+}
+
+function found<T extends Entity>(entity: T | undefined): T {
+  if (!entity) throw new ProblemError("MessagingEntityNotFound");
+  return entity;
+}
+
+/** Every entity an operation touches: its own, and the one it sends messages back to. */
+function touchedEntities(operation: AnyOperation, entity: Entity | undefined): Entity[] {
+  if (!entity) return [];
+  return operation.auth.sendsBack ? [entity, sendEntityOf(entity)] : [entity];
+}
+
+/** Step 5: the key's allow-list must cover every entity the operation touches. */
+function authorise(apiKey: ApiKeyRecord, operation: AnyOperation, entity: Entity | undefined): void {
+  const [own, ...others] = touchedEntities(operation, entity);
+  // Not in the allow-list answers as not there: a key learns nothing about entities it may not use.
+  if (own && !allowListCovers(apiKey.entities, own)) throw new ProblemError("MessagingEntityNotFound");
+  const refused = others.find((other) => !allowListCovers(apiKey.entities, other));
+  if (refused) {
+    throw new ProblemError("Forbidden", {
+      detail: `This operation also sends messages to '${entityName(refused)}', which the API key is not allowed to use.`,
+    });
+  }
+}
+
+/** The URL the caller used (scheme and host as the request names them). */
+function requestUrlOf(req: Request): URL {
+  return new URL(req.originalUrl, `${req.protocol}://${req.get("host") ?? "localhost"}`);
+}
+
+/** Step 6: writes the handler's result as the operation's success (or, for polling triggers, pending) response. */
+function respond(res: Response, operation: AnyOperation, result: OperationResult): void {
+  for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
+  if (result.pending) {
+    // Only operations that declare a pending response (polling triggers) may answer with it.
+    if (!operation.pending) throw new TypeError(`${operation.operationId} returned a pending result but declares no pending response.`);
+    res.status(operation.pending.status).end();
+    return;
+  }
+  if (operation.success.schema) res.status(operation.success.status).json(result.body);
+  else res.status(operation.success.status).end();
+}
+
+/** The Express handler of one operation: its steps, in order. */
+function handlerFor(binding: OperationBinding, validator: OperationValidator, readBody: BodyReader, options: OperationsRouterOptions) {
   const { operation } = binding;
   return async (req: Request, res: Response): Promise<void> => {
     const context = requestContextOf(res);
     const apiKey = authenticate(req, options.apiKeys, operation);
     context.apiKeyName = apiKey.name;
-    const raw = {
-      params: { ...req.params } as Record<string, unknown>,
-      query: { ...(req.query as Record<string, unknown>) },
-      headers: declaredHeaders(req, operation),
-      body: req.body as unknown,
-    };
-    const errors = validator.validate(raw);
-    if (errors) throw new ProblemError("ValidationFailed", { errors });
-    const entity = resolveEntity(operation.auth.entity, raw.params, options.entities);
-    if (entity && !allowListCovers(apiKey.entities, entity)) throw new ProblemError("MessagingEntityNotFound");
+    await readBody(req, res);
+    const request = validate(req, operation, validator);
+    const entity = resolveEntity(operation.auth.entity, request, options.entities);
+    authorise(apiKey, operation, entity);
     const result = await binding.handle({
-      params: raw.params as Record<string, never>,
-      query: raw.query as Record<string, never>,
-      headers: raw.headers as Record<string, never>,
-      body: raw.body as undefined,
+      params: request.params as Record<string, never>,
+      query: request.query as Record<string, never>,
+      headers: request.headers as Record<string, never>,
+      body: request.body as undefined,
       apiKey,
       entity,
-      requestUrl: new URL(req.originalUrl, `${req.protocol}://${req.get("host") ?? "localhost"}`),
+      requestUrl: requestUrlOf(req),
       log: context.log,
     });
-    for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
-    if (result.pending) {
-      // Only operations that declare a pending response (polling triggers) may answer with it.
-      if (!operation.pending) throw new TypeError(`${operation.operationId} returned a pending result but declares no pending response.`);
-      res.status(operation.pending.status).end();
-      return;
-    }
-    if (operation.success.schema) res.status(operation.success.status).json(result.body);
-    else res.status(operation.success.status).end();
+    respond(res, operation, result);
   };
 }
 
 /** The router serving every bound operation. */
 export function operationsRouter(options: OperationsRouterOptions): Router {
   const router = Router();
-  const lenient = createAjv(true);
-  const strict = createAjv(false);
+  const ajv = createRequestAjv();
+  const readBody = bodyReader(options.jsonBodyLimitInBytes ?? DEFAULT_JSON_BODY_LIMIT_IN_BYTES);
   for (const binding of options.bindings) {
-    const validator = compileOperationValidator(binding.operation, lenient, strict);
-    router[binding.operation.method](toExpressPath(binding.operation.path), handlerFor(binding, validator, options));
+    const validator = compileOperationValidator(binding.operation, ajv);
+    router[binding.operation.method](toExpressPath(binding.operation.path), handlerFor(binding, validator, readBody, options));
   }
   return router;
 }

@@ -4,14 +4,14 @@
  */
 import type { Static, TSchema } from "@sinclair/typebox";
 import type { ApiKeyRecord } from "../auth/api-keys.js";
-import type { ResolvedEntity } from "../config/exposed-entities.js";
+import type { EntityOf, EntityTarget } from "../contract/entity.js";
 import type { OperationDefinition, OperationRequest, OperationSuccess } from "../contract/operation.js";
 import type { ApiLogger } from "../logger.js";
 
 type StaticOr<T, D> = T extends TSchema ? Static<T> : D;
 
-/** What a handler receives: validated request parts and the caller. */
-export interface HandlerInput<R extends OperationRequest> {
+/** What a handler receives: validated request parts, the caller, and the entity the operation acts on. */
+export interface HandlerInput<R extends OperationRequest, T extends EntityTarget | undefined = EntityTarget | undefined> {
   params: StaticOr<R["params"], Record<string, never>>;
   query: StaticOr<R["query"], Record<string, never>>;
   /** The headers the operation declares, by lower-case name. */
@@ -19,8 +19,8 @@ export interface HandlerInput<R extends OperationRequest> {
   /** Undefined when the operation's body is optional and none was sent. */
   body: R["bodyRequired"] extends false ? StaticOr<R["body"], undefined> | undefined : StaticOr<R["body"], undefined>;
   apiKey: ApiKeyRecord;
-  /** The exposed entity the operation acts on (configured spelling), for operations with an entity. */
-  entity: ResolvedEntity | undefined;
+  /** The exposed entity the operation acts on, in its configured spelling, resolved before the handler runs. */
+  entity: EntityOf<T>;
   /** The URL the caller used (scheme and host as the request names them), for links such as a trigger's `Location`. */
   requestUrl: URL;
   log: ApiLogger;
@@ -41,23 +41,30 @@ export type HandlerResult<S extends OperationSuccess> =
   | PendingResult;
 
 /** A handler of one operation. */
-export type OperationHandler<R extends OperationRequest, S extends OperationSuccess> = (input: HandlerInput<R>) => Promise<HandlerResult<S>>;
+export type OperationHandler<R extends OperationRequest, S extends OperationSuccess, T extends EntityTarget | undefined> = (input: HandlerInput<R, T>) => Promise<HandlerResult<S>>;
+
+/** What any handler returns, types erased. */
+export interface OperationResult {
+  body?: unknown;
+  headers?: Record<string, string>;
+  pending?: true;
+}
 
 /** An operation with its handler, types erased for mounting. */
 export interface OperationBinding {
   operation: OperationDefinition;
-  handle(input: HandlerInput<OperationRequest>): Promise<{ body?: unknown; headers?: Record<string, string>; pending?: true }>;
+  handle(input: HandlerInput<OperationRequest>): Promise<OperationResult>;
 }
 
 /** Pairs an operation with its handler. */
-export function bindOperation<R extends OperationRequest, S extends OperationSuccess>(
-  operation: OperationDefinition<R, S>,
-  handler: OperationHandler<R, S>,
+export function bindOperation<R extends OperationRequest, S extends OperationSuccess, T extends EntityTarget | undefined>(
+  operation: OperationDefinition<R, S, T>,
+  handler: OperationHandler<R, S, T>,
 ): OperationBinding {
   return {
     operation,
     // The router validates the request against the same operation's schemas before calling this,
     // which is what makes the input's static types true.
-    handle: (input) => handler(input as unknown as HandlerInput<R>),
+    handle: (input) => handler(input as unknown as HandlerInput<R, T>),
   };
 }

@@ -3,51 +3,23 @@
  * header values are strings on the wire and are coerced to the schema's types; bodies are not coerced.
  * Defaults declared in schemas are applied.
  */
-import { Ajv } from "ajv";
-import type { ErrorObject, ValidateFunction } from "ajv";
-import formatsModule from "ajv-formats";
+import type { Ajv, ValidateFunction } from "ajv";
 import type { TSchema } from "@sinclair/typebox";
 import { MAX_JSON_DEPTH, nestsDeeperThan } from "../contract/json-depth.js";
 import type { AnyOperation } from "../contract/operation.js";
+import { createAjv, fieldErrors } from "../json-schema/ajv.js";
 import type { FieldError, FieldErrors } from "../problems/problem-error.js";
 import { propertyMapLocations, unsupportedPropertyNameErrors } from "./property-names.js";
 
-/** Schema keywords that carry connector hints; ajv must accept and ignore them. */
-const HINT_KEYWORDS = ["x-ms-summary", "x-ms-visibility", "x-ms-url-encoding", "x-ms-dynamic-values", "x-ms-dynamic-schema", "x-ms-test-value"];
-
-/** An ajv instance configured for the contract's schemas. */
-export function createAjv(coerceTypes: boolean): Ajv {
-  const ajv = new Ajv({ allErrors: true, coerceTypes, useDefaults: true, strict: true, strictTypes: false });
-  formatsModule.default(ajv);
-  ajv.addVocabulary(HINT_KEYWORDS);
-  return ajv;
+/** The two ajv instances of request validation: path, query and header strings coerced, bodies as sent. */
+export interface RequestAjv {
+  lenient: Ajv;
+  strict: Ajv;
 }
 
-function fieldError(error: ErrorObject): FieldError {
-  if (error.keyword === "required") {
-    const missing = (error.params as { missingProperty?: string }).missingProperty ?? "";
-    return { field: `${error.instancePath}/${missing}`, message: "is required" };
-  }
-  if (error.keyword === "additionalProperties") {
-    const extra = (error.params as { additionalProperty?: string }).additionalProperty ?? "";
-    return { field: `${error.instancePath}/${extra}`, message: "is not a known field" };
-  }
-  return { field: error.instancePath, message: error.message ?? "is invalid" };
-}
-
-/** Field errors of a failed validation, without duplicates (anyOf branches repeat themselves). */
-export function fieldErrors(errors: readonly ErrorObject[] | null | undefined): FieldError[] {
-  const seen = new Set<string>();
-  const result: FieldError[] = [];
-  for (const error of errors ?? []) {
-    const item = fieldError(error);
-    const key = `${item.field}\u0000${item.message}`;
-    if (!seen.has(key)) {
-      seen.add(key);
-      result.push(item);
-    }
-  }
-  return result;
+/** Creates the ajv instances of request validation (from the shared JSON Schema setup). */
+export function createRequestAjv(): RequestAjv {
+  return { lenient: createAjv({ coerceTypes: true }), strict: createAjv() };
 }
 
 /** The raw request parts an operation validates. */
@@ -93,7 +65,7 @@ function compile(ajv: Ajv, schema: TSchema | undefined): ValidateFunction | unde
 }
 
 /** Compiles the validators of an operation. */
-export function compileOperationValidator(operation: AnyOperation, lenient: Ajv, strict: Ajv): OperationValidator {
+export function compileOperationValidator(operation: AnyOperation, { lenient, strict }: RequestAjv): OperationValidator {
   const params = compile(lenient, operation.request.params);
   const query = compile(lenient, operation.request.query);
   const headers = compile(lenient, operation.request.headers);

@@ -23,6 +23,11 @@ export const PROBLEMS = {
     title: "The request is not valid",
     detail: "One or more fields are missing or invalid; see errors for each field.",
   },
+  MalformedRequest: {
+    status: 400,
+    title: "The request is not valid HTTP",
+    detail: "The request line or a header could not be parsed as HTTP/1.1. Check the method, the path and the header names and values.",
+  },
   Unauthorized: {
     status: 401,
     title: "An API key is required",
@@ -52,6 +57,11 @@ export const PROBLEMS = {
     status: 404,
     title: "The message was not found",
     detail: "No message with the given sequence number is available in the requested state.",
+  },
+  RequestTimeout: {
+    status: 408,
+    title: "The request took too long to arrive",
+    detail: "The request's headers or body did not arrive in time. Send the request again.",
   },
   SessionCannotBeLocked: {
     status: 409,
@@ -95,6 +105,11 @@ export const PROBLEMS = {
     title: "The message is too large",
     detail:
       "The message is larger than the limit. Store the payload elsewhere (for example in Blob Storage) and send a reference to it instead (the claim-check pattern).",
+  },
+  RequestHeadersTooLarge: {
+    status: 431,
+    title: "The request's headers are too large",
+    detail: "The request line and headers together are larger than this API accepts. Shorten the path, the query or the headers.",
   },
   ServiceBusy: {
     status: 429,

@@ -1,6 +1,19 @@
 import type { ProblemCode } from "./codes.js";
 import { problemDefinition } from "./codes.js";
-import type { FieldErrors } from "./problem-error.js";
+
+/** Field errors of a `ValidationFailed` problem, grouped by where the field is in the request. */
+export interface FieldErrors {
+  params?: FieldError[];
+  query?: FieldError[];
+  headers?: FieldError[];
+  body?: FieldError[];
+}
+
+/** One invalid field: a JSON pointer into its location (empty for the whole location) and why. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
 
 /** The media type of problem responses (RFC 9457). */
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";

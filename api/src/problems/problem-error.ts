@@ -1,19 +1,10 @@
 import type { ProblemCode } from "./codes.js";
 import { problemDefinition } from "./codes.js";
+import { problemBody } from "./problem-body.js";
+import type { FieldErrors, ProblemBody } from "./problem-body.js";
 
-/** Field errors of a `ValidationFailed` problem, grouped by where the field is in the request. */
-export interface FieldErrors {
-  params?: FieldError[];
-  query?: FieldError[];
-  headers?: FieldError[];
-  body?: FieldError[];
-}
+export type { FieldError, FieldErrors } from "./problem-body.js";
 
-/** One invalid field: a JSON pointer into its location (empty for the whole location) and why. */
-export interface FieldError {
-  field: string;
-  message: string;
-}
 
 /** Options of {@link ProblemError}. */
 export interface ProblemErrorOptions {
@@ -26,9 +17,17 @@ export interface ProblemErrorOptions {
   cause?: unknown;
 }
 
+/** What a rendered problem knows of the request it answers. */
+export interface ProblemInstance {
+  /** The request path, used as `instance`. */
+  instance?: string;
+  requestId?: string;
+}
+
 /**
- * An error that renders as a problem of the error table. Throw it from handlers; the error
- * middleware turns it into `application/problem+json`.
+ * An error that is a problem of the error table, and renders itself: {@link toProblem} is its body,
+ * {@link headers} the headers that go with it. Throw it from anywhere on the request path; the error
+ * middleware writes it as `application/problem+json`.
  */
 export class ProblemError extends Error {
   override readonly name = "ProblemError";
@@ -48,9 +47,25 @@ export class ProblemError extends Error {
     this.errors = options.errors;
     this.extensions = options.extensions ?? {};
   }
+
+  /** The problem body answering one request. */
+  toProblem(instance: ProblemInstance = {}): ProblemBody {
+    return problemBody(this.code, { detail: this.detail, extensions: this.extensions, ...instance, ...(this.errors ? { errors: this.errors } : {}) });
+  }
+
+  /** Response headers of the problem: `Retry-After` for transient conditions. */
+  get headers(): Record<string, string> {
+    const seconds = problemDefinition(this.code).retryAfterSeconds;
+    return seconds === undefined ? {} : { "Retry-After": String(seconds) };
+  }
 }
 
 /** Type guard by `name`, so it holds across module copies. */
 export function isProblemError(value: unknown): value is ProblemError {
   return value instanceof Error && value.name === "ProblemError" && "code" in value && "status" in value;
+}
+
+/** A `ValidationFailed` problem of one field. */
+export function invalidField(location: keyof FieldErrors, field: string, message: string, cause?: unknown): ProblemError {
+  return new ProblemError("ValidationFailed", { errors: { [location]: [{ field, message }] }, ...(cause === undefined ? {} : { cause }) });
 }

@@ -6,7 +6,7 @@
  */
 import type { CreateSubscriptionOptions, ServiceBusAdministrationClient, SqlRuleFilter, CorrelationRuleFilter } from "@azure/service-bus";
 import type { ApiLogger } from "../logger.js";
-import { ProblemError } from "../problems/problem-error.js";
+import { GatewayError } from "./gateway-error.js";
 import type { CreateSubscriptionInput, EntityCounts, ManagementPort, SubscriptionInfo } from "./management-port.js";
 
 /** Options of {@link createAdminManagement}. */
@@ -40,31 +40,11 @@ function statusOf(error: unknown): number | undefined {
   return typeof status === "number" ? status : undefined;
 }
 
-/** A problem for a failed management write; texts of caller mistakes (bad SQL) are passed on, others are not. */
-export function managementProblem(error: unknown, what: string): ProblemError {
-  const status = statusOf(error);
+/** The gateway's error for a failed management write of a `what`: its HTTP status, whether it timed out, and Service Bus's text. */
+export function managementError(error: unknown, what: "topic" | "subscription"): GatewayError {
   const name = (error as { name?: unknown } | null)?.name;
-  if (name === "AbortError") return new ProblemError("ServiceTimeout", { cause: error });
-  switch (status) {
-    case 400: {
-      const text = error instanceof Error ? error.message.replace(/\s+/g, " ").slice(0, 500) : "";
-      return new ProblemError("ValidationFailed", { errors: { body: [{ field: "", message: `was refused by Service Bus: ${text || `the ${what} is not valid`}` }] }, cause: error });
-    }
-    case 404:
-      return new ProblemError("MessagingEntityNotFound", { detail: `The ${what} does not exist in Service Bus.`, cause: error });
-    case 409:
-      return new ProblemError("MessagingEntityAlreadyExists", { detail: `The ${what} already exists.`, cause: error });
-    case 429:
-      return new ProblemError("ServiceBusy", { cause: error });
-    case undefined:
-    case 502:
-    case 503:
-    case 504:
-      return new ProblemError("ServiceCommunicationProblem", { detail: "Service Bus's management API did not answer. Retry after the time given in Retry-After.", cause: error });
-    default:
-      // 401/403 (the API's own credentials lack Manage rights) and other server errors: not the caller's doing.
-      return new ProblemError("InternalError", { cause: error });
-  }
+  const text = error instanceof Error ? error.message.replace(/\s+/g, " ").slice(0, 500) : "";
+  return new GatewayError({ kind: "management", what, status: statusOf(error), aborted: name === "AbortError", text }, { cause: error });
 }
 
 function filterOf(rule: NonNullable<CreateSubscriptionInput["rule"]>): SqlRuleFilter | CorrelationRuleFilter {
@@ -124,11 +104,11 @@ export function createAdminManagement({ admin, logger, readTimeoutInMs = 3_000, 
       });
     },
 
-    requiresSession(source) {
+    requiresSession(entity) {
       return read(async (abortSignal) =>
-        source.kind === "queue"
-          ? (await admin.getQueue(source.queue, { abortSignal })).requiresSession
-          : (await admin.getSubscription(source.topic, source.subscription, { abortSignal })).requiresSession,
+        entity.kind === "queue"
+          ? (await admin.getQueue(entity.queue, { abortSignal })).requiresSession
+          : (await admin.getSubscription(entity.topic, entity.subscription, { abortSignal })).requiresSession,
       );
     },
 
@@ -156,7 +136,7 @@ export function createAdminManagement({ admin, logger, readTimeoutInMs = 3_000, 
           lockDurationInMs: isoDurationToMs(created.lockDuration) ?? input.lockDurationInMs ?? 60_000,
         };
       } catch (error) {
-        throw managementProblem(error, statusOf(error) === 404 ? "topic" : "subscription");
+        throw managementError(error, statusOf(error) === 404 ? "topic" : "subscription");
       }
     },
 
@@ -164,7 +144,7 @@ export function createAdminManagement({ admin, logger, readTimeoutInMs = 3_000, 
       try {
         await admin.deleteSubscription(topic, name, { abortSignal: AbortSignal.timeout(writeTimeoutInMs) });
       } catch (error) {
-        throw managementProblem(error, "subscription");
+        throw managementError(error, "subscription");
       }
     },
   };

@@ -1,16 +1,11 @@
-import type { ReceiveSource } from "./messaging-port.js";
+import type { QueueEntity, ReceivableEntity, SubscriptionEntity } from "../contract/entity.js";
 
-/** The Service Bus entity path of a source's main entity: `queue` or `topic/Subscriptions/subscription`. */
-export function entityPathOf(source: ReceiveSource): string {
-  return source.kind === "queue" ? source.queue : `${source.topic}/Subscriptions/${source.subscription}`;
+/** The Service Bus entity path of a queue or subscription (its main entity): `queue` or `topic/Subscriptions/subscription`. */
+export function entityPathOf(entity: QueueEntity | SubscriptionEntity): string {
+  return entity.kind === "queue" ? entity.queue : `${entity.topic}/Subscriptions/${entity.subscription}`;
 }
 
 /** A key naming the source including its sub-queue, for caches and the lock registry. */
-export function sourceKey(source: ReceiveSource): string {
+export function sourceKey(source: ReceivableEntity): string {
   return `${entityPathOf(source)}${source.subQueue === "deadLetter" ? "/$DeadLetterQueue" : ""}`;
-}
-
-/** The entity messages of a source are sent to when resubmitted: the queue, or the subscription's topic. */
-export function sendEntityOf(source: ReceiveSource): string {
-  return source.kind === "queue" ? source.queue : source.topic;
 }

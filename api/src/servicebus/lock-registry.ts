@@ -5,6 +5,8 @@
  * the management node instead (see {@link rehydrateLockedMessage}).
  */
 
+import type { LockToken } from "../contract/lock-token.js";
+
 /** A held lock. */
 interface HeldLock<T> {
   message: T;
@@ -23,7 +25,7 @@ export interface LockRegistryOptions {
 
 /** Maps lock tokens to received messages, per source entity, with expiry cleanup. */
 export class LockRegistry<T> {
-  private readonly locks = new Map<string, HeldLock<T>>();
+  private readonly locks = new Map<LockToken, HeldLock<T>>();
   private readonly graceInMs: number;
   private readonly now: () => number;
   private readonly timer: NodeJS.Timeout;
@@ -41,31 +43,31 @@ export class LockRegistry<T> {
   }
 
   /** Remembers a locked message until `lockedUntil` (plus the grace period). */
-  add(sourceKey: string, lockToken: string, message: T, lockedUntil: Date | undefined): void {
+  add(sourceKey: string, lockToken: LockToken, message: T, lockedUntil: Date | undefined): void {
     const expiresAtMs = (lockedUntil?.getTime() ?? this.now() + 60_000) + this.graceInMs;
-    this.locks.set(lockToken.toLowerCase(), { message, sourceKey, expiresAtMs });
+    this.locks.set(lockToken, { message, sourceKey, expiresAtMs });
   }
 
   /** The message of a token received from this source, if held and not expired. */
-  get(sourceKey: string, lockToken: string): T | undefined {
-    const held = this.locks.get(lockToken.toLowerCase());
+  get(sourceKey: string, lockToken: LockToken): T | undefined {
+    const held = this.locks.get(lockToken);
     if (!held || held.sourceKey !== sourceKey) return undefined;
     if (held.expiresAtMs <= this.now()) {
-      this.locks.delete(lockToken.toLowerCase());
+      this.locks.delete(lockToken);
       return undefined;
     }
     return held.message;
   }
 
   /** Records a renewed lock. */
-  renewed(lockToken: string, lockedUntil: Date): void {
-    const held = this.locks.get(lockToken.toLowerCase());
+  renewed(lockToken: LockToken, lockedUntil: Date): void {
+    const held = this.locks.get(lockToken);
     if (held) held.expiresAtMs = lockedUntil.getTime() + this.graceInMs;
   }
 
   /** Forgets a token (settled or lost). */
-  remove(lockToken: string): void {
-    this.locks.delete(lockToken.toLowerCase());
+  remove(lockToken: LockToken): void {
+    this.locks.delete(lockToken);
   }
 
   /** Drops expired entries; returns how many. */

@@ -3,7 +3,7 @@
  * creating and deleting subscriptions). The Azure implementation is {@link createAdminManagement};
  * without one, lists carry no counts and management operations answer 503.
  */
-import type { ReceiveSource } from "./messaging-port.js";
+import type { QueueEntity, SubscriptionEntity } from "../contract/entity.js";
 
 /** Backlog counts of an entity; each is absent where the entity kind has none or it is unknown. */
 export interface EntityCounts {
@@ -52,7 +52,7 @@ export interface SubscriptionInfo {
 /**
  * Service Bus management. The read methods never reject: when the management API does not answer
  * they resolve to empty maps or undefined, because lists must work without counts. The write methods
- * reject with ProblemError.
+ * reject with a GatewayError (kind `management`).
  */
 export interface ManagementPort {
   /** Counts of queues, by the names given (entries missing when unknown). */
@@ -62,9 +62,9 @@ export interface ManagementPort {
   /** The topic's subscriptions with their counts, or undefined when the management API does not answer. */
   listSubscriptions(topic: string): Promise<Array<{ name: string } & EntityCounts> | undefined>;
   /** Whether a queue or subscription requires sessions; undefined when unknown. */
-  requiresSession(source: ReceiveSource): Promise<boolean | undefined>;
-  /** @throws ProblemError MessagingEntityNotFound (no topic), MessagingEntityAlreadyExists, ValidationFailed (bad SQL). */
+  requiresSession(entity: QueueEntity | SubscriptionEntity): Promise<boolean | undefined>;
+  /** @throws GatewayError management: 404 (no topic), 409 (exists), 400 (bad SQL), or Service Bus unreachable. */
   createSubscription(topic: string, name: string, input: CreateSubscriptionInput): Promise<SubscriptionInfo>;
-  /** @throws ProblemError MessagingEntityNotFound. */
+  /** @throws GatewayError management: 404 (no subscription), or Service Bus unreachable. */
   deleteSubscription(topic: string, name: string): Promise<void>;
 }

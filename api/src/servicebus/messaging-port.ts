@@ -3,28 +3,17 @@
  * {@link createServiceBusGateway}; unit tests use a fake. Inputs and outputs are the API's own
  * JSON shapes, so handlers never see SDK types.
  */
+import type { ReceivableEntity, SendableEntity } from "../contract/entity.js";
+import type { LockToken } from "../contract/lock-token.js";
 import type { OutgoingMessageJson, ReceivedMessageJson } from "../contract/schemas/message.js";
 import type { BodyEncoding } from "./body-codec.js";
-
-/** A queue or a topic subscription, optionally its dead-letter sub-queue. */
-export type ReceiveSource =
-  | { kind: "queue"; queue: string; subQueue?: SubQueue }
-  | { kind: "subscription"; topic: string; subscription: string; subQueue?: SubQueue };
-
-/** The main entity or its dead-letter sub-queue. */
-export type SubQueue = "main" | "deadLetter";
+import type { GatewayError } from "./gateway-error.js";
 
 /** Result of {@link MessagingPort.sendMessages}. */
 export interface SendMessagesResult {
   /** Ids of the messages, in input order (generated where the input had none). */
   messageIds: string[];
   batchCount: number;
-}
-
-/** Options of {@link MessagingPort.sendMessages} and {@link MessagingPort.scheduleMessages}. */
-export interface SendOptions {
-  /** The request carried one message at the body's root (SendMessage), not a `messages` list: error reports name fields from the root. */
-  single?: boolean;
 }
 
 /** Options of {@link MessagingPort.peekMessages}. */
@@ -90,40 +79,43 @@ export interface ResubmitResult {
 }
 
 /**
- * Everything the API does with Service Bus. Methods reject with `ServiceBusError`-shaped errors
- * (`name` "ServiceBusError" and a `code`) or with a `ProblemError`.
+ * Everything the API does with Service Bus. Methods reject with the SDK's errors (`name`
+ * "ServiceBusError" and a `code`, read by service-bus-errors.ts) or with a {@link GatewayError}.
  */
 export interface MessagingPort {
-  /** Sends messages in as few batches as their size allows; throws ProblemError MessageSizeExceeded (with the limit) before sending anything when one message cannot fit a batch. */
-  sendMessages(entity: string, messages: readonly OutgoingMessageJson[], options?: SendOptions): Promise<SendMessagesResult>;
+  /** Sends one message; concurrent single sends to an entity may share a batch. Throws GatewayError messageTooLarge (no index) when it cannot fit one. */
+  sendMessage(entity: SendableEntity, message: OutgoingMessageJson): Promise<{ messageId: string }>;
+  /** Sends messages in as few batches as their size allows; throws GatewayError messageTooLarge (with its index) before sending anything when one message cannot fit a batch. */
+  sendMessages(entity: SendableEntity, messages: readonly OutgoingMessageJson[]): Promise<SendMessagesResult>;
   /** Schedules messages; resolves to their sequence numbers in input order. */
-  scheduleMessages(entity: string, messages: readonly OutgoingMessageJson[], scheduledEnqueueTime: Date): Promise<string[]>;
-  cancelScheduledMessages(entity: string, sequenceNumbers: readonly string[]): Promise<void>;
-  peekMessages(source: ReceiveSource, options: PeekMessagesOptions): Promise<ReceivedMessageJson[]>;
-  receiveMessages(source: ReceiveSource, options: ReceiveMessagesOptions): Promise<ReceivedMessageJson[]>;
-  receiveDeferredMessages(source: ReceiveSource, sequenceNumbers: readonly string[]): Promise<ReceivedMessageJson[]>;
-  completeMessage(source: ReceiveSource, lockToken: string): Promise<void>;
-  abandonMessage(source: ReceiveSource, lockToken: string, propertiesToModify?: Record<string, string | number | boolean>): Promise<void>;
-  deferMessage(source: ReceiveSource, lockToken: string, propertiesToModify?: Record<string, string | number | boolean>): Promise<void>;
-  deadLetterMessage(source: ReceiveSource, lockToken: string, options: DeadLetterOptions): Promise<void>;
+  scheduleMessages(entity: SendableEntity, messages: readonly OutgoingMessageJson[], scheduledEnqueueTime: Date): Promise<string[]>;
+  cancelScheduledMessages(entity: SendableEntity, sequenceNumbers: readonly string[]): Promise<void>;
+  peekMessages(source: ReceivableEntity, options: PeekMessagesOptions): Promise<ReceivedMessageJson[]>;
+  receiveMessages(source: ReceivableEntity, options: ReceiveMessagesOptions): Promise<ReceivedMessageJson[]>;
+  receiveDeferredMessages(source: ReceivableEntity, sequenceNumbers: readonly string[]): Promise<ReceivedMessageJson[]>;
+  completeMessage(source: ReceivableEntity, lockToken: LockToken): Promise<void>;
+  abandonMessage(source: ReceivableEntity, lockToken: LockToken, propertiesToModify?: Record<string, string | number | boolean>): Promise<void>;
+  deferMessage(source: ReceivableEntity, lockToken: LockToken, propertiesToModify?: Record<string, string | number | boolean>): Promise<void>;
+  deadLetterMessage(source: ReceivableEntity, lockToken: LockToken, options: DeadLetterOptions): Promise<void>;
   /** Resolves to the new lock expiry. */
-  renewMessageLock(source: ReceiveSource, lockToken: string): Promise<Date>;
-  resubmitDeadLetters(source: ReceiveSource, selection: ResubmitSelection, options?: ResubmitOptions): Promise<ResubmitResult>;
+  renewMessageLock(source: ReceivableEntity, lockToken: LockToken): Promise<Date>;
+  /** Resubmits dead letters of the entity (its dead-letter sub-queue, whatever `subQueue` says) to where its messages are sent. */
+  resubmitDeadLetters(source: ReceivableEntity, selection: ResubmitSelection, options?: ResubmitOptions): Promise<ResubmitResult>;
   /**
    * Receives peek-locked messages of one session (a given id, or the next available session) and holds
    * the session on this instance, so its messages are settled through the session's link. Throws
    * SessionCannotBeLocked when another receiver holds a given session; resolves without a session when
    * none is available within the wait time.
    */
-  receiveSessionMessages(source: ReceiveSource, options: ReceiveSessionMessagesOptions): Promise<ReceiveSessionMessagesResult>;
+  receiveSessionMessages(source: ReceivableEntity, options: ReceiveSessionMessagesOptions): Promise<ReceiveSessionMessagesResult>;
   /** The session's state; the session is accepted and held when this instance does not hold it yet. */
-  getSessionState(source: ReceiveSource, sessionId: string): Promise<SessionStateJson>;
+  getSessionState(source: ReceivableEntity, sessionId: string): Promise<SessionStateJson>;
   /** Sets (or, with state null, clears) the session's state; accepts and holds the session like {@link getSessionState}. */
-  setSessionState(source: ReceiveSource, sessionId: string, state: SessionStateJson): Promise<void>;
+  setSessionState(source: ReceivableEntity, sessionId: string, state: SessionStateJson): Promise<void>;
   /** Renews the lock of a session held by this instance; resolves to its new expiry. Throws SessionLockLost when not held. */
-  renewSessionLock(source: ReceiveSource, sessionId: string): Promise<Date>;
+  renewSessionLock(source: ReceivableEntity, sessionId: string): Promise<Date>;
   /** Releases a session held by this instance; resolves to whether it was held. */
-  closeSession(source: ReceiveSource, sessionId: string): Promise<boolean>;
+  closeSession(source: ReceivableEntity, sessionId: string): Promise<boolean>;
   /** Resolves when Service Bus answers within the timeout; rejects otherwise. */
   checkReadiness(timeoutInMs: number): Promise<void>;
   /** Stops receiving and closes every link and the connection. Locks still held are left to expire (logged). */

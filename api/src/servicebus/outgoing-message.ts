@@ -2,25 +2,25 @@
 import { randomUUID } from "node:crypto";
 import type { ServiceBusMessage, ServiceBusReceivedMessage } from "@azure/service-bus";
 import type { OutgoingMessageJson } from "../contract/schemas/message.js";
-import { ProblemError } from "../problems/problem-error.js";
 import { BodyEncodingError, encodeBody } from "./body-codec.js";
 import { withoutDeadLetterProperties } from "./dead-letter-properties.js";
 import { ORIGINAL_MESSAGE_ID_PROPERTY, resubmitMessageId } from "./resubmit-id.js";
+import { GatewayError } from "./gateway-error.js";
 
 /**
  * The SDK message for a caller's message. A message without an id gets a new UUID, so the caller
  * learns the id and can retry with it.
  *
- * @param fieldPrefix - JSON pointer of the message in the request body, for error reports.
- * @throws ProblemError ValidationFailed when the body does not fit its encoding or content type.
+ * @param messageIndex - the message's place in a list of messages, for error reports; undefined for a message sent alone.
+ * @throws GatewayError invalidMessage when the body does not fit its encoding or content type.
  */
-export function toServiceBusMessage(message: OutgoingMessageJson, fieldPrefix = "", newId: () => string = randomUUID): ServiceBusMessage {
+export function toServiceBusMessage(message: OutgoingMessageJson, messageIndex?: number, newId: () => string = randomUUID): ServiceBusMessage {
   let encoded;
   try {
     encoded = encodeBody(message.body, message.bodyEncoding, message.contentType);
   } catch (error) {
     if (error instanceof BodyEncodingError) {
-      throw new ProblemError("ValidationFailed", { errors: { body: [{ field: `${fieldPrefix}/${error.field}`, message: error.message }] } });
+      throw new GatewayError({ kind: "invalidMessage", messageIndex, field: error.field, reason: error.message }, { cause: error });
     }
     throw error;
   }

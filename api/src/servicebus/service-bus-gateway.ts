@@ -5,14 +5,18 @@
  */
 import type { ServiceBusClient, ServiceBusReceivedMessage, ServiceBusReceiver, ServiceBusReceiverOptions, ServiceBusSender } from "@azure/service-bus";
 import Long from "long";
+import { entityName, sendEntityOf } from "../contract/entity.js";
+import type { QueueEntity, ReceivableEntity, SendableEntity, SubscriptionEntity } from "../contract/entity.js";
+import { lockToken as normalLockToken } from "../contract/lock-token.js";
+import type { LockToken } from "../contract/lock-token.js";
 import type { OutgoingMessageJson, ReceivedMessageJson } from "../contract/schemas/message.js";
 import type { ApiLogger } from "../logger.js";
 import { packBatches, sendBatches } from "./batch-sender.js";
-import { sendEntityOf, sourceKey } from "./entity-path.js";
+import { sourceKey } from "./entity-path.js";
 import { LockRegistry } from "./lock-registry.js";
 import type { LockRegistryOptions } from "./lock-registry.js";
 import { toMessageJson } from "./message-json.js";
-import type { DeadLetterOptions, MessagingPort, PeekMessagesOptions, ReceiveMessagesOptions, ReceiveSource, SendOptions } from "./messaging-port.js";
+import type { DeadLetterOptions, MessagingPort, PeekMessagesOptions, ReceiveMessagesOptions } from "./messaging-port.js";
 import { SessionEntityKnowledge, assertSessionFit, createSessionOperations, sessionMismatch, sessionNotHeld } from "./session-operations.js";
 import type { SdkSessionRegistry } from "./session-operations.js";
 import { SessionRegistry } from "./session-registry.js";
@@ -22,14 +26,15 @@ import { ReceiverPool } from "./receiver-pool.js";
 import { createSendCoalescer } from "./send-coalescer.js";
 import { rehydrateLockedMessage } from "./rehydrated-message.js";
 import { resubmitDeadLetters } from "./resubmit.js";
+import { isLockLost } from "./service-bus-errors.js";
 
 /** Options of {@link createServiceBusGateway}. */
 export interface ServiceBusGatewayOptions {
   /** The client to use; the gateway closes it on {@link MessagingPort.close}. */
   client: ServiceBusClient;
   logger: ApiLogger;
-  /** A source peeked by the readiness check; without it readiness only needs the gateway open. */
-  readinessProbe?: ReceiveSource;
+  /** A queue or subscription peeked by the readiness check; without it readiness only needs the gateway open. */
+  readinessProbe?: QueueEntity | SubscriptionEntity;
   lockRegistry?: LockRegistryOptions;
   /** Held sessions: the idle time after which one is released (default 60 s). */
   sessionRegistry?: SessionRegistryOptions;
@@ -38,17 +43,11 @@ export interface ServiceBusGatewayOptions {
    * does not hold is answered with SessionLockLost on session entities instead of being settled through
    * the management path, which Service Bus allows only for messages outside sessions.
    */
-  requiresSession?: (source: ReceiveSource) => Promise<boolean | undefined>;
+  requiresSession?: (entity: QueueEntity | SubscriptionEntity) => Promise<boolean | undefined>;
 }
 
 type PropertiesToModify = Record<string, string | number | boolean>;
 type SdkDeadLetterOptions = Parameters<ServiceBusReceiver["deadLetterMessage"]>[1] & object;
-
-function isLockLost(error: unknown): boolean {
-  if (typeof error !== "object" || error === null) return false;
-  const code = (error as { code?: unknown }).code;
-  return code === "MessageLockLost" || code === "SessionLockLost";
-}
 
 /** Creates the Service Bus gateway. */
 export function createServiceBusGateway(options: ServiceBusGatewayOptions): MessagingPort {
@@ -66,7 +65,7 @@ export function createServiceBusGateway(options: ServiceBusGatewayOptions): Mess
   const sessionOperations = createSessionOperations({ client, sessions, knowledge });
   let closed = false;
 
-  const receiverOptions = (source: ReceiveSource, receiveMode: "peekLock" | "receiveAndDelete"): ServiceBusReceiverOptions => ({
+  const receiverOptions = (source: ReceivableEntity, receiveMode: "peekLock" | "receiveAndDelete"): ServiceBusReceiverOptions => ({
     receiveMode,
     // Bytes as sent; body-codec.ts decodes them by content type.
     skipParsingBodyAsJson: true,
@@ -76,21 +75,22 @@ export function createServiceBusGateway(options: ServiceBusGatewayOptions): Mess
     ...(source.subQueue === "deadLetter" ? { subQueueType: "deadLetter" as const } : {}),
   });
 
-  const createReceiver = (source: ReceiveSource, receiveMode: "peekLock" | "receiveAndDelete"): ServiceBusReceiver =>
+  const createReceiver = (source: ReceivableEntity, receiveMode: "peekLock" | "receiveAndDelete"): ServiceBusReceiver =>
     source.kind === "queue"
       ? client.createReceiver(source.queue, receiverOptions(source, receiveMode))
       : client.createReceiver(source.topic, source.subscription, receiverOptions(source, receiveMode));
 
-  const sender = (entity: string): ServiceBusSender => {
-    let existing = senders.get(entity);
+  const sender = (entity: SendableEntity): ServiceBusSender => {
+    const name = entityName(entity);
+    let existing = senders.get(name);
     if (!existing) {
-      existing = client.createSender(entity);
-      senders.set(entity, existing);
+      existing = client.createSender(name);
+      senders.set(name, existing);
     }
     return existing;
   };
 
-  const managementReceiver = (source: ReceiveSource): ServiceBusReceiver => {
+  const managementReceiver = (source: ReceivableEntity): ServiceBusReceiver => {
     const key = sourceKey(source);
     let existing = managementReceivers.get(key);
     if (!existing) {
@@ -100,33 +100,32 @@ export function createServiceBusGateway(options: ServiceBusGatewayOptions): Mess
     return existing;
   };
 
-  const remember = (source: ReceiveSource, messages: ServiceBusReceivedMessage[]): ReceivedMessageJson[] =>
+  const remember = (source: ReceivableEntity, messages: ServiceBusReceivedMessage[]): ReceivedMessageJson[] =>
     messages.map((message) => {
-      if (message.lockToken) locks.add(sourceKey(source), message.lockToken, message, message.lockedUntilUtc);
+      if (message.lockToken) locks.add(sourceKey(source), normalLockToken(message.lockToken), message, message.lockedUntilUtc);
       return toMessageJson(message, "received");
     });
 
-  const lockedMessage = (source: ReceiveSource, lockToken: string): ServiceBusReceivedMessage =>
+  const lockedMessage = (source: ReceivableEntity, lockToken: LockToken): ServiceBusReceivedMessage =>
     locks.get(sourceKey(source), lockToken) ?? rehydrateLockedMessage(lockToken);
 
   /**
    * A token this instance does not hold: settled through the management path, except on entities that
    * require sessions, where only the instance holding the session can settle it.
    */
-  const checkUnheldToken = async (source: ReceiveSource, lockToken: string): Promise<void> => {
-    if (!locks.get(sourceKey(source), lockToken) && (await knowledge.requiresSession(source))) throw sessionNotHeld();
+  const checkUnheldToken = async (source: ReceivableEntity, lockToken: LockToken): Promise<void> => {
+    if (!locks.get(sourceKey(source), lockToken) && (await knowledge.requiresSession(source))) throw sessionNotHeld("message");
   };
 
-  const settle = async (source: ReceiveSource, lockToken: string, action: (receiver: ServiceBusReceiver, message: ServiceBusReceivedMessage) => Promise<void>): Promise<void> => {
-    const token = lockToken.toLowerCase();
+  const settle = async (source: ReceivableEntity, lockToken: LockToken, action: (receiver: ServiceBusReceiver, message: ServiceBusReceivedMessage) => Promise<void>): Promise<void> => {
     const session = sessions.findByLockToken(sourceKey(source), lockToken);
     if (session) {
-      const message = session.messages.get(token) as ServiceBusReceivedMessage;
+      const message = session.messages.get(lockToken) as ServiceBusReceivedMessage;
       try {
         await sessions.use(session, (receiver) => action(receiver, message));
-        session.messages.delete(token);
+        session.messages.delete(lockToken);
       } catch (error) {
-        if (isLockLost(error)) session.messages.delete(token);
+        if (isLockLost(error)) session.messages.delete(lockToken);
         throw error;
       }
       return;
@@ -144,23 +143,24 @@ export function createServiceBusGateway(options: ServiceBusGatewayOptions): Mess
   const toLongs = (sequenceNumbers: readonly string[]): Long[] => sequenceNumbers.map((value) => Long.fromString(value));
 
   return {
-    async sendMessages(entity, messages, { single = false }: SendOptions = {}) {
-      const sdkMessages = messages.map((message, index) => toServiceBusMessage(message, single ? "" : `/messages/${index}`));
+    async sendMessage(entity, message) {
+      const sdkMessage = toServiceBusMessage(message);
+      // Single sends of concurrent requests leave together (send-coalescer.ts); each still gets its own answer.
+      await coalescer.send(entityName(entity), sender(entity), sdkMessage);
+      return { messageId: String(sdkMessage.messageId) };
+    },
+
+    async sendMessages(entity, messages) {
+      const sdkMessages = messages.map((message, index) => toServiceBusMessage(message, index));
       const messageIds = sdkMessages.map((message) => String(message.messageId));
       const target = sender(entity);
-      const [only] = sdkMessages;
-      if (single && only) {
-        // Single sends of concurrent requests leave together (send-coalescer.ts); each still gets its own answer.
-        await coalescer.send(entity, target, only);
-        return { messageIds, batchCount: 1 };
-      }
-      const batches = await packBatches(target, sdkMessages, !single);
+      const batches = await packBatches(target, sdkMessages);
       await sendBatches(target, batches, messageIds);
       return { messageIds, batchCount: batches.length };
     },
 
     async scheduleMessages(entity, messages: readonly OutgoingMessageJson[], scheduledEnqueueTime) {
-      const sdkMessages = messages.map((message, index) => toServiceBusMessage(message, `/messages/${index}`));
+      const sdkMessages = messages.map((message, index) => toServiceBusMessage(message, index));
       const sequenceNumbers = await sender(entity).scheduleMessages(sdkMessages, scheduledEnqueueTime);
       return sequenceNumbers.map((value) => value.toString());
     },
@@ -242,7 +242,7 @@ export function createServiceBusGateway(options: ServiceBusGatewayOptions): Mess
     closeSession: sessionOperations.closeSession,
 
     resubmitDeadLetters(source, selection, options = {}) {
-      const deadLetters: ReceiveSource = { ...source, subQueue: "deadLetter" };
+      const deadLetters: ReceivableEntity = { ...source, subQueue: "deadLetter" };
       const subscription = source.kind === "subscription" ? { subscription: source.subscription } : {};
       return pool.use(`${sourceKey(deadLetters)}|resubmit`, () => createReceiver(deadLetters, "peekLock"), (receiver) =>
         resubmitDeadLetters({ receiver, sender: sender(sendEntityOf(source)), selection, options, ...subscription, logger }),
@@ -258,7 +258,7 @@ export function createServiceBusGateway(options: ServiceBusGatewayOptions): Mess
         timer = setTimeout(() => reject(new Error(`Service Bus did not answer within ${timeoutInMs} ms.`)), timeoutInMs);
       });
       try {
-        await Promise.race([managementReceiver(probe).peekMessages(1, { fromSequenceNumber: Long.fromNumber(1) }), timeout]);
+        await Promise.race([managementReceiver({ ...probe, subQueue: "main" }).peekMessages(1, { fromSequenceNumber: Long.fromNumber(1) }), timeout]);
       } finally {
         clearTimeout(timer);
       }

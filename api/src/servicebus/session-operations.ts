@@ -5,11 +5,14 @@
  */
 import type { ServiceBusClient, ServiceBusReceivedMessage, ServiceBusSessionReceiver, ServiceBusSessionReceiverOptions } from "@azure/service-bus";
 import Long from "long";
-import { ProblemError } from "../problems/problem-error.js";
+import type { QueueEntity, ReceivableEntity, SubscriptionEntity } from "../contract/entity.js";
+import { lockToken } from "../contract/lock-token.js";
 import { BodyEncodingError } from "./body-codec.js";
 import { entityPathOf, sourceKey } from "./entity-path.js";
+import { GatewayError } from "./gateway-error.js";
+import { isNoSessionAvailable, sessionMismatchOf } from "./service-bus-errors.js";
 import { toMessageJson } from "./message-json.js";
-import type { MessagingPort, ReceiveSource } from "./messaging-port.js";
+import type { MessagingPort } from "./messaging-port.js";
 import type { HeldSession, SessionRegistry } from "./session-registry.js";
 import { decodeSessionState, encodeSessionState } from "./session-state.js";
 
@@ -24,15 +27,15 @@ type SdkHeldSession = HeldSession<ServiceBusSessionReceiver, ServiceBusReceivedM
 export class SessionEntityKnowledge {
   private readonly known = new Map<string, boolean>();
 
-  constructor(private readonly lookup?: (source: ReceiveSource) => Promise<boolean | undefined>) {}
+  constructor(private readonly lookup?: (entity: QueueEntity | SubscriptionEntity) => Promise<boolean | undefined>) {}
 
   /** Records what an accepted session or a refused link showed. */
-  learn(source: ReceiveSource, requiresSession: boolean): void {
+  learn(source: ReceivableEntity, requiresSession: boolean): void {
     this.known.set(entityPathOf(source).toLowerCase(), requiresSession);
   }
 
   /** Whether the entity requires sessions; undefined when it cannot be known (no management API). */
-  async requiresSession(source: ReceiveSource): Promise<boolean | undefined> {
+  async requiresSession(source: ReceivableEntity): Promise<boolean | undefined> {
     if (source.subQueue === "deadLetter") return false;
     const key = entityPathOf(source).toLowerCase();
     const known = this.known.get(key);
@@ -43,49 +46,28 @@ export class SessionEntityKnowledge {
   }
 }
 
-/** The problem for a session message whose session this instance does not hold (DESIGN.md §3, settlement across instances). */
-export function sessionNotHeld(detail?: string): ProblemError {
-  return new ProblemError("SessionLockLost", {
-    detail:
-      detail ??
-      "The message belongs to a session this instance of the API does not hold: the session was released (closed, or idle for too long), its lock expired, " +
-        "or another instance received the message. Session messages can only be settled through the instance holding their session; receive from the session again.",
-  });
+/** The error for a session message (or a session) this instance does not hold (settlement across instances). */
+export function sessionNotHeld(subject: "message" | "session"): GatewayError {
+  return new GatewayError({ kind: "sessionNotHeld", subject });
 }
-
-const NOT_SESSIONFUL = /requires sessions to create a non-sessionful/i;
-const SESSIONFUL_ON_PLAIN = /does not require sessions to create a sessionful/i;
 
 /**
- * A 400 problem for a receiver that does not fit the entity (a session id on an entity without sessions,
- * or none on one that requires them), or undefined for other errors. Service Bus refuses such links
- * with these texts; the SDK reports them as GeneralError.
+ * The error for a receiver that does not fit the entity (a session id on an entity without sessions,
+ * or none on one that requires them), or undefined for other errors; what it shows is learnt.
  */
-export function sessionMismatch(error: unknown, knowledge: SessionEntityKnowledge, source: ReceiveSource): ProblemError | undefined {
-  const message = error instanceof Error ? error.message : "";
-  if (NOT_SESSIONFUL.test(message)) {
-    knowledge.learn(source, true);
-    return sessionIdRequired(error);
-  }
-  if (SESSIONFUL_ON_PLAIN.test(message)) {
-    knowledge.learn(source, false);
-    return sessionIdNotAllowed(error);
-  }
-  return undefined;
+export function sessionMismatch(error: unknown, knowledge: SessionEntityKnowledge, source: ReceivableEntity): GatewayError | undefined {
+  const mismatch = sessionMismatchOf(error);
+  if (mismatch === undefined) return undefined;
+  knowledge.learn(source, mismatch === "required");
+  return mismatch === "required" ? sessionIdRequired(error) : sessionIdNotAllowed(error);
 }
 
-function sessionIdRequired(cause?: unknown): ProblemError {
-  return new ProblemError("ValidationFailed", {
-    errors: { query: [{ field: "/sessionId", message: "is required: the entity requires sessions; give a session id, or * for the next available session" }] },
-    ...(cause === undefined ? {} : { cause }),
-  });
+function sessionIdRequired(cause?: unknown): GatewayError {
+  return new GatewayError({ kind: "sessionRequired" }, cause === undefined ? {} : { cause });
 }
 
-function sessionIdNotAllowed(cause?: unknown): ProblemError {
-  return new ProblemError("ValidationFailed", {
-    errors: { query: [{ field: "/sessionId", message: "must be omitted: the entity does not require sessions" }] },
-    ...(cause === undefined ? {} : { cause }),
-  });
+function sessionIdNotAllowed(cause?: unknown): GatewayError {
+  return new GatewayError({ kind: "sessionNotAllowed", on: "entity" }, cause === undefined ? {} : { cause });
 }
 
 /**
@@ -93,16 +75,10 @@ function sessionIdNotAllowed(cause?: unknown): ProblemError {
  * sessions is known (learned, or read from the management API). The SDK's own report of such a refused link
  * depends on timing (it may read as SessionCannotBeLocked), so asking first gives callers a stable 400.
  */
-export async function assertSessionFit(knowledge: SessionEntityKnowledge, source: ReceiveSource, wantsSession: boolean): Promise<void> {
+export async function assertSessionFit(knowledge: SessionEntityKnowledge, source: ReceivableEntity, wantsSession: boolean): Promise<void> {
   const requiresSession = await knowledge.requiresSession(source);
   if (requiresSession === true && !wantsSession) throw sessionIdRequired();
   if (requiresSession === false && wantsSession) throw sessionIdNotAllowed();
-}
-
-function isNoSessionAvailable(error: unknown): boolean {
-  if (typeof error !== "object" || error === null) return false;
-  const { name, code } = error as { name?: unknown; code?: unknown };
-  return code === "ServiceTimeout" || code === "SessionCannotBeLocked";
 }
 
 /** What {@link createSessionOperations} needs. */
@@ -116,7 +92,7 @@ type SessionMethods = Pick<MessagingPort, "receiveSessionMessages" | "getSession
 
 /** The session operations of the gateway, plus the session-scoped peek it uses. */
 export function createSessionOperations({ client, sessions, knowledge }: SessionOperationsContext): SessionMethods & {
-  peekSessionMessages(source: ReceiveSource, sessionId: string, maxMessages: number, fromSequenceNumber: string | undefined): Promise<ServiceBusReceivedMessage[]>;
+  peekSessionMessages(source: ReceivableEntity, sessionId: string, maxMessages: number, fromSequenceNumber: string | undefined): Promise<ServiceBusReceivedMessage[]>;
 } {
   const acceptOptions = (held: boolean): ServiceBusSessionReceiverOptions => ({
     receiveMode: "peekLock",
@@ -127,13 +103,13 @@ export function createSessionOperations({ client, sessions, knowledge }: Session
     maxAutoLockRenewalDurationInMs: held ? Number.MAX_SAFE_INTEGER : 0,
   });
 
-  const checkSource = (source: ReceiveSource): void => {
+  const checkSource = (source: ReceivableEntity): void => {
     if (source.subQueue === "deadLetter") {
-      throw new ProblemError("ValidationFailed", { errors: { query: [{ field: "/sessionId", message: "must be omitted for the dead-letter sub-queue, which has no sessions" }] } });
+      throw new GatewayError({ kind: "sessionNotAllowed", on: "deadLetters" });
     }
   };
 
-  const accept = async (source: ReceiveSource, sessionId: string, held: boolean): Promise<ServiceBusSessionReceiver> => {
+  const accept = async (source: ReceivableEntity, sessionId: string, held: boolean): Promise<ServiceBusSessionReceiver> => {
     await assertSessionFit(knowledge, source, true);
     try {
       const receiver =
@@ -152,7 +128,7 @@ export function createSessionOperations({ client, sessions, knowledge }: Session
    * client's whole operation timeout and ignores an abort signal meanwhile, so the wait is bounded here:
    * a session that arrives after the caller was answered is released at once.
    */
-  const acceptNext = async (source: ReceiveSource, waitInMs: number): Promise<ServiceBusSessionReceiver | undefined> => {
+  const acceptNext = async (source: ReceivableEntity, waitInMs: number): Promise<ServiceBusSessionReceiver | undefined> => {
     await assertSessionFit(knowledge, source, true);
     const options = acceptOptions(true);
     const accepting = (source.kind === "queue" ? client.acceptNextSession(source.queue, options) : client.acceptNextSession(source.topic, source.subscription, options)).then(
@@ -181,18 +157,16 @@ export function createSessionOperations({ client, sessions, knowledge }: Session
     }
   };
 
-  const acquire = (source: ReceiveSource, sessionId: string): Promise<SdkHeldSession> => {
+  const acquire = (source: ReceivableEntity, sessionId: string): Promise<SdkHeldSession> => {
     checkSource(source);
     return sessions.acquire(sourceKey(source), sessionId, () => accept(source, sessionId, true));
   };
 
-  const heldOrLost = (source: ReceiveSource, sessionId: string): SdkHeldSession => {
+  const heldOrLost = (source: ReceivableEntity, sessionId: string): SdkHeldSession => {
     checkSource(source);
     const held = sessions.get(sourceKey(source), sessionId);
     if (!held) {
-      throw sessionNotHeld(
-        "This instance of the API does not hold the session: it was never received from here, was closed or released after being idle, or its lock expired. Receive from the session again.",
-      );
+      throw sessionNotHeld("session");
     }
     return held;
   };
@@ -212,7 +186,7 @@ export function createSessionOperations({ client, sessions, knowledge }: Session
       const remaining = Math.max(0, maxWaitTimeInMs - (Date.now() - started));
       const messages = await sessions.use(session, (receiver) => receiver.receiveMessages(maxMessages, { maxWaitTimeInMs: remaining }), { exclusive: true });
       for (const message of messages) {
-        if (message.lockToken) session.messages.set(message.lockToken.toLowerCase(), message);
+        if (message.lockToken) session.messages.set(lockToken(message.lockToken), message);
       }
       return {
         sessionId: session.sessionId,
@@ -245,7 +219,7 @@ export function createSessionOperations({ client, sessions, knowledge }: Session
       try {
         bytes = encodeSessionState(state);
       } catch (error) {
-        if (error instanceof BodyEncodingError) throw new ProblemError("ValidationFailed", { errors: { body: [{ field: "/state", message: error.message }] } });
+        if (error instanceof BodyEncodingError) throw new GatewayError({ kind: "invalidSessionState", reason: error.message }, { cause: error });
         throw error;
       }
       const session = await acquire(source, sessionId);

@@ -6,6 +6,8 @@
  * The messages received through a session are kept with it, by lock token, until settled or released.
  */
 
+import type { LockToken } from "../contract/lock-token.js";
+
 /** The parts of an SDK session receiver the registry uses. */
 export interface SessionReceiverLike {
   readonly sessionId: string;
@@ -18,8 +20,8 @@ export interface HeldSession<R extends SessionReceiverLike, M> {
   readonly sourceKey: string;
   readonly sessionId: string;
   readonly receiver: R;
-  /** Messages received through this session and not yet settled, by lower-case lock token. */
-  readonly messages: Map<string, M>;
+  /** Messages received through this session and not yet settled, by lock token. */
+  readonly messages: Map<LockToken, M>;
 }
 
 interface Entry<R extends SessionReceiverLike, M> extends HeldSession<R, M> {
@@ -143,10 +145,9 @@ export class SessionRegistry<R extends SessionReceiverLike, M> {
   }
 
   /** The held session of `sourceKey` that delivered the message with this lock token. */
-  findByLockToken(sourceKey: string, lockToken: string): HeldSession<R, M> | undefined {
-    const token = lockToken.toLowerCase();
+  findByLockToken(sourceKey: string, lockToken: LockToken): HeldSession<R, M> | undefined {
     for (const entry of this.sessions.values()) {
-      if (entry.sourceKey === sourceKey && entry.messages.has(token)) return this.get(sourceKey, entry.sessionId);
+      if (entry.sourceKey === sourceKey && entry.messages.has(lockToken)) return this.get(sourceKey, entry.sessionId);
     }
     return undefined;
   }

@@ -1,8 +1,8 @@
 /** Test helper: `createApp` over a fake messaging port, listening on a free port, with one API key. */
-import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createApp } from "../../../api/src/app.js";
 import { hashApiKey } from "../../../api/src/auth/api-keys.js";
+import { createApiServer } from "../../../api/src/http/http-server.js";
 import type { ExposedEntities } from "../../../api/src/config/exposed-entities.js";
 import type { Scope } from "../../../api/src/contract/operation.js";
 import { EventCatalog } from "../../../api/src/events/event-catalog.js";
@@ -27,9 +27,8 @@ export async function listenWithFakeMessaging(messaging: MessagingPort, scopes: 
     eventCatalog: new EventCatalog([]),
     newRequestId: () => "req-1",
   });
-  const server = await new Promise<Server>((resolve) => {
-    const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
-  });
+  const server = createApiServer(app);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
   return {
     baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

@@ -1,7 +1,8 @@
 /** A fake MessagingPort for unit tests: records calls and returns canned results or a configured error. */
 import type { OutgoingMessageJson, ReceivedMessageJson } from "../../../api/src/contract/schemas/message.js";
+import type { ReceivableEntity, SendableEntity } from "../../../api/src/contract/entity.js";
 import type {
-  DeadLetterOptions, MessagingPort, PeekMessagesOptions, ReceiveMessagesOptions, ReceiveSessionMessagesOptions, ReceiveSessionMessagesResult, ReceiveSource,
+  DeadLetterOptions, MessagingPort, PeekMessagesOptions, ReceiveMessagesOptions, ReceiveSessionMessagesOptions, ReceiveSessionMessagesResult,
   ResubmitResult, ResubmitSelection, SendMessagesResult, SessionStateJson,
 } from "../../../api/src/servicebus/messaging-port.js";
 
@@ -23,56 +24,59 @@ export class FakeMessaging implements MessagingPort {
     return result;
   }
 
-  sendMessages(entity: string, messages: readonly OutgoingMessageJson[]): Promise<SendMessagesResult> {
+  sendMessage(entity: SendableEntity, message: OutgoingMessageJson): Promise<{ messageId: string }> {
+    return this.record("sendMessage", [entity, message], { messageId: message.messageId ?? "id-0" });
+  }
+  sendMessages(entity: SendableEntity, messages: readonly OutgoingMessageJson[]): Promise<SendMessagesResult> {
     return this.record("sendMessages", [entity, messages], { messageIds: messages.map((message, index) => message.messageId ?? `id-${index}`), batchCount: 1 });
   }
-  scheduleMessages(entity: string, messages: readonly OutgoingMessageJson[], at: Date): Promise<string[]> {
+  scheduleMessages(entity: SendableEntity, messages: readonly OutgoingMessageJson[], at: Date): Promise<string[]> {
     return this.record("scheduleMessages", [entity, messages, at], messages.map((_, index) => String(index + 1)));
   }
-  cancelScheduledMessages(entity: string, sequenceNumbers: readonly string[]): Promise<void> {
+  cancelScheduledMessages(entity: SendableEntity, sequenceNumbers: readonly string[]): Promise<void> {
     return this.record("cancelScheduledMessages", [entity, sequenceNumbers], undefined);
   }
-  peekMessages(source: ReceiveSource, options: PeekMessagesOptions): Promise<ReceivedMessageJson[]> {
+  peekMessages(source: ReceivableEntity, options: PeekMessagesOptions): Promise<ReceivedMessageJson[]> {
     return this.record("peekMessages", [source, options], this.messages);
   }
-  receiveMessages(source: ReceiveSource, options: ReceiveMessagesOptions): Promise<ReceivedMessageJson[]> {
+  receiveMessages(source: ReceivableEntity, options: ReceiveMessagesOptions): Promise<ReceivedMessageJson[]> {
     return this.record("receiveMessages", [source, options], this.messages);
   }
-  receiveDeferredMessages(source: ReceiveSource, sequenceNumbers: readonly string[]): Promise<ReceivedMessageJson[]> {
+  receiveDeferredMessages(source: ReceivableEntity, sequenceNumbers: readonly string[]): Promise<ReceivedMessageJson[]> {
     return this.record("receiveDeferredMessages", [source, sequenceNumbers], this.messages);
   }
-  completeMessage(source: ReceiveSource, lockToken: string): Promise<void> {
+  completeMessage(source: ReceivableEntity, lockToken: string): Promise<void> {
     return this.record("completeMessage", [source, lockToken], undefined);
   }
-  abandonMessage(source: ReceiveSource, lockToken: string, propertiesToModify?: Record<string, string | number | boolean>): Promise<void> {
+  abandonMessage(source: ReceivableEntity, lockToken: string, propertiesToModify?: Record<string, string | number | boolean>): Promise<void> {
     return this.record("abandonMessage", [source, lockToken, propertiesToModify], undefined);
   }
-  deferMessage(source: ReceiveSource, lockToken: string, propertiesToModify?: Record<string, string | number | boolean>): Promise<void> {
+  deferMessage(source: ReceivableEntity, lockToken: string, propertiesToModify?: Record<string, string | number | boolean>): Promise<void> {
     return this.record("deferMessage", [source, lockToken, propertiesToModify], undefined);
   }
-  deadLetterMessage(source: ReceiveSource, lockToken: string, options: DeadLetterOptions): Promise<void> {
+  deadLetterMessage(source: ReceivableEntity, lockToken: string, options: DeadLetterOptions): Promise<void> {
     return this.record("deadLetterMessage", [source, lockToken, options], undefined);
   }
-  renewMessageLock(source: ReceiveSource, lockToken: string): Promise<Date> {
+  renewMessageLock(source: ReceivableEntity, lockToken: string): Promise<Date> {
     return this.record("renewMessageLock", [source, lockToken], new Date("2030-01-01T00:00:00.000Z"));
   }
-  resubmitDeadLetters(source: ReceiveSource, selection: ResubmitSelection): Promise<ResubmitResult> {
+  resubmitDeadLetters(source: ReceivableEntity, selection: ResubmitSelection): Promise<ResubmitResult> {
     return this.record("resubmitDeadLetters", [source, selection], { resubmitted: [], notFound: [] });
   }
-  receiveSessionMessages(source: ReceiveSource, options: ReceiveSessionMessagesOptions): Promise<ReceiveSessionMessagesResult> {
+  receiveSessionMessages(source: ReceivableEntity, options: ReceiveSessionMessagesOptions): Promise<ReceiveSessionMessagesResult> {
     const sessionId = options.sessionId ?? "next-session";
     return this.record("receiveSessionMessages", [source, options], { sessionId, sessionLockedUntil: new Date("2030-01-01T00:00:00.000Z"), messages: this.messages });
   }
-  getSessionState(source: ReceiveSource, sessionId: string): Promise<SessionStateJson> {
+  getSessionState(source: ReceivableEntity, sessionId: string): Promise<SessionStateJson> {
     return this.record("getSessionState", [source, sessionId], { state: null, stateEncoding: "json" });
   }
-  setSessionState(source: ReceiveSource, sessionId: string, state: SessionStateJson): Promise<void> {
+  setSessionState(source: ReceivableEntity, sessionId: string, state: SessionStateJson): Promise<void> {
     return this.record("setSessionState", [source, sessionId, state], undefined);
   }
-  renewSessionLock(source: ReceiveSource, sessionId: string): Promise<Date> {
+  renewSessionLock(source: ReceivableEntity, sessionId: string): Promise<Date> {
     return this.record("renewSessionLock", [source, sessionId], new Date("2030-01-01T00:00:00.000Z"));
   }
-  closeSession(source: ReceiveSource, sessionId: string): Promise<boolean> {
+  closeSession(source: ReceivableEntity, sessionId: string): Promise<boolean> {
     return this.record("closeSession", [source, sessionId], true);
   }
   checkReadiness(): Promise<void> {

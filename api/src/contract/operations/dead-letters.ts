@@ -18,7 +18,10 @@ export function resubmitDeadLettersOperation(source: ReceiverSourceSpec) {
       "Select messages by sequence numbers, or take the first maxMessages. Copies keep the body and properties. " +
       "Each copy gets a new message id derived from the original id and the dead letter's sequence number (at most 128 characters), and the original id in the application property OriginalMessageId: " +
       "so a copy is never discarded as a duplicate of the original by duplicate detection, while resubmitting the same dead letter again (a retry) makes the same id and is caught as a duplicate. " +
-      "With keepMessageId, copies keep the original message id instead; on an entity with duplicate detection Service Bus then silently discards a copy whose id is still inside the detection window, and the dead letter is removed anyway: the message is lost.",
+      "With keepMessageId, copies keep the original message id instead; on an entity with duplicate detection Service Bus then silently discards a copy whose id is still inside the detection window, and the dead letter is removed anyway: the message is lost. " +
+      (source.target === "queue"
+        ? "Needs an API key with the scopes listen and send on the queue."
+        : "Needs an API key with the scopes listen and send whose allow-list covers the topic, not only this subscription: the copies are sent to the topic."),
     tags: [source.tag],
     request: {
       params: source.params,
@@ -72,7 +75,7 @@ export function resubmitDeadLettersOperation(source: ReceiverSourceSpec) {
       ),
     },
     problems: [...COMMON_PROBLEMS, ...SERVICE_BUS_PROBLEMS, "MessagingEntityNotFound", "MessageSizeExceeded"],
-    auth: { scopes: ["listen", "send"], entity: source.target },
+    auth: { scopes: ["listen", "send"], entity: source.target, sendsBack: true },
     connector: {
       visibility: "advanced",
       parameters: receiverPickers(source.target),

@@ -1,6 +1,7 @@
 /** Schemas shared by many operations: entity names, lock tokens, sequence numbers, limits. */
 import { Type } from "@sinclair/typebox";
 import type { SchemaOptions } from "@sinclair/typebox";
+import type { LockToken } from "../lock-token.js";
 
 /**
  * A string enum as `{ type: "string", enum: [...] }`, which OpenAPI 3.0 and Swagger 2.0 understand
@@ -32,12 +33,14 @@ export const SubscriptionParam = Type.String({
   "x-ms-summary": "Subscription",
 });
 
-/** `lockToken`: the lock token of a peek-locked message (a UUID). */
-export const LockTokenParam = Type.String({
-  format: "uuid",
-  description: "The lock token of the message, as returned when it was received.",
-  "x-ms-summary": "Lock token",
-});
+/** `lockToken`: the lock token of a peek-locked message (a UUID), in lower case once the request is validated. */
+export const LockTokenParam = Type.Unsafe<LockToken>(
+  Type.String({
+    format: "uuid",
+    description: "The lock token of the message, as returned when it was received.",
+    "x-ms-summary": "Lock token",
+  }),
+);
 
 /** `sessionId` as a path parameter: a session of a session-enabled queue or subscription. */
 export const SessionIdParam = Type.String({

@@ -3,7 +3,7 @@ import { FAKE_APP_KEY, listenWithFakeMessaging } from "../fake-app.js";
 import type { FakeApp } from "../fake-app.js";
 import { PROBLEMS } from "../../../../api/src/problems/codes.js";
 import { ProblemError } from "../../../../api/src/problems/problem-error.js";
-import type { ReceiveSource } from "../../../../api/src/servicebus/messaging-port.js";
+import type { ReceivableEntity } from "../../../../api/src/contract/entity.js";
 import { FakeMessaging } from "../fake-messaging.js";
 
 const KEY = FAKE_APP_KEY;
@@ -15,7 +15,7 @@ const T3 = "00000000-0000-4000-8000-000000000003";
 class PerTokenMessaging extends FakeMessaging {
   readonly failures = new Map<string, unknown>();
 
-  override async completeMessage(source: ReceiveSource, lockToken: string): Promise<void> {
+  override async completeMessage(source: ReceivableEntity, lockToken: string): Promise<void> {
     this.calls.push({ method: "completeMessage", args: [source, lockToken] });
     if (this.failures.has(lockToken)) throw this.failures.get(lockToken);
   }

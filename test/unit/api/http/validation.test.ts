@@ -1,14 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { MAX_JSON_DEPTH } from "../../../../api/src/contract/json-depth.js";
 import { queueOperations, sendOperations } from "../../../../api/src/contract/registry.js";
-import { compileOperationValidator, createAjv, nonFiniteNumberErrors } from "../../../../api/src/http/validation.js";
+import { compileOperationValidator, createRequestAjv, nonFiniteNumberErrors } from "../../../../api/src/http/validation.js";
 
-const lenient = createAjv(true);
-const strict = createAjv(false);
+const ajv = createRequestAjv();
 
 describe("request validation of coerced values", () => {
-  const peek = compileOperationValidator(queueOperations.peek, lenient, strict);
-  const receive = compileOperationValidator(queueOperations.receive, lenient, strict);
+  const peek = compileOperationValidator(queueOperations.peek, ajv);
+  const receive = compileOperationValidator(queueOperations.receive, ajv);
 
   it.each(["-Infinity", "Infinity", "+Infinity"])("refuses maxMessages=%s, which ajv coerces to a number and lets through", (value) => {
     expect(peek.validate({ params: { queue: "orders" }, query: { maxMessages: value }, body: undefined })).toEqual({
@@ -39,7 +38,7 @@ describe("request validation of coerced values", () => {
 });
 
 describe("request validation of body depth", () => {
-  const sendMessage = compileOperationValidator(sendOperations.sendMessage, lenient, strict);
+  const sendMessage = compileOperationValidator(sendOperations.sendMessage, ajv);
   const wrap = (levels: number): unknown => {
     let value: unknown = "leaf";
     for (let level = 0; level < levels; level += 1) value = { body: value };

@@ -2,17 +2,19 @@ import { describe, expect, it } from "vitest";
 import { PROBLEMS, PROBLEM_CODES, isProblemCode } from "../../../../api/src/problems/codes.js";
 import type { ProblemCode } from "../../../../api/src/problems/codes.js";
 import { problemBody } from "../../../../api/src/problems/problem-body.js";
-import { MAPPED_SERVICE_BUS_CODES, problemCodeForServiceBusError } from "../../../../api/src/problems/service-bus-errors.js";
+import { MAPPED_SERVICE_BUS_CODES, problemCodeForServiceBusError } from "../../../../api/src/http/service-bus-problems.js";
 
 /** The statuses DESIGN.md §3 fixes, restated here so a change to the table is a visible test change. */
 const EXPECTED: Record<ProblemCode, { status: number; retryAfter?: number }> = {
   ValidationFailed: { status: 400 },
+  MalformedRequest: { status: 400 },
   Unauthorized: { status: 401 },
   Forbidden: { status: 403 },
   RouteNotFound: { status: 404 },
   MessagingEntityNotFound: { status: 404 },
   EventTypeNotFound: { status: 404 },
   MessageNotFound: { status: 404 },
+  RequestTimeout: { status: 408 },
   SessionCannotBeLocked: { status: 409 },
   MessagingEntityDisabled: { status: 409 },
   MessagingEntityAlreadyExists: { status: 409 },
@@ -21,6 +23,7 @@ const EXPECTED: Record<ProblemCode, { status: number; retryAfter?: number }> = {
   SessionLockLost: { status: 410 },
   SessionIdRequired: { status: 400 },
   MessageSizeExceeded: { status: 413 },
+  RequestHeadersTooLarge: { status: 431 },
   ServiceBusy: { status: 429, retryAfter: 10 },
   QuotaExceeded: { status: 429, retryAfter: 30 },
   InternalError: { status: 500 },

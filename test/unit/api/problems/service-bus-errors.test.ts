@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { problemCodeForServiceBusError } from "../../../../api/src/problems/service-bus-errors.js";
+import { problemCodeForServiceBusError } from "../../../../api/src/http/service-bus-problems.js";
 
 /** Errors shaped as the SDK throws them when Service Bus goes away (seen in test/reliability/emulator-kill.test.ts). */
 function messagingError(fields: Record<string, unknown>): Error {

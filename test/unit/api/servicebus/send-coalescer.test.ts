@@ -5,6 +5,8 @@
 import type { ServiceBusMessage, ServiceBusMessageBatch, ServiceBusSender } from "@azure/service-bus";
 import { describe, expect, it } from "vitest";
 import { ProblemError } from "../../../../api/src/problems/problem-error.js";
+import { serviceBusProblem } from "../../../../api/src/http/service-bus-problems.js";
+import { isGatewayError } from "../../../../api/src/servicebus/gateway-error.js";
 import { createSendCoalescer, refusedForItsMessages } from "../../../../api/src/servicebus/send-coalescer.js";
 
 function serviceBusError(code: string, retryable = false): Error {
@@ -62,7 +64,7 @@ async function sendTogether(sender: RecordingSender, messages: ServiceBusMessage
   const outcomes = messages.map((each) =>
     coalescer.send(entity, sender.asSender(), each).then(
       () => "sent",
-      (error: unknown) => (error instanceof ProblemError ? error.code : String((error as { code?: unknown }).code)),
+      (error: unknown) => (isGatewayError(error) ? String(serviceBusProblem(error)?.code) : error instanceof ProblemError ? error.code : String((error as { code?: unknown }).code)),
     ),
   );
   return Promise.all(outcomes);

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { lockToken } from "../../../../api/src/contract/lock-token.js";
 import { SessionRegistry } from "../../../../api/src/servicebus/session-registry.js";
 import type { SessionReceiverLike } from "../../../../api/src/servicebus/session-registry.js";
 
@@ -63,9 +64,9 @@ describe("SessionRegistry", () => {
   it("finds the session that delivered a lock token, case-insensitively", () => {
     const registry = create();
     const session = registry.hold("cases", new FakeSessionReceiver("s"));
-    session.messages.set("abc-def", "message");
-    expect(registry.findByLockToken("cases", "ABC-DEF")).toBe(session);
-    expect(registry.findByLockToken("orders", "abc-def")).toBeUndefined();
+    session.messages.set(lockToken("abc-def"), "message");
+    expect(registry.findByLockToken("cases", lockToken("ABC-DEF"))).toBe(session);
+    expect(registry.findByLockToken("orders", lockToken("abc-def"))).toBeUndefined();
   });
 
   it("runs exclusive calls one after the other", async () => {

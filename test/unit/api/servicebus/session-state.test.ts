@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { decodeSessionState, encodeSessionState } from "../../../../api/src/servicebus/session-state.js";
-import { isoDurationToMs, managementProblem, msToIsoDuration } from "../../../../api/src/servicebus/admin-management.js";
+import { managementProblem } from "../../../../api/src/http/service-bus-problems.js";
+import { isoDurationToMs, msToIsoDuration } from "../../../../api/src/servicebus/admin-management.js";
 
 describe("session state codec", () => {
   it("stores JSON values as JSON text, strings as text, base64 as bytes, and null as nothing", () => {
