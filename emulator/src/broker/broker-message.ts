@@ -13,10 +13,8 @@ export interface MessageContent {
   /** The header as the client sent it; on delivery the broker sets its delivery-count and ttl. */
   readonly header: Buffer;
   readonly messageAnnotations: Buffer;
-  /** Replaced only when the entity shortens the message's time to live (absolute-expiry-time). */
-  properties: Buffer;
-  /** Replaced when a settlement modifies properties or a dead-letter adds its reason. */
-  applicationProperties: Buffer;
+  readonly properties: Buffer;
+  readonly applicationProperties: Buffer;
   /** The body sections (data, amqp-sequence or amqp-value). */
   readonly body: Buffer;
   readonly footer: Buffer;
@@ -59,7 +57,11 @@ export interface BrokerMessage {
   readonly messageId: string | undefined;
   readonly sessionId: string | undefined;
   deadLetterSource: string | undefined;
-  readonly content: MessageContent;
+  /**
+   * Shared, never changed in place: a topic gives one content to every subscription it fans out to, so a
+   * settlement that modifies properties replaces this message's content with a new one.
+   */
+  content: MessageContent;
   lock: MessageLock | undefined;
 }
 

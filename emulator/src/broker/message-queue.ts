@@ -525,10 +525,7 @@ export class MessageQueue {
 
   private modifyApplicationProperties(message: BrokerMessage, patch: Readonly<Record<string, unknown>>): void {
     if (Object.keys(patch).length === 0) return;
-    message.content.applicationProperties = this.options.mergeApplicationProperties(
-      message.content.applicationProperties,
-      patch,
-    );
+    message.content = { ...message.content, applicationProperties: this.options.mergeApplicationProperties(message.content.applicationProperties, patch) };
   }
 
   private armSchedule(message: BrokerMessage): void {

@@ -212,10 +212,13 @@ export class NamespaceBroker {
     const failure = this.forward(forwardTo, incoming, hops);
     if (failure !== undefined) {
       const message = this.createMessage(entity, properties, incoming.content, incoming, now, false);
-      message.content.applicationProperties = this.options.codec.mergeApplicationProperties(message.content.applicationProperties, {
-        DeadLetterReason: failure.reason,
-        DeadLetterErrorDescription: failure.description,
-      });
+      message.content = {
+        ...message.content,
+        applicationProperties: this.options.codec.mergeApplicationProperties(message.content.applicationProperties, {
+          DeadLetterReason: failure.reason,
+          DeadLetterErrorDescription: failure.description,
+        }),
+      };
       entity.transferDeadLetter.accept(message);
     }
     return 0;

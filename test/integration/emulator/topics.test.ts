@@ -78,6 +78,18 @@ describe.each(PARTITIONING_VARIANTS)("emulator: topics, subscriptions and rules 
     expect((await drain(client, "events", "support")).map((m) => m.body)).toEqual(["case"]);
   });
 
+  it("keeps properties modified by a settlement on one subscription out of the other subscriptions' copies", async () => {
+    await client.createSender("events").sendMessages({ body: "shared", applicationProperties: { eventType: "OrderSubmitted", step: "sent" } });
+    const billing = client.createReceiver("events", "billing");
+    const [received] = await billing.receiveMessages(1, { maxWaitTimeInMs: 5000 });
+    if (!received) throw new Error("billing received nothing");
+    await billing.abandonMessage(received, { step: "abandoned on billing" });
+    const [again] = await billing.receiveMessages(1, { maxWaitTimeInMs: 5000 });
+    expect(again?.applicationProperties?.["step"]).toBe("abandoned on billing");
+    const [inAll] = await drain(client, "events", "all");
+    expect(inAll?.applicationProperties).toEqual({ eventType: "OrderSubmitted", step: "sent" });
+  });
+
   it("numbers each subscription's messages from 1, and keeps a dead-letter queue per subscription", async () => {
     await client.createSender("events").sendMessages([{ body: 1, applicationProperties: { eventType: "OrderSubmitted" } }, { body: 2 }]);
     const receiver = client.createReceiver("events", "billing");

@@ -309,7 +309,7 @@ describe("mergeApplicationProperties", () => {
     const incoming = decodeIncomingMessage(original);
     const merged = mergeApplicationProperties(incoming.content.applicationProperties, { replace: "new" });
     const message = brokerMessage(incoming);
-    message.content.applicationProperties = merged;
+    message.content = { ...message.content, applicationProperties: merged };
     expect(decode(encodeStoredMessage(message)).application_properties).toEqual({ keep: 5, replace: "new", flag: true, when: new Date(1_000) });
   });
 });
