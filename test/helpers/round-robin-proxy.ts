@@ -4,8 +4,10 @@
  *
  * Requests and responses are streamed both ways; method, path, status, headers and bodies pass unchanged,
  * apart from the hop-by-hop headers of RFC 9110 §7.6.1 (Connection, Keep-Alive, Transfer-Encoding, ...),
- * which belong to each connection. The proxy adds no header of its own. When an upstream cannot be reached
- * or fails before answering, the caller gets an empty 502, as from a load balancer.
+ * which belong to each connection. The proxy adds no header of its own. A request sent with
+ * `Expect: 100-continue` gets its 100 Continue from the upstream, relayed once the upstream sent it (so a
+ * caller that receives it knows the upstream process has taken the request). When an upstream cannot be
+ * reached or fails before answering, the caller gets an empty 502, as from a load balancer.
  */
 import { Agent, createServer, request as httpRequest } from "node:http";
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
@@ -95,6 +97,8 @@ export async function startRoundRobinProxy(upstreams: readonly string[]): Promis
       answer.on("aborted", () => response.destroy());
       answer.on("error", () => response.destroy());
     });
+    // Relay the upstream's own 100 Continue (the server below never sends one of its own).
+    upstream.on("continue", () => response.writeContinue());
     upstream.on("error", () => badGateway(response));
     // The caller went away before the answer was complete: stop the upstream call too.
     response.on("close", () => {
@@ -104,6 +108,8 @@ export async function startRoundRobinProxy(upstreams: readonly string[]): Promis
   }
 
   const server = createServer(forward);
+  // Without this listener Node would answer `Expect: 100-continue` itself, before any upstream saw the request.
+  server.on("checkContinue", forward);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {

@@ -197,6 +197,41 @@ describe("round-robin proxy", () => {
     expect(await answer).toBe("first;last");
   });
 
+  it("relays the upstream's 100 Continue, sent only once the upstream has the request", async () => {
+    const upstreamHasRequest = signal();
+    const release = signal();
+    let upstreamContinued = false;
+    const upstream = createServer();
+    servers.push(upstream);
+    upstream.on("checkContinue", (request: IncomingMessage, response: ServerResponse) => {
+      upstreamHasRequest.fire();
+      void release.promise.then(() => {
+        upstreamContinued = true;
+        response.writeContinue();
+        void readBody(request).then((body) => response.end(`got ${body.toString()}`));
+      });
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
+    const proxy = await proxyOver([`http://127.0.0.1:${(upstream.address() as AddressInfo).port}`]);
+    const { port } = new URL(proxy.url);
+    let continuedWhenCallerHeard: boolean | undefined;
+    const answer = new Promise<string>((resolve, reject) => {
+      const outgoing = httpRequest(
+        { host: "127.0.0.1", port, method: "POST", path: "/send", headers: { Expect: "100-continue", "Content-Length": "4" } },
+        (response) => void readBody(response).then((body) => resolve(body.toString()), reject),
+      );
+      outgoing.on("error", reject);
+      outgoing.on("continue", () => {
+        continuedWhenCallerHeard = upstreamContinued;
+        outgoing.end("body");
+      });
+    });
+    await upstreamHasRequest.promise;
+    release.fire();
+    expect(await answer).toBe("got body");
+    expect(continuedWhenCallerHeard).toBe(true);
+  });
+
   it("answers an empty 502 when the upstream cannot be reached", async () => {
     const gone = await startUpstream(() => undefined);
     const server = servers.pop() as Server;
