@@ -42,6 +42,8 @@ export interface ApiClusterOptions {
   maxDeliveryCount?: number;
   /** Environment variables added for every API instance. */
   env?: Record<string, string>;
+  /** Environment variables added for one instance (by index), after `env`: an instance id, for example. */
+  instanceEnv?: (index: number) => Record<string, string>;
   /** More sections of every instance's CONFIG_FILE (such as `sessions`), beside `entities` and `apiKeys`. */
   apiConfigSections?: Record<string, unknown>;
   /** How long each process may take to start and become ready (default 90 s: processes start slowly on a loaded machine). */
@@ -177,7 +179,9 @@ export async function startApiCluster(options: ApiClusterOptions = {}): Promise<
       options.apiConfigSections,
     );
     const env = { SERVICEBUS_CONNECTION_STRING: emulator.connectionString, CONFIG_FILE: apiConfig, DATA_DIR: dir.path, ...options.env };
-    const results = await Promise.allSettled(Array.from({ length: count }, () => startApiProcess(env, startTimeoutMs)));
+    const results = await Promise.allSettled(
+      Array.from({ length: count }, (_, index) => startApiProcess({ ...env, ...options.instanceEnv?.(index) }, startTimeoutMs)),
+    );
     for (const result of results) if (result.status === "fulfilled") started.push(result.value);
     const failed = results.find((result) => result.status === "rejected");
     if (failed) throw failed.reason;
