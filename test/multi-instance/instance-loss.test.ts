@@ -7,6 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { request as httpRequest } from "node:http";
+import type { IncomingHttpHeaders } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLUSTER_ENTITIES, startApiCluster } from "../helpers/api-cluster.js";
 import type { ApiCluster, ClusterInstance, ClusterResponse } from "../helpers/api-cluster.js";
@@ -70,14 +71,19 @@ async function receiveAll(source: Source, messageIds: readonly string[], options
 }
 
 /** A request sent with `Expect: 100-continue`: `taken` resolves when an instance has taken it, and its body goes only on `finish()`. */
-function heldRequest(url: string, method: string, path: string, body: string): { taken: Promise<void>; finish: () => void; response: Promise<{ status: number; body: string }> } {
+function heldRequest(
+  url: string,
+  method: string,
+  path: string,
+  body: string,
+): { taken: Promise<void>; finish: () => void; response: Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> } {
   let finish = (): void => undefined;
   let taken = (): void => undefined;
   const takenPromise = new Promise<void>((resolve) => {
     taken = resolve;
   });
   const target = new URL(url);
-  const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
+  const response = new Promise<{ status: number; headers: IncomingHttpHeaders; body: string }>((resolve, reject) => {
     const outgoing = httpRequest(
       {
         host: target.hostname,
@@ -89,7 +95,7 @@ function heldRequest(url: string, method: string, path: string, body: string): {
       (answer) => {
         const chunks: Buffer[] = [];
         answer.on("data", (chunk: Buffer) => chunks.push(chunk));
-        answer.on("end", () => resolve({ status: answer.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+        answer.on("end", () => resolve({ status: answer.statusCode ?? 0, headers: answer.headers, body: Buffer.concat(chunks).toString() }));
         answer.on("error", reject);
       },
     );
@@ -156,7 +162,7 @@ describe("an instance killed with SIGKILL while it holds peek-locks", () => {
 });
 
 describe("an instance stopped with SIGTERM", () => {
-  it("finishes the requests it has taken (a send waiting for its body, a receive waiting for a message) and exits cleanly", async () => {
+  it("finishes the requests it has taken (a send waiting for its body, a receive waiting for a message), closing their connections, and exits cleanly", async () => {
     // The held send goes to the topic, so the receive waiting on the queue gets only the awaited message.
     const [source, sendSource] = SOURCES;
     const sentId = `term-send-${randomUUID()}`;
@@ -184,6 +190,8 @@ describe("an instance stopped with SIGTERM", () => {
     expect(received.status, received.body).toBe(200);
     const [awaited] = messagesOf(JSON.parse(received.body));
     expect(awaited?.messageId).toBe(awaitedId);
+    // Its client is told not to reuse the connection: one kept alive would hold the stopping process open.
+    expect(received.headers.connection).toBe("close");
 
     expect(await exited).toEqual({ code: 0, signal: null });
     expect(cluster.proxy.upstreamsInRotation()).not.toContain(victimIndex);
