@@ -5,7 +5,7 @@
  * no API keys, it also makes (and prints) a demo key.
  */
 import { readFileSync } from "node:fs";
-import type { Server } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { RetryMode } from "@azure/service-bus";
 import { createEmulator, demoEmulatorConfig, describeEntities } from "../../emulator/src/index.js";
@@ -111,6 +111,15 @@ async function main(): Promise<void> {
     ...(config.publicBaseUrl === undefined ? {} : { publicBaseUrl: config.publicBaseUrl }),
   });
   const server: Server = createApiServer(app, { logger });
+  // Responses in progress when shutdown starts, or begun after it on a connection still open, tell their client
+  // to close the connection: one kept alive would hold the process (and its sessions) until its keep-alive timeout.
+  let stopping = false;
+  const inProgress = new Set<ServerResponse>();
+  server.on("request", (_request: IncomingMessage, response: ServerResponse) => {
+    if (stopping) response.setHeader("Connection", "close");
+    inProgress.add(response);
+    response.once("close", () => inProgress.delete(response));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, () => {
@@ -119,10 +128,10 @@ async function main(): Promise<void> {
     });
   });
   // Before the banner: whoever reads it may stop the API at once, and must find it ready to shut down cleanly.
-  let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
+    for (const response of inProgress) if (!response.headersSent) response.setHeader("Connection", "close");
     logger.info({ signal }, "shutting down: no new requests; waiting for requests in progress, then releasing held sessions and closing links");
     const force = setTimeout(() => server.closeAllConnections(), 10_000);
     force.unref();

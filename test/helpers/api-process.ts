@@ -101,10 +101,19 @@ export interface ApiConfigKey {
   entities?: string[];
 }
 
-/** Writes a CONFIG_FILE (entities and hashed keys) into `dir` and returns its path. */
-export async function writeApiConfigFile(dir: string, entities: ExposedEntities, keys: readonly ApiConfigKey[]): Promise<string> {
+/**
+ * Writes a CONFIG_FILE (entities and hashed keys, plus any `otherSections` such as `sessions`) into `dir` and
+ * returns its path.
+ */
+export async function writeApiConfigFile(
+  dir: string,
+  entities: ExposedEntities,
+  keys: readonly ApiConfigKey[],
+  otherSections: Record<string, unknown> = {},
+): Promise<string> {
   const file = path.join(dir, "bridge.json");
   const config = {
+    ...otherSections,
     entities: { queues: [...entities.queues], topics: entities.topics.map((topic) => ({ name: topic.name, subscriptions: [...topic.subscriptions] })) },
     apiKeys: keys.map((each) => ({ name: each.name, sha256: hashApiKey(each.key), scopes: each.scopes, entities: each.entities ?? ["*"] })),
   };

@@ -110,20 +110,30 @@ export async function temporaryDirectory(prefix = "sb-emulator-"): Promise<{ pat
   return { path: dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
-/** Writes a `Config.json` in the official emulator's format with the given queues and returns its path. */
-export async function writeQueuesConfigFile(
-  dir: string,
-  queues: Record<string, Record<string, unknown>>,
-  fileName = "Config.json",
-): Promise<string> {
+/** Config.json properties of an entity (LockDuration, RequiresSession, ...), as the official emulator reads them. */
+export type EntityProperties = Record<string, unknown>;
+
+/** The entities of a Config.json written by {@link writeEmulatorConfigFile}. */
+export interface EmulatorEntities {
+  queues?: Record<string, EntityProperties>;
+  /** Each topic with its subscriptions and their properties. */
+  topics?: Record<string, { properties?: EntityProperties; subscriptions: Record<string, EntityProperties> }>;
+}
+
+/** Writes a `Config.json` in the official emulator's format with the given queues and topics and returns its path. */
+export async function writeEmulatorConfigFile(dir: string, entities: EmulatorEntities, fileName = "Config.json"): Promise<string> {
   const file = path.join(dir, fileName);
   const config = {
     UserConfig: {
       Namespaces: [
         {
           Name: "sbemulatorns",
-          Queues: Object.entries(queues).map(([name, properties]) => ({ Name: name, Properties: properties })),
-          Topics: [],
+          Queues: Object.entries(entities.queues ?? {}).map(([name, properties]) => ({ Name: name, Properties: properties })),
+          Topics: Object.entries(entities.topics ?? {}).map(([name, topic]) => ({
+            Name: name,
+            Properties: topic.properties ?? {},
+            Subscriptions: Object.entries(topic.subscriptions).map(([subscription, properties]) => ({ Name: subscription, Properties: properties })),
+          })),
         },
       ],
       Logging: { Type: "File" },
@@ -131,4 +141,9 @@ export async function writeQueuesConfigFile(
   };
   await writeFile(file, `${JSON.stringify(config, null, 2)}\n`, "utf8");
   return file;
+}
+
+/** Writes a `Config.json` in the official emulator's format with the given queues and returns its path. */
+export async function writeQueuesConfigFile(dir: string, queues: Record<string, EntityProperties>, fileName = "Config.json"): Promise<string> {
+  return writeEmulatorConfigFile(dir, { queues }, fileName);
 }
