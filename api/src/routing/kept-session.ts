@@ -128,7 +128,11 @@ export class KeptSession {
       this.wakeUp = check;
       receiver.subscribe(
         {
-          processMessage: (message) => this.options.onMessage(message, receiver),
+          // A throw would make the SDK abandon the message, and a request could then run twice.
+          processMessage: (message) =>
+            this.options.onMessage(message, receiver).catch((error: unknown) => {
+              this.options.logger.error({ sessionId: this.options.sessionId, code: problemCodeForServiceBusError(error) ?? "unknown" }, "control message handling failed");
+            }),
           processError: async ({ error }) => {
             this.options.logger.debug({ sessionId: this.options.sessionId, code: problemCodeForServiceBusError(error) ?? "unknown" }, "control session receiver error");
             // The SDK closes the link after reporting a lost lock; look again once it has.
