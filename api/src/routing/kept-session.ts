@@ -28,6 +28,12 @@ export interface KeptSessionOptions {
   readonly logger: ApiLogger;
 }
 
+/**
+ * How long the SDK renews a kept session's lock: ten years, as "for ever". Not Number.MAX_SAFE_INTEGER nor
+ * Infinity: the SDK adds the value to Date.now() and compares dates, and past the largest Date it never renews.
+ */
+export const KEEP_RENEWING_FOR_IN_MS = 10 * 365 * 24 * 60 * 60 * 1000;
+
 /** Service Bus codes after which accepting again may succeed. */
 const RETRYABLE = new Set(["SessionCannotBeLocked", "SessionLockLost", "ServiceBusy", "ServiceTimeout", "ServiceCommunicationProblem"]);
 
@@ -87,7 +93,7 @@ export class KeptSession {
         receiver = await this.options.client.acceptSession(this.options.queueName, sessionId, {
           receiveMode: "peekLock",
           skipParsingBodyAsJson: true,
-          maxAutoLockRenewalDurationInMs: Number.MAX_SAFE_INTEGER,
+          maxAutoLockRenewalDurationInMs: KEEP_RENEWING_FOR_IN_MS,
         });
       } catch (error) {
         const code = problemCodeForServiceBusError(error);

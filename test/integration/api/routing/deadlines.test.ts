@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ServiceBusClient } from "@azure/service-bus";
+import { pino } from "pino";
 import { RouteClient, isRouteCallTimeoutError } from "../../../../api/src/routing/route-client.js";
 import { encodeRequest } from "../../../../api/src/routing/route-messages.js";
 import { isRouteHeld } from "../../../../api/src/routing/route-probe.js";
@@ -95,6 +96,24 @@ describe("routing: deadlines and a holder that dies", () => {
     expect(await client.call(route, "afterDeath", null)).toBe("afterDeath");
     expect(ranOnHeir).toEqual(["afterDeath"]);
     expect(ranOnDead).toEqual(["beforeDeath"]);
+  });
+
+  it("keeps route and reply sessions past their lock duration (the SDK renews their locks)", async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: "debug" }, { write: (line: string) => lines.push(line) });
+    const served = new RouteServer(fixture.newInstance(), { ...fastKeeping, logger });
+    closers.push(() => served.close());
+    await served.serve(route, recording([]));
+    const client = new RouteClient(fixture.newInstance(), { ...fastKeeping, logger });
+    closers.push(() => client.close());
+    await client.started();
+    // One and a half lock durations of the control queue (5 s): without renewal both locks would have expired.
+    await new Promise((resolve) => setTimeout(resolve, 7_500));
+    expect(await isRouteHeld(fixture.newInstance(), route)).toBe(true);
+    await expect(fixture.newInstance().acceptSession(CONTROL_QUEUE, client.replySessionId)).rejects.toMatchObject({ code: "SessionCannotBeLocked" });
+    expect(await client.call(route, "later", null)).toBe("later");
+    // Held all along, not lost and accepted again.
+    expect(lines.filter((line) => line.includes("control session lost"))).toEqual([]);
   });
 
   it("accepts its reply session again after losing its lock, and answers calls after that", async () => {
