@@ -1,0 +1,139 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { ServiceBusClient } from "@azure/service-bus";
+import { pino } from "pino";
+import { RouteClient, isRouteCallTimeoutError } from "../../../../api/src/routing/route-client.js";
+import { encodeRequest } from "../../../../api/src/routing/route-messages.js";
+import { isRouteHeld } from "../../../../api/src/routing/route-probe.js";
+import { RouteServer } from "../../../../api/src/routing/route-server.js";
+import type { RouteHandler } from "../../../../api/src/routing/route-server.js";
+import { routeSessionId } from "../../../../api/src/routing/route-session-id.js";
+import { CONTROL_QUEUE, fastKeeping, startRoutingFixture } from "./routing-fixture.js";
+import type { RoutingFixture } from "./routing-fixture.js";
+
+const route = routeSessionId("order-events/Subscriptions/billing", "order-7");
+
+/** A handler that records the operations it runs. */
+function recording(ran: string[]): RouteHandler {
+  return async (operation) => {
+    ran.push(operation);
+    return operation;
+  };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+}
+
+describe("routing: deadlines and a holder that dies", () => {
+  let fixture: RoutingFixture;
+  const closers: Array<() => Promise<void>> = [];
+
+  const server = (client: ServiceBusClient = fixture.newInstance()): RouteServer => {
+    const created = new RouteServer(client, fastKeeping);
+    closers.push(() => created.close());
+    return created;
+  };
+  const caller = async (client: ServiceBusClient = fixture.newInstance()): Promise<RouteClient> => {
+    const created = new RouteClient(client, fastKeeping);
+    closers.push(() => created.close());
+    await created.started();
+    return created;
+  };
+
+  beforeEach(async () => {
+    fixture = await startRoutingFixture();
+  });
+  afterEach(async () => {
+    fixture.thawAll();
+    await Promise.all(closers.splice(0).map((close) => close()));
+    await fixture.close();
+  });
+
+  it("rejects with a timeout at the deadline when nobody serves the route, and a later holder never runs that call", async () => {
+    const client = await caller();
+    const error = await rejection(client.call(route, "tooLate", null, { deadlineInMs: 300 }));
+    expect(isRouteCallTimeoutError(error)).toBe(true);
+    expect(client.pendingCalls).toBe(0);
+    const ran: string[] = [];
+    await server().serve(route, recording(ran));
+    // Requests of a session arrive in order: once this one is answered, the earlier one was seen.
+    expect(await client.call(route, "inTime", null)).toBe("inTime");
+    expect(ran).toEqual(["inTime"]);
+  });
+
+  it("skips a request whose deadline has passed even when Service Bus still delivers it", async () => {
+    const ran: string[] = [];
+    await server().serve(route, recording(ran));
+    const client = await caller();
+    // Past its deadline but with a long time to live, as after clock drift between instances.
+    const stale = encodeRequest({ callId: "stale-1", replyToSessionId: client.replySessionId, operation: "stale", args: null, deadline: Date.now() - 1 }, route, 60_000);
+    await fixture.newInstance().createSender(CONTROL_QUEUE).sendMessages(stale);
+    expect(await client.call(route, "fresh", null)).toBe("fresh");
+    expect(ran).toEqual(["fresh"]);
+    // Completed, not left on the route session.
+    expect(await fixture.newInstance().createReceiver(CONTROL_QUEUE, { subQueueType: "deadLetter" }).peekMessages(10)).toEqual([]);
+  });
+
+  it("times out a call to a holder that died, and another instance serves the route once its lock expires", async () => {
+    const dying = await fixture.newFreezableInstance();
+    const ranOnDead: string[] = [];
+    await server(dying.client).serve(route, recording(ranOnDead));
+    const client = await caller();
+    expect(await client.call(route, "beforeDeath", null)).toBe("beforeDeath");
+
+    dying.proxy.freeze();
+    const error = await rejection(client.call(route, "whileDead", null, { deadlineInMs: 500 }));
+    expect(isRouteCallTimeoutError(error)).toBe(true);
+    // Its lock outlives it: the route still reads as held, so callers keep answering the timeout (410).
+    expect(await isRouteHeld(fixture.newInstance(), route)).toBe(true);
+
+    const ranOnHeir: string[] = [];
+    // Resolves once the dead holder's lock has expired (the heir keeps trying until then).
+    await server().serve(route, recording(ranOnHeir));
+    expect(await client.call(route, "afterDeath", null)).toBe("afterDeath");
+    expect(ranOnHeir).toEqual(["afterDeath"]);
+    expect(ranOnDead).toEqual(["beforeDeath"]);
+  });
+
+  it("keeps route and reply sessions past their lock duration (the SDK renews their locks)", async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: "debug" }, { write: (line: string) => lines.push(line) });
+    const served = new RouteServer(fixture.newInstance(), { ...fastKeeping, logger });
+    closers.push(() => served.close());
+    await served.serve(route, recording([]));
+    const client = new RouteClient(fixture.newInstance(), { ...fastKeeping, logger });
+    closers.push(() => client.close());
+    await client.started();
+    // One and a half lock durations of the control queue (5 s): without renewal both locks would have expired.
+    await new Promise((resolve) => setTimeout(resolve, 7_500));
+    expect(await isRouteHeld(fixture.newInstance(), route)).toBe(true);
+    await expect(fixture.newInstance().acceptSession(CONTROL_QUEUE, client.replySessionId)).rejects.toMatchObject({ code: "SessionCannotBeLocked" });
+    expect(await client.call(route, "later", null)).toBe("later");
+    // Held all along, not lost and accepted again.
+    expect(lines.filter((line) => line.includes("control session lost"))).toEqual([]);
+  });
+
+  it("accepts its reply session again after losing its lock, and answers calls after that", async () => {
+    await server().serve(route, recording([]));
+    const cut = await fixture.newFreezableInstance();
+    const client = await caller(cut.client);
+    expect(await client.call(route, "before", null)).toBe("before");
+
+    cut.proxy.freeze();
+    // Wait for the reply session's lock to expire: then another receiver can take it (and gives it back).
+    const other = fixture.newInstance();
+    for (;;) {
+      const taken = await other.acceptSession(CONTROL_QUEUE, client.replySessionId).catch(() => undefined);
+      if (taken) {
+        await taken.close();
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    cut.proxy.thaw();
+    expect(await client.call(route, "after", null, { deadlineInMs: 10_000 })).toBe("after");
+  });
+});

@@ -1,0 +1,48 @@
+/** Several API "instances" over one emulator: one ServiceBusClient each, and a session-enabled control queue. */
+import { ServiceBusClient } from "@azure/service-bus";
+import { queuesConfig, startEmulatorWithClient, testClientOptions } from "../../../helpers/emulator-fixture.js";
+import type { Emulator } from "../../../../emulator/src/create-emulator.js";
+import { startFreezableProxy } from "../../../helpers/freezable-proxy.js";
+import type { FreezableProxy } from "../../../helpers/freezable-proxy.js";
+
+export const CONTROL_QUEUE = "bridge-control";
+
+/** Fast retries and liveness checks, so tests wait on Service Bus, not on back-off. */
+export const fastKeeping = { acceptRetryDelaysInMs: [20, 50, 100], livenessCheckIntervalInMs: 100 } as const;
+
+export interface RoutingFixture {
+  emulator: Emulator;
+  /** A client of its own, as another API instance would have. */
+  newInstance(): ServiceBusClient;
+  /** A client whose connection a test can freeze (a hung or cut-off instance). */
+  newFreezableInstance(): Promise<{ client: ServiceBusClient; proxy: FreezableProxy }>;
+  /** Lets frozen connections pass bytes again, so what uses them can close normally. */
+  thawAll(): void;
+  close(): Promise<void>;
+}
+
+/** An emulator whose control queue has the shortest lock Service Bus allows (5 s), so expiry tests stay short. */
+export async function startRoutingFixture(): Promise<RoutingFixture> {
+  const started = await startEmulatorWithClient({ config: queuesConfig({ [CONTROL_QUEUE]: { RequiresSession: true, LockDuration: "PT5S" } }) });
+  const proxies: FreezableProxy[] = [];
+  const frozenClients: ServiceBusClient[] = [];
+  return {
+    emulator: started.emulator,
+    newInstance: started.newClient,
+    async newFreezableInstance() {
+      const proxy = await startFreezableProxy(started.emulator);
+      proxies.push(proxy);
+      const client = new ServiceBusClient(proxy.connectionString, testClientOptions);
+      frozenClients.push(client);
+      return { client, proxy };
+    },
+    thawAll() {
+      for (const proxy of proxies) proxy.thaw();
+    },
+    async close() {
+      await Promise.all(frozenClients.map((client) => client.close().catch(() => undefined)));
+      await Promise.all(proxies.map((proxy) => proxy.close()));
+      await started.close();
+    },
+  };
+}
