@@ -98,6 +98,33 @@ describe("routing: deadlines and a holder that dies", () => {
     expect(ranOnDead).toEqual(["beforeDeath"]);
   });
 
+  it("runs a call at most once: a holder that dies while running it does not leave it for the next holder", async () => {
+    const dying = await fixture.newFreezableInstance();
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    await server(dying.client).serve(route, () => {
+      started();
+      return new Promise<never>(() => undefined);
+    });
+    const client = await caller();
+    // A deadline well past the control session's lock, so the request would still be in time for the heir.
+    const stuck = client.call(route, "stuck", null, { deadlineInMs: 60_000 }).catch((error: unknown) => error);
+    await running;
+    dying.proxy.freeze();
+    const ranOnHeir: string[] = [];
+    await server().serve(route, recording(ranOnHeir));
+    expect(await client.call(route, "next", null)).toBe("next");
+    // Wait until the route session is empty: a request left for the heir would have run by then.
+    const left = (): number => fixture.emulator.broker.resolve(CONTROL_QUEUE).queue.peek(1, 10, route).length;
+    for (let attempt = 0; left() > 0 && attempt < 50; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(left()).toBe(0);
+    expect(ranOnHeir).toEqual(["next"]);
+    await client.close();
+    expect(isRouteCallTimeoutError(await stuck)).toBe(true);
+  });
+
   it("keeps route and reply sessions past their lock duration (the SDK renews their locks)", async () => {
     const lines: string[] = [];
     const logger = pino({ level: "debug" }, { write: (line: string) => lines.push(line) });
