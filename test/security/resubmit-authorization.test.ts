@@ -63,8 +63,9 @@ describe("security: resubmitting dead letters from a subscription needs the topi
 
   it("refuses a key scoped to the subscription with 403, and nothing reaches the sibling subscriptions", async () => {
     await deadLetterOnBilling(KEYS.billingOnly);
-    // Sending to the topic directly is refused, and so is reaching it through a resubmit.
-    expect((await call(KEYS.billingOnly, "POST", "/entities/order-events/messages", { body: "x" })).status).toBe(403);
+    // Sending to the topic directly is refused (404: to this key the topic is not there to send to), and so is
+    // reaching it through a resubmit (403: the key knows its subscription's topic).
+    expect((await call(KEYS.billingOnly, "POST", "/entities/order-events/messages", { body: "x" })).status).toBe(404);
     const resubmit = await call(KEYS.billingOnly, "POST", `${BILLING}/dead-letters/resubmit`, { maxMessages: 10 });
     expect(resubmit.status).toBe(403);
     expect(resubmit.body).toMatchObject({ code: "Forbidden" });
