@@ -6,6 +6,7 @@ import express from "express";
 import type { Express } from "express";
 import helmet from "helmet";
 import type { ApiKeyRecord } from "./auth/api-keys.js";
+import type { EntraIdAuthenticator } from "./auth/entra-id.js";
 import type { ExposedEntities } from "./config/exposed-entities.js";
 import { OPERATIONS } from "./contract/registry.js";
 import { allBindings } from "./handlers/bindings.js";
@@ -28,6 +29,8 @@ export interface AppDeps {
   management?: ManagementPort;
   logger: ApiLogger;
   apiKeys: readonly ApiKeyRecord[];
+  /** Microsoft Entra ID bearer tokens, accepted besides API keys when set. */
+  entraId?: EntraIdAuthenticator;
   entities: ExposedEntities;
   /** The business event contracts (SendEvent, typed events on receive). */
   eventCatalog: EventCatalog;
@@ -84,7 +87,7 @@ export function createApp(deps: AppDeps): Express {
     events: { catalog: deps.eventCatalog, source: deps.eventSource ?? "service-bus-bridge" },
     ...(deps.management ? { management: deps.management } : {}),
   });
-  app.use(operationsRouter({ bindings, apiKeys: deps.apiKeys, entities: deps.entities }));
+  app.use(operationsRouter({ bindings, apiKeys: deps.apiKeys, entities: deps.entities, ...(deps.entraId ? { entraId: deps.entraId } : {}) }));
   app.use(notFoundMiddleware);
   app.use(errorMiddleware);
   return app;

@@ -14,6 +14,7 @@ import type { Emulator } from "../../emulator/src/create-emulator.js";
 import { createApp } from "./app.js";
 import { hashApiKey } from "./auth/api-keys.js";
 import type { ApiKeyRecord } from "./auth/api-keys.js";
+import { createEntraIdAuthenticator } from "./auth/entra-id.js";
 import { ConfigError } from "./config/config-error.js";
 import { EventCatalogError, loadEventCatalog } from "./events/event-catalog.js";
 import type { EventCatalog } from "./events/event-catalog.js";
@@ -96,6 +97,7 @@ async function main(): Promise<void> {
     ...(management ? { management } : {}),
     logger,
     apiKeys,
+    ...(config.entraId ? { entraId: createEntraIdAuthenticator(config.entraId) } : {}),
     entities: config.entities,
     eventCatalog,
     eventSource: config.eventSource,

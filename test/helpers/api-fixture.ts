@@ -12,6 +12,7 @@ import { loadEventCatalog } from "../../api/src/events/event-catalog.js";
 import type { EventCatalog } from "../../api/src/events/event-catalog.js";
 import type { ApiKeyRecord } from "../../api/src/auth/api-keys.js";
 import { hashApiKey } from "../../api/src/auth/api-keys.js";
+import type { EntraIdAuthenticator } from "../../api/src/auth/entra-id.js";
 import type { ExposedEntities } from "../../api/src/config/exposed-entities.js";
 import type { AnyOperation } from "../../api/src/contract/operation.js";
 import { COMMON_PROBLEMS } from "../../api/src/contract/operation.js";
@@ -155,12 +156,14 @@ export interface ApiInstanceOptions {
   admin?: { connectionString: string; certificate: string };
   /** Idle time after which a held session is released. */
   sessionIdleReleaseInMs?: number;
+  /** Accept Microsoft Entra ID bearer tokens checked by this authenticator. */
+  entraId?: EntraIdAuthenticator;
 }
 
 /** Starts an API instance on a free port against a Service Bus connection string. */
 export async function startApiInstance(
   connectionString: string,
-  { entities = TEST_EXPOSED_ENTITIES, jsonBodyLimitInBytes = 64 * 1024, admin: adminEndpoint, sessionIdleReleaseInMs }: ApiInstanceOptions = {},
+  { entities = TEST_EXPOSED_ENTITIES, jsonBodyLimitInBytes = 64 * 1024, admin: adminEndpoint, sessionIdleReleaseInMs, entraId }: ApiInstanceOptions = {},
 ): Promise<ApiInstance> {
   const logger = silentLogger();
   const { client, admin } = createServiceBusClients({ kind: "emulator", connectionString, ...(adminEndpoint ? { admin: adminEndpoint } : {}) }, testClientOptions);
@@ -172,7 +175,7 @@ export async function startApiInstance(
     ...(sessionIdleReleaseInMs === undefined ? {} : { sessionRegistry: { idleReleaseInMs: sessionIdleReleaseInMs } }),
     ...(management ? { requiresSession: (source) => management.requiresSession(source) } : {}),
   });
-  const app = createApp({ messaging, ...(management ? { management } : {}), logger, apiKeys: TEST_KEY_RECORDS, entities, eventCatalog: demoEventCatalog(), jsonBodyLimitInBytes });
+  const app = createApp({ messaging, ...(management ? { management } : {}), logger, apiKeys: TEST_KEY_RECORDS, ...(entraId ? { entraId } : {}), entities, eventCatalog: demoEventCatalog(), jsonBodyLimitInBytes });
   const server = await listen(app);
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

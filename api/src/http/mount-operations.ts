@@ -7,6 +7,7 @@ import { Router } from "express";
 import type { Request, Response } from "express";
 import type { ApiKeyRecord } from "../auth/api-keys.js";
 import { findApiKey, hasScopes } from "../auth/api-keys.js";
+import type { EntraIdAuthenticator } from "../auth/entra-id.js";
 import type { ExposedEntities, ResolvedEntity } from "../config/exposed-entities.js";
 import { allowListCovers, findQueue, findSendEntity, findSubscription } from "../config/exposed-entities.js";
 import type { AnyOperation, EntityTarget } from "../contract/operation.js";
@@ -20,6 +21,8 @@ import type { OperationValidator } from "./validation.js";
 export interface OperationsRouterOptions {
   bindings: readonly OperationBinding[];
   apiKeys: readonly ApiKeyRecord[];
+  /** Microsoft Entra ID bearer tokens, when configured (`auth.entraId`). */
+  entraId?: EntraIdAuthenticator;
   entities: ExposedEntities;
 }
 
@@ -57,9 +60,14 @@ function declaredHeaders(req: Request, operation: AnyOperation): Record<string, 
   return headers;
 }
 
-function authenticate(req: Request, apiKeys: readonly ApiKeyRecord[], operation: AnyOperation): ApiKeyRecord {
-  const apiKey = findApiKey(apiKeys, req.get("x-api-key"));
-  if (!apiKey) throw new ProblemError("Unauthorized");
+async function authenticate(req: Request, res: Response, options: OperationsRouterOptions, operation: AnyOperation): Promise<ApiKeyRecord> {
+  const bearer = req.get("x-api-key") === undefined ? await options.entraId?.authenticate(req.get("authorization")) : undefined;
+  const apiKey = bearer?.kind === "valid" ? bearer.principal : findApiKey(options.apiKeys, req.get("x-api-key"));
+  if (!apiKey) {
+    if (bearer?.kind === "invalid") requestContextOf(res).log.info({ reason: bearer.reason }, "bearer token refused");
+    if (options.entraId) res.setHeader("WWW-Authenticate", bearer?.kind === "invalid" ? 'Bearer error="invalid_token"' : "Bearer");
+    throw new ProblemError("Unauthorized");
+  }
   if (!hasScopes(apiKey, operation.auth.scopes)) {
     throw new ProblemError("Forbidden", { detail: `This operation needs an API key with the scopes: ${operation.auth.scopes.join(", ")}.` });
   }
@@ -70,7 +78,7 @@ function handlerFor(binding: OperationBinding, validator: OperationValidator, op
   const { operation } = binding;
   return async (req: Request, res: Response): Promise<void> => {
     const context = requestContextOf(res);
-    const apiKey = authenticate(req, options.apiKeys, operation);
+    const apiKey = await authenticate(req, res, options, operation);
     context.apiKeyName = apiKey.name;
     const raw = {
       params: { ...req.params } as Record<string, unknown>,
