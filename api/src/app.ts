@@ -21,6 +21,8 @@ import { errorMiddleware, notFoundMiddleware } from "./problems/error-middleware
 import type { ManagementPort } from "./servicebus/management-port.js";
 import type { MessagingPort } from "./servicebus/messaging-port.js";
 import type { EventCatalog } from "./events/event-catalog.js";
+import type { Meter } from "@opentelemetry/api";
+import { requestTelemetryMiddleware } from "./telemetry/request-telemetry.js";
 
 /** What the application needs. */
 export interface AppDeps {
@@ -41,6 +43,8 @@ export interface AppDeps {
   version?: string;
   now?: () => Date;
   newRequestId?: () => string;
+  /** When telemetry is on: a server span and request metrics per request. */
+  telemetryMeter?: Meter;
 }
 
 /** The security headers, with a Content Security Policy under which Swagger UI works. */
@@ -75,6 +79,7 @@ export function createApp(deps: AppDeps): Express {
   // No ETag: responses are operation results (messages, locks, counts) that must never be answered from a
   // cache, and Express would otherwise hash every response body to make one.
   app.set("etag", false);
+  if (deps.telemetryMeter) app.use(requestTelemetryMiddleware(deps.telemetryMeter));
   app.use(requestContextMiddleware(deps.logger, deps.newRequestId));
   app.use(securityHeaders());
   app.use(serviceRouter({ document, messaging: deps.messaging }));

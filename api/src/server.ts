@@ -27,6 +27,11 @@ import { createAdminManagement } from "./servicebus/admin-management.js";
 import { createServiceBusClients } from "./servicebus/service-bus-clients.js";
 import type { ServiceBusClientsTarget } from "./servicebus/service-bus-clients.js";
 import { createServiceBusGateway } from "./servicebus/service-bus-gateway.js";
+import { traceLogFields } from "./telemetry/log-trace.js";
+import { startTelemetry } from "./telemetry/start-telemetry.js";
+import { tracedMessaging } from "./telemetry/traced-messaging.js";
+import { telemetrySettings } from "./telemetry/telemetry-settings.js";
+import type { TelemetrySettings } from "./telemetry/telemetry-settings.js";
 import type { ReceiveSource } from "./servicebus/messaging-port.js";
 
 /** Retries sized for HTTP callers: a few quick attempts, well inside Power Automate's 120 s action timeout. */
@@ -63,9 +68,11 @@ async function startServiceBus(config: AppConfig): Promise<{ target: ServiceBusC
 async function main(): Promise<void> {
   let config: AppConfig;
   let eventCatalog: EventCatalog;
+  let telemetryTo: TelemetrySettings | undefined;
   try {
     config = loadConfig(process.env, (file) => readFileSync(file, "utf8"));
     eventCatalog = loadEventCatalog(config.eventCatalogDir);
+    telemetryTo = telemetrySettings(process.env);
   } catch (error) {
     if (error instanceof ConfigError || error instanceof EventCatalogError) {
       process.stderr.write(`service-bus-bridge: configuration error: ${error.message}\n`);
@@ -73,7 +80,9 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger({ level: config.logLevel });
+  // Off (neither APPLICATIONINSIGHTS_CONNECTION_STRING nor OTEL_EXPORTER_OTLP_ENDPOINT): nothing of it is loaded.
+  const telemetry = telemetryTo ? await startTelemetry(telemetryTo) : undefined;
+  const logger = createLogger({ level: config.logLevel, ...(telemetry ? { mixin: traceLogFields } : {}) });
   const serviceBus = await startServiceBus(config);
   const apiKeys: ApiKeyRecord[] = [...config.apiKeys];
   if (serviceBus.demoKey !== undefined) {
@@ -85,13 +94,14 @@ async function main(): Promise<void> {
   const { client, admin } = createServiceBusClients(serviceBus.target, CLIENT_OPTIONS);
   const management = admin ? createAdminManagement({ admin, logger }) : undefined;
   const probe = readinessProbe(config);
-  const messaging = createServiceBusGateway({
+  const gateway = createServiceBusGateway({
     client,
     logger,
     ...(probe ? { readinessProbe: probe } : {}),
     sessionRegistry: { idleReleaseInMs: config.sessionIdleReleaseInMs },
     ...(management ? { requiresSession: (source) => management.requiresSession(source) } : {}),
   });
+  const messaging = telemetry ? tracedMessaging(gateway, telemetry.meter) : gateway;
   const app = createApp({
     messaging,
     ...(management ? { management } : {}),
@@ -102,6 +112,7 @@ async function main(): Promise<void> {
     eventCatalog,
     eventSource: config.eventSource,
     jsonBodyLimitInBytes: config.jsonBodyLimitInBytes,
+    ...(telemetry ? { telemetryMeter: telemetry.meter } : {}),
   });
   const server: Server = createServer(app);
   await new Promise<void>((resolve, reject) => {
@@ -123,6 +134,7 @@ async function main(): Promise<void> {
       void (async () => {
         await messaging.close();
         await serviceBus.emulator?.close();
+        await telemetry?.shutdown();
         logger.info("stopped");
         process.exit(0);
       })().catch((error: unknown) => {
