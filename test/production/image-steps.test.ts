@@ -69,6 +69,7 @@ interface Runtime {
   dir: string;
   env: Record<string, string>;
   cmd: string[];
+  healthcheck: string[];
   user: string | undefined;
 }
 
@@ -79,7 +80,7 @@ function performStages(stages: Stage[]): Runtime {
     const dir = path.join(work, stage.name);
     mkdirSync(dir, { recursive: true });
     dirs.set(stage.name, dir);
-    const runtime: Runtime = { dir, env: {}, cmd: [], user: undefined };
+    const runtime: Runtime = { dir, env: {}, cmd: [], healthcheck: [], user: undefined };
     for (const { keyword, args } of stage.instructions) {
       if (keyword === "WORKDIR") expect(args).toBe(WORKDIR);
       else if (keyword === "COPY") {
@@ -92,7 +93,11 @@ function performStages(stages: Stage[]): Runtime {
       else if (keyword === "ENV") Object.assign(runtime.env, envArgs(args));
       else if (keyword === "USER") runtime.user = args;
       else if (keyword === "CMD") runtime.cmd = execForm(keyword, args);
-      else if (!["EXPOSE", "HEALTHCHECK"].includes(keyword)) throw new Error(`${keyword} ${args}: the image-steps test does not know this instruction`);
+      else if (keyword === "HEALTHCHECK") {
+        const command = /\bCMD\s+(\[.*\])$/.exec(args)?.[1];
+        if (command === undefined) throw new Error(`HEALTHCHECK ${args}: use CMD in the exec form`);
+        runtime.healthcheck = execForm(keyword, command);
+      } else if (keyword !== "EXPOSE") throw new Error(`${keyword} ${args}: the image-steps test does not know this instruction`);
     }
     last = runtime;
   }
@@ -150,10 +155,16 @@ describe("the container image's steps (Dockerfile)", () => {
       });
       const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
       expect(ready.status, output).toBe(200);
-      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
-      expect(health.status).toBe(200);
+      // The image's HEALTHCHECK command, as the container engine would run it inside the container.
+      const [checkCommand, ...checkArgs] = runtime.healthcheck;
+      expect(checkCommand).toBe("node");
+      const check = spawnSync(process.execPath, checkArgs, { cwd: runtime.dir, env: { PATH: process.env["PATH"] ?? "", PORT: String(port) }, encoding: "utf8", timeout: 30_000 });
+      expect(check.status, check.stderr).toBe(0);
       child.kill("SIGTERM");
       expect(await exited, output).toBe(0);
+      // And it reports a stopped server as unhealthy.
+      const after = spawnSync(process.execPath, checkArgs, { cwd: runtime.dir, env: { PATH: process.env["PATH"] ?? "", PORT: String(port) }, encoding: "utf8", timeout: 30_000 });
+      expect(after.status).toBe(1);
     } finally {
       if (child.exitCode === null) child.kill("SIGKILL");
     }
