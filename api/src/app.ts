@@ -6,6 +6,7 @@ import express from "express";
 import type { Express } from "express";
 import helmet from "helmet";
 import type { ApiKeyRecord } from "./auth/api-keys.js";
+import type { EntraIdAuthenticator } from "./auth/entra-id.js";
 import type { ExposedEntities } from "./config/exposed-entities.js";
 import { OPERATIONS } from "./contract/registry.js";
 import { allBindings } from "./handlers/bindings.js";
@@ -19,6 +20,8 @@ import { errorMiddleware, notFoundMiddleware } from "./http/error-middleware.js"
 import type { ManagementPort } from "./servicebus/management-port.js";
 import type { MessagingPort } from "./servicebus/messaging-port.js";
 import type { EventCatalog } from "./events/event-catalog.js";
+import type { Meter } from "@opentelemetry/api";
+import { requestTelemetryMiddleware } from "./telemetry/request-telemetry.js";
 
 /** What the application needs. */
 export interface AppDeps {
@@ -27,6 +30,8 @@ export interface AppDeps {
   management?: ManagementPort;
   logger: ApiLogger;
   apiKeys: readonly ApiKeyRecord[];
+  /** Microsoft Entra ID bearer tokens, accepted besides API keys when set. */
+  entraId?: EntraIdAuthenticator;
   entities: ExposedEntities;
   /** The business event contracts (SendEvent, typed events on receive). */
   eventCatalog: EventCatalog;
@@ -39,6 +44,8 @@ export interface AppDeps {
   version?: string;
   now?: () => Date;
   newRequestId?: () => string;
+  /** When telemetry is on: a server span and request metrics per request. */
+  telemetryMeter?: Meter;
 }
 
 /** The security headers, with a Content Security Policy under which Swagger UI works. */
@@ -73,6 +80,7 @@ export function createApp(deps: AppDeps): Express {
   // No ETag: responses are operation results (messages, locks, counts) that must never be answered from a
   // cache, and Express would otherwise hash every response body to make one.
   app.set("etag", false);
+  if (deps.telemetryMeter) app.use(requestTelemetryMiddleware(deps.telemetryMeter));
   app.use(requestContextMiddleware(deps.logger, deps.newRequestId));
   app.use(securityHeaders());
   app.use(serviceRouter({ document, messaging: deps.messaging }));
@@ -91,6 +99,7 @@ export function createApp(deps: AppDeps): Express {
       bindings,
       apiKeys: deps.apiKeys,
       entities: deps.entities,
+      ...(deps.entraId ? { entraId: deps.entraId } : {}),
       ...(deps.jsonBodyLimitInBytes === undefined ? {} : { jsonBodyLimitInBytes: deps.jsonBodyLimitInBytes }),
     }),
   );

@@ -11,6 +11,8 @@ export interface LoggerOptions {
   destination?: DestinationStream;
   /** The `component` field of every line; "api" by default. */
   component?: string;
+  /** Fields added to every line (the trace ids when telemetry is on). */
+  mixin?: () => Record<string, unknown>;
 }
 
 /**
@@ -56,8 +58,8 @@ function bufferedStdout(): DestinationStream {
 }
 
 /** Creates the API's pino logger with redaction of keys, bodies and connection strings. */
-export function createLogger({ level = "info", destination, component = "api" }: LoggerOptions = {}): ApiLogger {
-  const options = { level, base: { component }, redact: { paths: REDACTED_PATHS, censor: "[redacted]" } };
+export function createLogger({ level = "info", destination, component = "api", mixin }: LoggerOptions = {}): ApiLogger {
+  const options = { level, base: { component }, redact: { paths: REDACTED_PATHS, censor: "[redacted]" }, ...(mixin ? { mixin } : {}) };
   return pino(options, destination ?? bufferedStdout());
 }
 

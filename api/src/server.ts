@@ -14,6 +14,7 @@ import { createApp } from "./app.js";
 import { createApiServer } from "./http/http-server.js";
 import { hashApiKey } from "./auth/api-keys.js";
 import type { ApiKeyRecord } from "./auth/api-keys.js";
+import { createEntraIdAuthenticator } from "./auth/entra-id.js";
 import { ConfigError } from "./config/config-error.js";
 import type { QueueEntity, SubscriptionEntity } from "./contract/entity.js";
 import { EventCatalogError, loadEventCatalog } from "./events/event-catalog.js";
@@ -26,6 +27,11 @@ import { createAdminManagement } from "./servicebus/admin-management.js";
 import { createServiceBusClients } from "./servicebus/service-bus-clients.js";
 import type { ServiceBusClientsTarget } from "./servicebus/service-bus-clients.js";
 import { createServiceBusGateway } from "./servicebus/service-bus-gateway.js";
+import { traceLogFields } from "./telemetry/log-trace.js";
+import { startTelemetry } from "./telemetry/start-telemetry.js";
+import { tracedMessaging } from "./telemetry/traced-messaging.js";
+import { telemetrySettings } from "./telemetry/telemetry-settings.js";
+import type { TelemetrySettings } from "./telemetry/telemetry-settings.js";
 
 /** Retries sized for HTTP callers: a few quick attempts, well inside Power Automate's 120 s action timeout. */
 const CLIENT_OPTIONS = { retryOptions: { maxRetries: 3, retryDelayInMs: 500, maxRetryDelayInMs: 5_000, mode: RetryMode.Exponential, timeoutInMs: 30_000 } };
@@ -70,9 +76,11 @@ async function startServiceBus(config: AppConfig): Promise<StartedServiceBus> {
 async function main(): Promise<void> {
   let config: AppConfig;
   let eventCatalog: EventCatalog;
+  let telemetryTo: TelemetrySettings | undefined;
   try {
     config = loadConfig(process.env, (file) => readFileSync(file, "utf8"));
     eventCatalog = loadEventCatalog(config.eventCatalogDir);
+    telemetryTo = telemetrySettings(process.env);
   } catch (error) {
     if (error instanceof ConfigError || error instanceof EventCatalogError) {
       process.stderr.write(`service-bus-bridge: configuration error: ${error.message}\n`);
@@ -80,7 +88,9 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger({ level: config.logLevel });
+  // Off (neither APPLICATIONINSIGHTS_CONNECTION_STRING nor OTEL_EXPORTER_OTLP_ENDPOINT): nothing of it is loaded.
+  const telemetry = telemetryTo ? await startTelemetry(telemetryTo) : undefined;
+  const logger = createLogger({ level: config.logLevel, ...(telemetry ? { mixin: traceLogFields } : {}) });
   const serviceBus = await startServiceBus(config);
   const apiKeys: ApiKeyRecord[] = [...config.apiKeys];
   if (serviceBus.demoKey !== undefined) {
@@ -92,23 +102,26 @@ async function main(): Promise<void> {
   const { client, admin } = createServiceBusClients(serviceBus.target, CLIENT_OPTIONS);
   const management = admin ? createAdminManagement({ admin, logger }) : undefined;
   const probe = readinessProbe(config);
-  const messaging = createServiceBusGateway({
+  const gateway = createServiceBusGateway({
     client,
     logger,
     ...(probe ? { readinessProbe: probe } : {}),
     sessionRegistry: { idleReleaseInMs: config.sessionIdleReleaseInMs },
     ...(management ? { requiresSession: (source) => management.requiresSession(source) } : {}),
   });
+  const messaging = telemetry ? tracedMessaging(gateway, telemetry.meter) : gateway;
   const app = createApp({
     messaging,
     ...(management ? { management } : {}),
     logger,
     apiKeys,
+    ...(config.entraId ? { entraId: createEntraIdAuthenticator(config.entraId) } : {}),
     entities: config.entities,
     eventCatalog,
     eventSource: config.eventSource,
     jsonBodyLimitInBytes: config.jsonBodyLimitInBytes,
     ...(config.publicBaseUrl === undefined ? {} : { publicBaseUrl: config.publicBaseUrl }),
+    ...(telemetry ? { telemetryMeter: telemetry.meter } : {}),
   });
   const server: Server = createApiServer(app, { logger });
   // Responses in progress when shutdown starts, or begun after it on a connection still open, tell their client
@@ -139,6 +152,7 @@ async function main(): Promise<void> {
       void (async () => {
         await messaging.close();
         await serviceBus.emulator?.instance.close();
+        await telemetry?.shutdown();
         logger.info("stopped");
         process.exit(0);
       })().catch((error: unknown) => {

@@ -12,6 +12,7 @@ import { loadEventCatalog } from "../../api/src/events/event-catalog.js";
 import type { EventCatalog } from "../../api/src/events/event-catalog.js";
 import type { ApiKeyRecord } from "../../api/src/auth/api-keys.js";
 import { hashApiKey } from "../../api/src/auth/api-keys.js";
+import type { EntraIdAuthenticator } from "../../api/src/auth/entra-id.js";
 import type { ExposedEntities } from "../../api/src/config/exposed-entities.js";
 import type { AnyOperation } from "../../api/src/contract/operation.js";
 import { COMMON_PROBLEMS } from "../../api/src/contract/operation.js";
@@ -161,12 +162,14 @@ export interface ApiInstanceOptions {
   apiKeys?: readonly ApiKeyRecord[];
   /** The API's public base URL (the origin of the triggers' next-poll Location). */
   publicBaseUrl?: string;
+  /** Accept Microsoft Entra ID bearer tokens checked by this authenticator. */
+  entraId?: EntraIdAuthenticator;
 }
 
 /** Starts an API instance on a free port against a Service Bus connection string. */
 export async function startApiInstance(
   connectionString: string,
-  { entities = TEST_EXPOSED_ENTITIES, jsonBodyLimitInBytes = 64 * 1024, admin: adminEndpoint, sessionIdleReleaseInMs, apiKeys = TEST_KEY_RECORDS, publicBaseUrl }: ApiInstanceOptions = {},
+  { entities = TEST_EXPOSED_ENTITIES, jsonBodyLimitInBytes = 64 * 1024, admin: adminEndpoint, sessionIdleReleaseInMs, apiKeys = TEST_KEY_RECORDS, publicBaseUrl, entraId }: ApiInstanceOptions = {},
 ): Promise<ApiInstance> {
   const logger = silentLogger();
   const { client, admin } = createServiceBusClients({ kind: "emulator", connectionString, ...(adminEndpoint ? { admin: adminEndpoint } : {}) }, testClientOptions);
@@ -181,6 +184,7 @@ export async function startApiInstance(
   const app = createApp({ messaging, ...(management ? { management } : {}), logger, apiKeys, entities, eventCatalog: demoEventCatalog(),
     jsonBodyLimitInBytes,
     ...(publicBaseUrl === undefined ? {} : { publicBaseUrl }),
+    ...(entraId ? { entraId } : {}),
   });
   const server = await listen(app);
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -36,6 +36,31 @@ export const ApiKeySection = Type.Object(
   { additionalProperties: false },
 );
 
+const guid = Type.String({ pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" });
+const allowList = Type.Array(Type.String({ minLength: 1, maxLength: 320 }), { minItems: 1 });
+
+/** `auth.entraId`: Microsoft Entra ID access tokens checked by the API. */
+export const EntraIdSection = Type.Object(
+  {
+    tenantId: guid,
+    // The Application ID URI (v1 tokens) and/or the client id (v2 tokens) of the API's app registration.
+    audience: Type.Union([Type.String({ minLength: 1, maxLength: 400 }), Type.Array(Type.String({ minLength: 1, maxLength: 400 }), { minItems: 1 })]),
+    jwksUri: Type.Optional(Type.String({ format: "uri", pattern: "^https?://", maxLength: 2048 })),
+    // Entity allow-lists by object id (a user or a service principal) or by app role; the first kind wins.
+    grants: Type.Optional(
+      Type.Array(
+        Type.Union([
+          Type.Object({ objectId: guid, entities: allowList }, { additionalProperties: false }),
+          Type.Object({ role: Type.String({ minLength: 1, maxLength: 120 }), entities: allowList }, { additionalProperties: false }),
+        ]),
+      ),
+    ),
+    // The allow-list of tokens no grant names (default "*").
+    entities: Type.Optional(allowList),
+  },
+  { additionalProperties: false },
+);
+
 /** The whole file. */
 export const ConfigFileSchema = Type.Object(
   {
@@ -44,6 +69,7 @@ export const ConfigFileSchema = Type.Object(
     apiKeys: Type.Optional(Type.Array(ApiKeySection)),
     // The API's public base URL (https://bridge.contoso.com): the origin of the polling triggers' next-poll Location.
     publicBaseUrl: Type.Optional(Type.String({ minLength: 1, maxLength: 2048 })),
+    auth: Type.Optional(Type.Object({ entraId: Type.Optional(EntraIdSection) }, { additionalProperties: false })),
     sessions: Type.Optional(
       Type.Object(
         {

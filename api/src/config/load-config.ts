@@ -4,6 +4,7 @@
  */
 import path from "node:path";
 import type { ApiKeyRecord } from "../auth/api-keys.js";
+import type { EntraIdConfig } from "../auth/entra-id.js";
 import { DEFAULT_JSON_BODY_LIMIT_IN_BYTES } from "./body-limit.js";
 import { createAjv, fieldErrors } from "../json-schema/ajv.js";
 import { ConfigError } from "./config-error.js";
@@ -30,6 +31,8 @@ export interface AppConfig {
   entities: ExposedEntities;
   /** Configured keys; in embedded-emulator mode without any, server.ts adds the demo key. */
   apiKeys: ApiKeyRecord[];
+  /** Microsoft Entra ID access tokens (`auth.entraId`), accepted besides API keys. */
+  entraId?: EntraIdConfig;
   jsonBodyLimitInBytes: number;
   /** A held session unused this long is released (`sessions.idleReleaseSeconds`, default 60 s). */
   sessionIdleReleaseInMs: number;
@@ -154,6 +157,24 @@ function publicBaseUrlOf(env: Env, file: ConfigFile, configFile: string | undefi
   return {};
 }
 
+type EntraIdSection = NonNullable<NonNullable<ConfigFile["auth"]>["entraId"]>;
+
+/** `auth.entraId`, normalised; signing keys only over HTTPS, except from this machine (tests, a local proxy). */
+function entraIdFrom(section: EntraIdSection, configFile: string): EntraIdConfig {
+  if (section.jwksUri !== undefined) {
+    const url = new URL(section.jwksUri);
+    const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+    if (url.protocol !== "https:" && !loopback) throw new ConfigError(`${configFile}:/auth/entraId/jwksUri`, "must be an https:// URL");
+  }
+  return {
+    tenantId: section.tenantId.toLowerCase(),
+    audience: typeof section.audience === "string" ? [section.audience] : section.audience,
+    ...(section.jwksUri !== undefined ? { jwksUri: section.jwksUri } : {}),
+    ...(section.grants ? { grants: section.grants } : {}),
+    ...(section.entities ? { entities: section.entities } : {}),
+  };
+}
+
 /**
  * Loads and validates the configuration.
  *
@@ -180,10 +201,11 @@ export function loadConfig(env: Env, readFile: (file: string) => string, cwd: st
     if (names.has(key.name)) throw new ConfigError(`${configFile}:/apiKeys/${index}/name`, `duplicates the name '${key.name}'`);
     names.add(key.name);
   }
+  const entraId = file.auth?.entraId ? entraIdFrom(file.auth.entraId, configFile ?? "") : undefined;
   const embedded = serviceBus.kind === "embeddedEmulator";
-  if (!embedded && apiKeys.length === 0) {
+  if (!embedded && apiKeys.length === 0 && !entraId) {
     const variable = serviceBus.kind === "namespace" ? "SERVICEBUS_NAMESPACE" : "SERVICEBUS_CONNECTION_STRING";
-    throw new ConfigError(configFile ? `${configFile}:/apiKeys` : "CONFIG_FILE", `at least one API key is required when ${variable} is set`);
+    throw new ConfigError(configFile ? `${configFile}:/apiKeys` : "CONFIG_FILE", `at least one API key (or auth.entraId) is required when ${variable} is set`);
   }
   return {
     port: integer(env, "PORT", 3000, 0, 65535),
@@ -192,6 +214,7 @@ export function loadConfig(env: Env, readFile: (file: string) => string, cwd: st
     serviceBus,
     entities: entitiesFrom(file) ?? (embedded ? DEMO_ENTITIES : { queues: [], topics: [] }),
     apiKeys,
+    ...(entraId ? { entraId } : {}),
     jsonBodyLimitInBytes: file.limits?.jsonBodyLimitInBytes ?? DEFAULT_JSON_BODY_LIMIT_IN_BYTES,
     sessionIdleReleaseInMs: (file.sessions?.idleReleaseSeconds ?? DEFAULT_SESSION_IDLE_RELEASE_IN_MS / 1000) * 1000,
     eventCatalogDir: env["EVENT_CATALOG_DIR"]

@@ -13,6 +13,7 @@ import type { ApiKeyRecord } from "../auth/api-keys.js";
 import { findApiKey, hasScopes } from "../auth/api-keys.js";
 import { DEFAULT_JSON_BODY_LIMIT_IN_BYTES } from "../config/body-limit.js";
 import type { ExposedEntities } from "../config/exposed-entities.js";
+import type { EntraIdAuthenticator } from "../auth/entra-id.js";
 import { allowListCovers, findQueue, findSendEntity, findSubscription } from "../config/exposed-entities.js";
 import { entityName, sendEntityOf } from "../contract/entity.js";
 import type { Entity, EntityOf, EntityTarget, SubQueue } from "../contract/entity.js";
@@ -28,6 +29,8 @@ import type { OperationValidator, RawRequest } from "./validation.js";
 export interface OperationsRouterOptions {
   bindings: readonly OperationBinding[];
   apiKeys: readonly ApiKeyRecord[];
+  /** Microsoft Entra ID bearer tokens, when configured (`auth.entraId`). */
+  entraId?: EntraIdAuthenticator;
   entities: ExposedEntities;
   jsonBodyLimitInBytes?: number;
 }
@@ -38,9 +41,14 @@ export function toExpressPath(openApiPath: string): string {
 }
 
 /** Step 1: the caller's API key, which must have every scope the operation needs. */
-function authenticate(req: Request, apiKeys: readonly ApiKeyRecord[], operation: AnyOperation): ApiKeyRecord {
-  const apiKey = findApiKey(apiKeys, req.get("x-api-key"));
-  if (!apiKey) throw new ProblemError("Unauthorized");
+async function authenticate(req: Request, res: Response, options: OperationsRouterOptions, operation: AnyOperation): Promise<ApiKeyRecord> {
+  const bearer = req.get("x-api-key") === undefined ? await options.entraId?.authenticate(req.get("authorization")) : undefined;
+  const apiKey = bearer?.kind === "valid" ? bearer.principal : findApiKey(options.apiKeys, req.get("x-api-key"));
+  if (!apiKey) {
+    if (bearer?.kind === "invalid") requestContextOf(res).log.info({ reason: bearer.reason }, "bearer token refused");
+    if (options.entraId) res.setHeader("WWW-Authenticate", bearer?.kind === "invalid" ? 'Bearer error="invalid_token"' : "Bearer");
+    throw new ProblemError("Unauthorized");
+  }
   if (!hasScopes(apiKey, operation.auth.scopes)) {
     throw new ProblemError("Forbidden", { detail: `This operation needs an API key with the scopes: ${operation.auth.scopes.join(", ")}.` });
   }
@@ -157,7 +165,7 @@ function handlerFor(binding: OperationBinding, validator: OperationValidator, re
   const { operation } = binding;
   return async (req: Request, res: Response): Promise<void> => {
     const context = requestContextOf(res);
-    const apiKey = authenticate(req, options.apiKeys, operation);
+    const apiKey = await authenticate(req, res, options, operation);
     context.apiKeyName = apiKey.name;
     await readBody(req, res);
     const request = validate(req, operation, validator);

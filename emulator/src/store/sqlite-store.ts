@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import Database from "better-sqlite3";
+import { sqliteDatabase } from "./sqlite-driver.js";
 import type { BrokerMessage, MessageState } from "../broker/broker-message.js";
 import type { MessageStore, StoreSnapshot, StoredMessage, SubQueue } from "./message-store.js";
 
@@ -118,6 +118,7 @@ function rowToStoredMessage(row: MessageRow): StoredMessage {
  */
 export function createSqliteStore({ dataDir, synchronous = "normal" }: SqliteStoreOptions): MessageStore {
   mkdirSync(dataDir, { recursive: true });
+  const Database = sqliteDatabase();
   const db = new Database(path.join(dataDir, "emulator.db"));
   db.pragma("journal_mode = WAL");
   db.pragma(`synchronous = ${synchronous === "full" ? "FULL" : "NORMAL"}`);
