@@ -13,6 +13,15 @@ export type { ServiceBusGatewayOptions } from "./servicebus/service-bus-gateway.
 export type { MessagingPort } from "./servicebus/messaging-port.js";
 export type { Entity, QueueEntity, ReceivableEntity, SendableEntity, SubQueue, SubscriptionEntity, TopicEntity } from "./contract/entity.js";
 
+// Session calls routed between instances over the control queue
+export { KEEP_RENEWING_FOR_IN_MS } from "./servicebus/lock-renewal.js";
+export { RouteClient } from "./routing/route-client.js";
+export { RouteServer } from "./routing/route-server.js";
+export type { RouteHandler } from "./routing/route-server.js";
+export { isRouteHeld } from "./routing/route-probe.js";
+export { routeSessionId } from "./routing/route-session-id.js";
+export type { JsonValue } from "./routing/route-messages.js";
+
 // Contract and documents
 export { OPERATIONS } from "./contract/registry.js";
 export type {

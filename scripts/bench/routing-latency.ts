@@ -18,15 +18,9 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { ServiceBusClient } from "@azure/service-bus";
-import { parseEmulatorConfig } from "../../emulator/src/config/emulator-config.js";
-import { createEmulator } from "../../emulator/src/create-emulator.js";
-import { KEEP_RENEWING_FOR_IN_MS } from "../../api/src/routing/kept-session.js";
-import { RouteClient } from "../../api/src/routing/route-client.js";
-import type { JsonValue } from "../../api/src/routing/route-messages.js";
-import { isRouteHeld } from "../../api/src/routing/route-probe.js";
-import { RouteServer } from "../../api/src/routing/route-server.js";
-import type { RouteHandler } from "../../api/src/routing/route-server.js";
-import { routeSessionId } from "../../api/src/routing/route-session-id.js";
+import { createEmulator, parseEmulatorConfig } from "../../emulator/src/index.js";
+import { KEEP_RENEWING_FOR_IN_MS, RouteClient, RouteServer, isRouteHeld, routeSessionId } from "../../api/src/index.js";
+import type { JsonValue, RouteHandler } from "../../api/src/index.js";
 import { formatMs, percentile } from "./lib/stats.js";
 
 const DATA_QUEUE = "orders";

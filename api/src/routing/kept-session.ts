@@ -6,6 +6,7 @@
 import type { ServiceBusClient, ServiceBusReceivedMessage, ServiceBusSessionReceiver } from "@azure/service-bus";
 import type { ApiLogger } from "../logger.js";
 import { serviceBusCodeOf } from "../servicebus/service-bus-errors.js";
+import { KEEP_RENEWING_FOR_IN_MS } from "../servicebus/lock-renewal.js";
 
 /** Options of {@link KeptSession}. */
 export interface KeptSessionOptions {
@@ -28,11 +29,6 @@ export interface KeptSessionOptions {
   readonly logger: ApiLogger;
 }
 
-/**
- * How long the SDK renews a kept session's lock: ten years, as "for ever". Not Number.MAX_SAFE_INTEGER nor
- * Infinity: the SDK adds the value to Date.now() and compares dates, and past the largest Date it never renews.
- */
-export const KEEP_RENEWING_FOR_IN_MS = 10 * 365 * 24 * 60 * 60 * 1000;
 
 /** Service Bus codes after which accepting again may succeed. */
 const RETRYABLE = new Set(["SessionCannotBeLocked", "SessionLockLost", "ServiceBusy", "ServiceTimeout", "ServiceCommunicationProblem"]);

@@ -15,6 +15,7 @@ import { toMessageJson } from "./message-json.js";
 import type { MessagingPort } from "./messaging-port.js";
 import type { HeldSession, SessionRegistry } from "./session-registry.js";
 import { decodeSessionState, encodeSessionState } from "./session-state.js";
+import { KEEP_RENEWING_FOR_IN_MS } from "./lock-renewal.js";
 
 /** The registry of SDK session receivers and the messages they delivered. */
 export type SdkSessionRegistry = SessionRegistry<ServiceBusSessionReceiver, ServiceBusReceivedMessage>;
@@ -100,7 +101,7 @@ export function createSessionOperations({ client, sessions, knowledge }: Session
     skipParsingBodyAsJson: true,
     // A held session stays locked while this instance holds it (the SDK renews the lock); idle release
     // in the registry ends the hold. A session accepted only for one call is not renewed.
-    maxAutoLockRenewalDurationInMs: held ? Number.MAX_SAFE_INTEGER : 0,
+    maxAutoLockRenewalDurationInMs: held ? KEEP_RENEWING_FOR_IN_MS : 0,
   });
 
   const checkSource = (source: ReceivableEntity): void => {
