@@ -7,12 +7,14 @@ import { context, propagation, trace } from "@opentelemetry/api";
 import type { Meter } from "@opentelemetry/api";
 import type { OutgoingMessageJson } from "../contract/schemas/message.js";
 import type { MessagingPort } from "../servicebus/messaging-port.js";
+import { serviceBusCodeOf } from "../servicebus/service-bus-errors.js";
 
 /** The application property of the SDK's trace context. */
 export const DIAGNOSTIC_ID = "Diagnostic-Id";
 
-/** The port methods whose second argument is the messages to send. */
+/** The port methods whose second argument is the messages to send, and the one whose second argument is one message. */
 const SENDING_METHODS = new Set<PropertyKey>(["sendMessages", "scheduleMessages"]);
+const SENDING_ONE = "sendMessage";
 
 /** The active trace as a traceparent, when there is a sampled-or-not valid span. */
 export function activeTraceparent(): string | undefined {
@@ -32,18 +34,12 @@ function withDiagnosticId(messages: readonly OutgoingMessageJson[]): readonly Ou
   );
 }
 
-/** A Service Bus error's code (ServiceBusError, MessagingError), else undefined. */
-function serviceBusCode(error: unknown): string | undefined {
-  if (!(error instanceof Error) || !["ServiceBusError", "MessagingError"].includes(error.name)) return undefined;
-  const code = (error as { code?: unknown }).code;
-  return typeof code === "string" ? code : error.name;
-}
 
 /** The port, with Diagnostic-Id on sent messages and Service Bus errors counted (`bridge.servicebus.errors`). */
 export function tracedMessaging(port: MessagingPort, meter: Meter): MessagingPort {
   const errors = meter.createCounter("bridge.servicebus.errors", { description: "Service Bus errors by code and port method" });
   const count = (error: unknown, method: PropertyKey): void => {
-    const code = serviceBusCode(error);
+    const code = serviceBusCodeOf(error);
     if (code !== undefined) errors.add(1, { "bridge.servicebus.error_code": code, "bridge.servicebus.method": String(method) });
   };
   return new Proxy(port, {
@@ -52,6 +48,7 @@ export function tracedMessaging(port: MessagingPort, meter: Meter): MessagingPor
       if (typeof value !== "function") return value;
       return (...args: unknown[]) => {
         if (SENDING_METHODS.has(property) && Array.isArray(args[1])) args[1] = withDiagnosticId(args[1] as OutgoingMessageJson[]);
+        if (property === SENDING_ONE && args[1] !== undefined) args[1] = withDiagnosticId([args[1] as OutgoingMessageJson])[0];
         const result: unknown = value.apply(target, args);
         if (result instanceof Promise) {
           return result.catch((error: unknown) => {
