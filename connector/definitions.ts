@@ -26,7 +26,10 @@ function replaceEqual(node: unknown, target: JsonSchema, ref: JsonSchema, used: 
  * Replaces, in each of `roots` (mutated through the `update` callbacks), the subtrees that equal a
  * named schema, and returns the definitions that ended up referenced.
  */
-export function hoistDefinitions(named: readonly NamedSchema[], roots: Array<{ get: () => unknown; set: (value: unknown) => void }>): Record<string, JsonSchema> {
+export function hoistDefinitions(
+  named: readonly NamedSchema[],
+  roots: Array<{ get: () => unknown; set: (value: unknown) => void }>,
+): Record<string, JsonSchema> {
   const definitions: Record<string, JsonSchema> = {};
   const converted: Array<{ name: string; schema: JsonSchema }> = [];
   for (const { name, schema } of named) {

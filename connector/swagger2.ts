@@ -145,7 +145,9 @@ export function buildSwagger2(operations: readonly AnyOperation[], options: Swag
       const parameters = operation["parameters"] as JsonSchema[];
       const responses = operation["responses"] as Record<string, JsonSchema>;
       return [
-        ...parameters.filter((parameter) => parameter["in"] === "body").map((parameter) => ({ get: () => parameter["schema"], set: (value: unknown) => (parameter["schema"] = value) })),
+        ...parameters
+          .filter((parameter) => parameter["in"] === "body")
+          .map((parameter) => ({ get: () => parameter["schema"], set: (value: unknown) => (parameter["schema"] = value) })),
         ...Object.values(responses)
           .filter((response) => response["schema"] !== undefined)
           .map((response) => ({ get: () => response["schema"], set: (value: unknown) => (response["schema"] = value) })),

@@ -8,7 +8,15 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
-import { DEMO_EVENT_CATALOG_DIR, createApp, createServiceBusClients, createServiceBusGateway, hashApiKey, loadEventCatalog, silentLogger } from "../api/src/index.js";
+import {
+  DEMO_EVENT_CATALOG_DIR,
+  createApp,
+  createServiceBusClients,
+  createServiceBusGateway,
+  hashApiKey,
+  loadEventCatalog,
+  silentLogger,
+} from "../api/src/index.js";
 import { createEmulator, parseEmulatorConfig } from "../emulator/src/index.js";
 
 const KEY = "soak-test-key";

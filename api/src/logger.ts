@@ -22,8 +22,8 @@ export interface LoggerOptions {
 export const REDACTED_PATHS = [
   "apiKey",
   "*.apiKey",
-  "headers[\"x-api-key\"]",
-  "*.headers[\"x-api-key\"]",
+  'headers["x-api-key"]',
+  '*.headers["x-api-key"]',
   "req.headers.authorization",
   "body",
   "*.body",

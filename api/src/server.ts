@@ -97,7 +97,7 @@ async function main(): Promise<void> {
     apiKeys.push({ name: "demo", sha256: hashApiKey(serviceBus.demoKey), scopes: ["send", "listen", "manage"], entities: ["*"] });
   }
   if (config.entities.queues.length === 0 && config.entities.topics.length === 0) {
-    logger.warn("no entities are exposed: list them under \"entities\" in the CONFIG_FILE");
+    logger.warn('no entities are exposed: list them under "entities" in the CONFIG_FILE');
   }
   const { client, admin } = createServiceBusClients(serviceBus.target, CLIENT_OPTIONS);
   const management = admin ? createAdminManagement({ admin, logger }) : undefined;

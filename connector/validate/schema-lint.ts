@@ -86,7 +86,9 @@ export function loadConnectorSchemas(schemaDir: string): Record<keyof typeof SCH
 }
 
 function formatErrors(errors: readonly ErrorObject[] | null | undefined): string[] {
-  return (errors ?? []).map((error) => `${error.instancePath || "(root)"} ${error.message ?? "is invalid"}${error.params ? ` ${JSON.stringify(error.params)}` : ""}`);
+  return (errors ?? []).map(
+    (error) => `${error.instancePath || "(root)"} ${error.message ?? "is invalid"}${error.params ? ` ${JSON.stringify(error.params)}` : ""}`,
+  );
 }
 
 /** The draft-07 files name themselves with draft-04's `id`, which Ajv refuses: use `$id` instead. */

@@ -126,7 +126,6 @@ async function main(): Promise<void> {
       "",
     ].join("\n"),
   );
-
 }
 
 main().catch((error: unknown) => {

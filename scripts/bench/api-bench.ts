@@ -39,7 +39,6 @@ const RECEIVE_BATCH = 32;
 const MAX_BACKLOG = 1024;
 const PRODUCERS = 2;
 
-
 // ---------------------------------------------------------------------------------------------------------
 // Request bodies: built once (a ring of distinct 1 KB documents), so the load generator spends its CPU on
 // requests, not on JSON.stringify; the raw SDK serialises its message bodies itself, as a caller's SDK would.
@@ -134,7 +133,9 @@ function cycle<T>(sender: ServiceBusSender, consumer: Consumer<T>): RunOnce {
           continue;
         }
         sentTotal += RECEIVE_BATCH;
-        await sender.sendMessages(Array.from({ length: RECEIVE_BATCH }, (_, index) => ({ body: jsonBody(sentTotal + index), contentType: "application/json" })));
+        await sender.sendMessages(
+          Array.from({ length: RECEIVE_BATCH }, (_, index) => ({ body: jsonBody(sentTotal + index), contentType: "application/json" })),
+        );
       }
     };
     const consume = async (): Promise<void> => {
@@ -409,7 +410,9 @@ export async function apiSections(
       continue;
     }
     const { raw, api } = result;
-    log(`  raw ${formatCount(raw.msgsPerSec)} msgs/s (runs: ${raw.runRates.map(formatCount).join(", ")}); API ${formatCount(api.msgsPerSec)} msgs/s (runs: ${api.runRates.map(formatCount).join(", ")})`);
+    log(
+      `  raw ${formatCount(raw.msgsPerSec)} msgs/s (runs: ${raw.runRates.map(formatCount).join(", ")}); API ${formatCount(api.msgsPerSec)} msgs/s (runs: ${api.runRates.map(formatCount).join(", ")})`,
+    );
     rows.push([
       workload.label,
       rateCell(api),
@@ -419,13 +422,26 @@ export async function apiSections(
       `${formatMs(api.p50Ms)} / ${formatMs(api.p99Ms)}`,
       `${formatMs(raw.p50Ms)} / ${formatMs(raw.p99Ms)}`,
       `${formatCount(result.apiCpuUsPerMessage)} µs`,
-      result.bare ? `${formatRatio(result.bare.msgsPerSec, raw.msgsPerSec)} (${formatCount(result.bare.msgsPerSec)}; p50 ${formatMs(result.bare.p50Ms)} ms)` : "-",
+      result.bare
+        ? `${formatRatio(result.bare.msgsPerSec, raw.msgsPerSec)} (${formatCount(result.bare.msgsPerSec)}; p50 ${formatMs(result.bare.p50Ms)} ms)`
+        : "-",
       workload.latencyOf,
     ]);
   }
   const throughput: ReportSection = {
     title: "1-3. HTTP API vs raw SDK, same emulator (in memory), 1 KB JSON body",
-    header: ["workload", "API msgs/s (min-max)", "raw SDK msgs/s (min-max)", "API / raw", "goal", "API p50 / p99 ms", "raw p50 / p99 ms", "API CPU per msg", "ceiling: bare HTTP / raw", "latency of"],
+    header: [
+      "workload",
+      "API msgs/s (min-max)",
+      "raw SDK msgs/s (min-max)",
+      "API / raw",
+      "goal",
+      "API p50 / p99 ms",
+      "raw p50 / p99 ms",
+      "API CPU per msg",
+      "ceiling: bare HTTP / raw",
+      "latency of",
+    ],
     rows,
     notes: [
       "Three processes: the emulator (in memory), the API (createApp as `npm start` builds it: SDK client with retries, pino at info to a discarded stdout, a generated API key) and the bench process, which runs the raw SDK client (one ServiceBusClient, no retries) and the HTTP load generator (node:http, keep-alive, one connection per concurrent request). On 2 cores the API side has three busy processes, the raw side two.",

@@ -14,7 +14,15 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
 import { RetryMode } from "@azure/service-bus";
-import { DEMO_EVENT_CATALOG_DIR, createApp, createLogger, createServiceBusClients, createServiceBusGateway, hashApiKey, loadEventCatalog } from "../../api/src/index.js";
+import {
+  DEMO_EVENT_CATALOG_DIR,
+  createApp,
+  createLogger,
+  createServiceBusClients,
+  createServiceBusGateway,
+  hashApiKey,
+  loadEventCatalog,
+} from "../../api/src/index.js";
 
 /** As api/src/server.ts: a few quick attempts, bounded waits. */
 const CLIENT_OPTIONS = { retryOptions: { maxRetries: 3, retryDelayInMs: 500, maxRetryDelayInMs: 5_000, mode: RetryMode.Exponential, timeoutInMs: 30_000 } };
@@ -89,6 +97,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`bench API child: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.stderr.write(`bench API child: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

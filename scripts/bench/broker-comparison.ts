@@ -94,10 +94,7 @@ export async function rabbitmqSection(run: BenchRun, settings: Settings, withRab
   for (const durability of ["normal", "full"] as const) {
     run.log(`rhea cycle [emulator, SQLite synchronous=${durability}]`);
     const result = await run.attempt(`rhea cycle against the emulator (${durability})`, () => emulatorRheaMeasure(durability, settings.run, run.emulatorFlags));
-    rows.push([
-      `emulator, SQLite synchronous=${durability.toUpperCase()}${durability === "normal" ? " (default)" : " (--durability full)"}`,
-      result,
-    ]);
+    rows.push([`emulator, SQLite synchronous=${durability.toUpperCase()}${durability === "normal" ? " (default)" : " (--durability full)"}`, result]);
   }
   for (const [label, result] of rows) {
     if (!(result instanceof Error)) run.log(`  ${label}: ${formatCount(result.msgsPerSec)} msgs/s`);

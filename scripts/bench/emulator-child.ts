@@ -32,7 +32,17 @@ async function main(): Promise<void> {
   const queues = values.queue?.length ? values.queue : ["bench"];
   const lockDuration = values["lock-duration"];
   const config = parseEmulatorConfig(
-    { UserConfig: { Namespaces: [{ Name: "sbemulatorns", Queues: queues.map((name) => ({ Name: name, ...(lockDuration ? { Properties: { LockDuration: lockDuration } } : {}) })), Topics: [] }] } },
+    {
+      UserConfig: {
+        Namespaces: [
+          {
+            Name: "sbemulatorns",
+            Queues: queues.map((name) => ({ Name: name, ...(lockDuration ? { Properties: { LockDuration: lockDuration } } : {}) })),
+            Topics: [],
+          },
+        ],
+      },
+    },
     "benchmark configuration",
   );
   const started = performance.now();
@@ -69,6 +79,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`bench emulator child: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.stderr.write(`bench emulator child: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

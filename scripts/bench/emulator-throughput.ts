@@ -47,7 +47,10 @@ export async function runSdkWorkload(
       const client = newBenchClient(emulator.connectionString);
       try {
         const sender = client.createSender(QUEUE);
-        return await measure(settings, workload.make(sender, () => client.createReceiver(QUEUE, { receiveMode: "peekLock" })));
+        return await measure(
+          settings,
+          workload.make(sender, () => client.createReceiver(QUEUE, { receiveMode: "peekLock" })),
+        );
       } finally {
         await client.close();
       }
@@ -68,7 +71,9 @@ export async function throughputSection(run: BenchRun, settings: Settings): Prom
       results[store] = await run.attempt(`${workload.label} [${store}]`, () => runSdkWorkload(store, workload, settings.run, run.emulatorFlags));
       const result = results[store];
       if (!(result instanceof Error)) {
-        run.log(`  ${formatCount(result.msgsPerSec)} msgs/s (runs: ${result.runRates.map(formatCount).join(", ")}), p50 ${formatMs(result.p50Ms)} ms, p99 ${formatMs(result.p99Ms)} ms`);
+        run.log(
+          `  ${formatCount(result.msgsPerSec)} msgs/s (runs: ${result.runRates.map(formatCount).join(", ")}), p50 ${formatMs(result.p50Ms)} ms, p99 ${formatMs(result.p99Ms)} ms`,
+        );
       }
     }
     const { durable, memory } = results;
@@ -84,7 +89,15 @@ export async function throughputSection(run: BenchRun, settings: Settings): Prom
   }
   return {
     title: "4a/4b. Emulator throughput with @azure/service-bus (1 KB JSON body): durable SQLite store vs in memory",
-    header: ["workload", "SQLite msgs/s (min-max)", "in-memory msgs/s (min-max)", "SQLite / in-memory", "SQLite p50 / p99 ms", "in-memory p50 / p99 ms", "latency of one"],
+    header: [
+      "workload",
+      "SQLite msgs/s (min-max)",
+      "in-memory msgs/s (min-max)",
+      "SQLite / in-memory",
+      "SQLite p50 / p99 ms",
+      "in-memory p50 / p99 ms",
+      "latency of one",
+    ],
     rows,
     notes: [
       "The emulator runs in its own process (one per measurement, fresh store in a temp folder); the SDK client in the bench process, one ServiceBusClient.",

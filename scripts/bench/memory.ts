@@ -20,12 +20,7 @@ export interface MemoryResult {
 }
 
 /** Fills an emulator of the given store with `count` messages (bounded by `fillTimeoutMs`) and reads its memory. */
-export async function measureStoredMessages(
-  store: StoreKind,
-  count: number,
-  fillTimeoutMs: number,
-  nodeFlags: readonly string[] = [],
-): Promise<MemoryResult> {
+export async function measureStoredMessages(store: StoreKind, count: number, fillTimeoutMs: number, nodeFlags: readonly string[] = []): Promise<MemoryResult> {
   const dataDir = store === "durable" ? makeTempDir("bench-rss-") : undefined;
   try {
     const emulator = await startEmulatorProcess({ store, nodeFlags, ...(dataDir ? { dataDir } : {}) });
@@ -54,7 +49,11 @@ export async function measureStoredMessages(
     try {
       const stats = await restarted.stats();
       return {
-        store, requested: count, empty, filled, fillMs,
+        store,
+        requested: count,
+        empty,
+        filled,
+        fillMs,
         restart: { createEmulatorMs: restarted.startMs, readyAfterForkMs: restarted.readyAfterForkMs, stats },
       };
     } finally {

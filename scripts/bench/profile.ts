@@ -17,7 +17,17 @@ import type { Settings } from "./settings.js";
 
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
 
-export const PROFILE_WORKLOADS = ["cycle", "rhea-cycle", "batch", "send-64", "api-send-16", "api-send-64", "api-batch", "api-cycle", "api-cycle-batch"] as const;
+export const PROFILE_WORKLOADS = [
+  "cycle",
+  "rhea-cycle",
+  "batch",
+  "send-64",
+  "api-send-16",
+  "api-send-64",
+  "api-batch",
+  "api-cycle",
+  "api-cycle-batch",
+] as const;
 export type ProfileWorkload = (typeof PROFILE_WORKLOADS)[number];
 
 export async function profileWorkload(run: BenchRun, settings: Settings, which: ProfileWorkload, keep: boolean): Promise<void> {
@@ -36,7 +46,14 @@ export async function profileWorkload(run: BenchRun, settings: Settings, which: 
   let result: ThroughputResult;
   let process_ = "emulator";
   if (which.startsWith("api-")) {
-    const prefix = which === "api-cycle" ? "3." : which === "api-cycle-batch" ? "3b." : which === "api-batch" ? "2." : `1. SendMessage vs sendMessages(1 msg), concurrency ${which.slice("api-send-".length)}`;
+    const prefix =
+      which === "api-cycle"
+        ? "3."
+        : which === "api-cycle-batch"
+          ? "3b."
+          : which === "api-batch"
+            ? "2."
+            : `1. SendMessage vs sendMessages(1 msg), concurrency ${which.slice("api-send-".length)}`;
     const workload = PAIR_WORKLOADS.find((each) => each.label.startsWith(prefix));
     if (!workload) throw new Error(`no API workload ${prefix}`);
     process_ = "API";
@@ -81,6 +98,5 @@ export async function profileWorkload(run: BenchRun, settings: Settings, which: 
   if (keep) {
     keepTempDir(dir);
     run.log(`profile kept: ${path.join(dir, file)}`);
-  }
-  else removeTempDir(dir);
+  } else removeTempDir(dir);
 }

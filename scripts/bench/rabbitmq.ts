@@ -57,7 +57,6 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-
 /** The installed version, from the path of the server's scripts (…/rabbitmq_server-3.10.8/sbin/…). */
 function rabbitmqVersion(server: string): string {
   try {

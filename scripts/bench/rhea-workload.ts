@@ -157,8 +157,12 @@ export async function openRheaCycle(endpoint: RheaEndpoint, options: RheaCycleOp
 
   const pump = (): void => {
     while (
-      producing && fatal === undefined && sender.sendable() && inFlight < options.window &&
-      sentTotal - consumedTotal < options.maxBacklog && consumedInRun < maxInRun
+      producing &&
+      fatal === undefined &&
+      sender.sendable() &&
+      inFlight < options.window &&
+      sentTotal - consumedTotal < options.maxBacklog &&
+      consumedInRun < maxInRun
     ) {
       counter += 1;
       const delivery = sender.send({

@@ -92,7 +92,8 @@ async function main(): Promise<void> {
   const started = performance.now();
   const machine = describeMachine();
   const sections: ReportSection[] = [];
-  if (values.only === undefined || values.only === "api") sections.push(...(await apiSections({ ...settings.run, warmupMs: settings.apiWarmupMs }, settings.heldLocks, run.log, run.attempt, run.emulatorFlags)));
+  if (values.only === undefined || values.only === "api")
+    sections.push(...(await apiSections({ ...settings.run, warmupMs: settings.apiWarmupMs }, settings.heldLocks, run.log, run.attempt, run.emulatorFlags)));
   if (values.only === undefined || values.only === "4") {
     sections.push(await throughputSection(run, settings));
     sections.push(await rabbitmqSection(run, settings, values["with-rabbitmq"] ?? false));
@@ -114,7 +115,9 @@ async function main(): Promise<void> {
     "",
     ...sections.map(renderSection),
     run.failures.length ? `**Could not measure:** ${run.failures.join("; ")}` : "",
-  ].join("\n").trimEnd();
+  ]
+    .join("\n")
+    .trimEnd();
   process.stdout.write(`${report}\n`);
   mkdirSync(path.dirname(resultsFile), { recursive: true });
   writeFileSync(resultsFile, `${report}\n`);
@@ -125,7 +128,7 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(process.exitCode ?? 0),
   (error: unknown) => {
-    process.stderr.write(`bench: could not run: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.stderr.write(`bench: could not run: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);
   },
 );

@@ -133,11 +133,7 @@ export interface CycleOptions {
  * `receiveMessages(32)` then `completeMessage` on each received message (the completions in parallel).
  * Counts completed messages. Latency: one `completeMessage` (the settlement round trip, durable in the store).
  */
-export function sendReceiveCompleteCycle(
-  sender: ServiceBusSender,
-  createReceiver: () => ServiceBusReceiver,
-  options: CycleOptions,
-): RunOnce {
+export function sendReceiveCompleteCycle(sender: ServiceBusSender, createReceiver: () => ServiceBusReceiver, options: CycleOptions): RunOnce {
   let sentTotal = 0;
   let completedTotal = 0;
   const receiver = createReceiver();

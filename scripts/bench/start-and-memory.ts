@@ -37,11 +37,25 @@ export async function startSection(run: BenchRun, settings: Settings): Promise<R
     header: ["measure", "median", "min - max (ms)", "runs"],
     rows: [
       row(`CLI: \`${CLI_COMMAND}\`, spawn -> first accepted connection`, cli, cliOutcome),
-      row("in-process createEmulator() -> first accepted connection, first call in a fresh process", inProcess.map((each) => each.coldMs), inProcessOutcome),
-      row("in-process createEmulator() -> first accepted connection, second call in the same process", inProcess.map((each) => each.warmMs), inProcessOutcome),
-      row("import of emulator/src/index.ts through tsx in a fresh process (not in the rows above)", inProcess.map((each) => each.importMs), inProcessOutcome),
+      row(
+        "in-process createEmulator() -> first accepted connection, first call in a fresh process",
+        inProcess.map((each) => each.coldMs),
+        inProcessOutcome,
+      ),
+      row(
+        "in-process createEmulator() -> first accepted connection, second call in the same process",
+        inProcess.map((each) => each.warmMs),
+        inProcessOutcome,
+      ),
+      row(
+        "import of emulator/src/index.ts through tsx in a fresh process (not in the rows above)",
+        inProcess.map((each) => each.importMs),
+        inProcessOutcome,
+      ),
     ],
-    notes: ["createEmulator() here: default entities, in memory, no management API (as the test fixture uses it). The CLI also creates the management API's self-signed certificate."],
+    notes: [
+      "createEmulator() here: default entities, in memory, no management API (as the test fixture uses it). The CLI also creates the management API's self-signed certificate.",
+    ],
   };
 
   const memoryRows: string[][] = [];
@@ -55,7 +69,17 @@ export async function startSection(run: BenchRun, settings: Settings): Promise<R
   }
   const memory: ReportSection = {
     title: `5b. Emulator memory holding ${formatCount(settings.storedMessages)} stored 1 KB messages (the emulator process alone, after a full GC)`,
-    header: ["emulator", "messages held", "RSS empty", "RSS holding them", "JS heap used", "Buffers (external)", "RSS growth per message", "fill msgs/s", "start time"],
+    header: [
+      "emulator",
+      "messages held",
+      "RSS empty",
+      "RSS holding them",
+      "JS heap used",
+      "Buffers (external)",
+      "RSS growth per message",
+      "fill msgs/s",
+      "start time",
+    ],
     rows: memoryRows,
     notes: [
       "Filled through the SDK with sendMessages batches of 100, 4 in flight. The broker keeps every message in memory also with the SQLite store (the store makes them durable), so both hold the same data in RAM.",

@@ -23,7 +23,10 @@ function readJson(relative: string): JsonSchema {
 }
 
 /** The schema lint's sections, or one skipped line when no schema folder is given. */
-function schemaLintSections(choice: SchemaDirChoice, files: { apiDefinition: JsonSchema; apiProperties: JsonSchema; settings: JsonSchema }): Array<[string, string[]]> {
+function schemaLintSections(
+  choice: SchemaDirChoice,
+  files: { apiDefinition: JsonSchema; apiProperties: JsonSchema; settings: JsonSchema },
+): Array<[string, string[]]> {
   if (choice.dir === undefined) {
     console.log(`skip PowerPlatformConnectors schemas (${choice.skipReason})`);
     return [];

@@ -93,7 +93,10 @@ describe.skipIf(!HAS_CHROMIUM)(`Swagger UI in Chromium (${HAS_CHROMIUM ? CHROMIU
       // Authorize: the API key scheme's dialog.
       await page.locator(".auth-wrapper button.authorize").click();
       const dialog = page.locator(".dialog-ux .modal-ux");
-      await dialog.locator("input[type=text], input[type=password]").first().fill(demoKey ?? "");
+      await dialog
+        .locator("input[type=text], input[type=password]")
+        .first()
+        .fill(demoKey ?? "");
       await dialog.locator("button.authorize").click();
       await dialog.locator("button.btn-done, button.close-modal").first().click();
       await expect.poll(() => page.locator(".auth-wrapper button.authorize.locked").count()).toBe(1);
@@ -105,7 +108,10 @@ describe.skipIf(!HAS_CHROMIUM)(`Swagger UI in Chromium (${HAS_CHROMIUM ? CHROMIU
       await send.locator("textarea.body-param__text").fill(JSON.stringify({ body: { marker, note: "sent from Swagger UI" }, contentType: "application/json" }));
       await send.locator("button.execute").click();
       const sent = await liveResponse(send);
-      await send.locator(".live-responses-table").first().screenshot({ path: path.join(ARTIFACTS, "03-send-message.png") });
+      await send
+        .locator(".live-responses-table")
+        .first()
+        .screenshot({ path: path.join(ARTIFACTS, "03-send-message.png") });
       expect(sent.status, sent.body).toBe("201");
       expect(sent.body).toContain("messageId");
 
@@ -114,7 +120,10 @@ describe.skipIf(!HAS_CHROMIUM)(`Swagger UI in Chromium (${HAS_CHROMIUM ? CHROMIU
       await peek.locator('tr[data-param-name="queue"] input').first().fill("orders");
       await peek.locator("button.execute").click();
       const peeked = await liveResponse(peek);
-      await peek.locator(".live-responses-table").first().screenshot({ path: path.join(ARTIFACTS, "04-peek-messages.png") });
+      await peek
+        .locator(".live-responses-table")
+        .first()
+        .screenshot({ path: path.join(ARTIFACTS, "04-peek-messages.png") });
       expect(peeked.status, peeked.body).toBe("200");
       expect(peeked.body).toContain(marker);
       expect(peeked.body).toContain("sequenceNumber");

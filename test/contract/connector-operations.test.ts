@@ -163,7 +163,11 @@ describe("generated operations (full equality)", () => {
       description: expect.stringMatching(/^Completes several locked messages in one call.*When every token fails with the same 429 or 5xx problem/),
       tags: ["Queues"],
       parameters: [
-        { ...parameters[0], name: "queue", "x-ms-dynamic-values": { operationId: "ListQueues", "value-collection": "value", "value-path": "name", "value-title": "name" } },
+        {
+          ...parameters[0],
+          name: "queue",
+          "x-ms-dynamic-values": { operationId: "ListQueues", "value-collection": "value", "value-path": "name", "value-title": "name" },
+        },
         expect.objectContaining({ name: "subQueue", in: "query", "x-ms-visibility": "advanced" }),
         {
           name: "body",
@@ -180,7 +184,8 @@ describe("generated operations (full equality)", () => {
                 minItems: 1,
                 maxItems: 100,
                 uniqueItems: true,
-                description: "The lock tokens of the messages to complete, as returned by a receive (1 to 100, each once), for example a Select of the lockToken of its messages.",
+                description:
+                  "The lock tokens of the messages to complete, as returned by a receive (1 to 100, each once), for example a Select of the lockToken of its messages.",
                 "x-ms-summary": "Lock tokens",
                 "x-ms-visibility": "important",
                 type: "array",
@@ -237,7 +242,12 @@ describe("generated operations (full equality)", () => {
     expect(paths["/topics/{topic}/subscriptions/{subscription}/locks/complete"]?.["post"]).toMatchObject({
       operationId: "CompleteMessagesInSubscription",
       summary: "Complete messages in a subscription",
-      parameters: [{ name: "topic" }, { name: "subscription", "x-ms-dynamic-values": { operationId: "ListSubscriptions" } }, { name: "subQueue" }, { name: "body" }],
+      parameters: [
+        { name: "topic" },
+        { name: "subscription", "x-ms-dynamic-values": { operationId: "ListSubscriptions" } },
+        { name: "subQueue" },
+        { name: "body" },
+      ],
     });
   });
 
@@ -263,7 +273,9 @@ describe("generated operations (full equality)", () => {
 
   it("SendMessage: message fields carry the visibility hints of send.ts", () => {
     const body = (paths["/entities/{entity}/messages"]?.["post"]?.["parameters"] as Array<Record<string, any>>).find((parameter) => parameter["in"] === "body");
-    const visibility = Object.fromEntries(Object.entries(body?.["schema"]["properties"] as Record<string, Record<string, unknown>>).map(([name, schema]) => [name, schema["x-ms-visibility"]]));
+    const visibility = Object.fromEntries(
+      Object.entries(body?.["schema"]["properties"] as Record<string, Record<string, unknown>>).map(([name, schema]) => [name, schema["x-ms-visibility"]]),
+    );
     expect(visibility).toEqual({
       body: "important",
       bodyEncoding: "advanced",
@@ -299,7 +311,11 @@ describe("generated operations (full equality)", () => {
     expect(properties["connectionParameterSets"]["values"][0]["parameters"]["api_key"]["type"]).toBe("securestring");
     expect(properties["connectionParameterSets"]["values"][1]["parameters"]["token"]["oAuthSettings"]["identityProvider"]).toBe("aad");
     expect(properties["policyTemplateInstances"]).toEqual([
-      { templateId: "dynamichosturl", title: "Route to the API base URL", parameters: { "x-ms-apimTemplateParameter.urlTemplate": "@connectionParameters('baseUrl')" } },
+      {
+        templateId: "dynamichosturl",
+        title: "Route to the API base URL",
+        parameters: { "x-ms-apimTemplateParameter.urlTemplate": "@connectionParameters('baseUrl')" },
+      },
     ]);
     expect(buildApiProperties({ hasTriggers: true })["properties"]).toMatchObject({ capabilities: ["actions", "triggers"] });
   });
@@ -375,12 +391,25 @@ describe("typed events and triggers (full equality)", () => {
 
 describe("connector hints", () => {
   it("fail the build when a dynamic schema names a location the operation lacks", () => {
-    const broken = { ...sendMessage, connector: { ...sendMessage.connector, dynamicSchemas: { "response/event/data": { operationId: "GetEventTypeSchema", valuePath: "schema", parameters: {} } } } };
+    const broken = {
+      ...sendMessage,
+      connector: {
+        ...sendMessage.connector,
+        dynamicSchemas: { "response/event/data": { operationId: "GetEventTypeSchema", valuePath: "schema", parameters: {} } },
+      },
+    };
     expect(() => buildSwagger2([broken], { version: "1" })).toThrow(/SendMessage: dynamic schema response\/event\/data/);
   });
 
   it("fail the build when a hint names a parameter or property the operation lacks", () => {
-    const broken = { ...sendMessage, connector: { ...sendMessage.connector, parameters: { entityName: { visibility: "advanced" as const } }, properties: { "body/label": { visibility: "advanced" as const } } } };
+    const broken = {
+      ...sendMessage,
+      connector: {
+        ...sendMessage.connector,
+        parameters: { entityName: { visibility: "advanced" as const } },
+        properties: { "body/label": { visibility: "advanced" as const } },
+      },
+    };
     expect(() => buildSwagger2([broken], { version: "1" })).toThrow(/SendMessage: parameter entityName[\s\S]*SendMessage: body\/label/);
   });
 });

@@ -49,14 +49,25 @@ const BREAKERS: Record<string, (files: ConnectorFiles) => void> = {
   "parameter-summary": (files) => delete parameter(files, "SendMessage", "entity")["x-ms-summary"],
   "parameter-visibility": (files) => (parameter(files, "SendMessage", "entity")["x-ms-visibility"] = "hidden"),
   "path-parameters": (files) => delete parameter(files, "SendMessage", "entity")["x-ms-url-encoding"],
-  "body-parameters": (files) => operation(files, "ListQueues")["parameters"] = [{ name: "body", in: "body", required: true, description: "A body.", "x-ms-summary": "Body", schema: { type: "object" } }],
+  "body-parameters": (files) =>
+    (operation(files, "ListQueues")["parameters"] = [
+      { name: "body", in: "body", required: true, description: "A body.", "x-ms-summary": "Body", schema: { type: "object" } },
+    ]),
   responses: (files) => (operation(files, "SendMessage")["responses"]["default"]["schema"] = { type: "object" }),
   "property-summary": (files) => delete bodySchema(files, "SendMessage")["properties"]["contentType"]["x-ms-summary"],
-  "internal-default-required": (files) => Object.assign(parameter(files, "PeekMessagesInQueue", "subQueue"), { "x-ms-visibility": "internal", required: false }),
+  "internal-default-required": (files) =>
+    Object.assign(parameter(files, "PeekMessagesInQueue", "subQueue"), { "x-ms-visibility": "internal", required: false }),
   "dynamic-values": (files) => (parameter(files, "SendMessage", "entity")["x-ms-dynamic-values"]["operationId"] = "ListEverything"),
   triggers: (files) => (operation(files, "ListQueues")["x-ms-trigger"] = "batch"),
   "platform-headers": (files) =>
-    (operation(files, "SendEvent")["parameters"] as Json[]).push({ name: "x-ms-workflow-run-id", in: "header", required: false, type: "string", description: "The flow run.", "x-ms-summary": "Flow run ID" }),
+    (operation(files, "SendEvent")["parameters"] as Json[]).push({
+      name: "x-ms-workflow-run-id",
+      in: "header",
+      required: false,
+      type: "string",
+      description: "The flow run.",
+      "x-ms-summary": "Flow run ID",
+    }),
   "dynamic-schema": (files) => (bodySchema(files, "SendEvent")["x-ms-dynamic-properties"]["itemValuePath"] = "schema/properties/data"),
   "api-properties": (files) => (props(files)["policyTemplateInstances"] = []),
 };

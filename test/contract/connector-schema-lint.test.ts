@@ -3,7 +3,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PACKAGE_SETTINGS } from "../../scripts/connector/package.js";
-import { FALLBACK_SCHEMA_DIR, SCHEMA_DIR_VARIABLE, chooseSchemaDir, compileConnectorSchemas, loadConnectorSchemas } from "../../connector/validate/schema-lint.js";
+import {
+  FALLBACK_SCHEMA_DIR,
+  SCHEMA_DIR_VARIABLE,
+  chooseSchemaDir,
+  compileConnectorSchemas,
+  loadConnectorSchemas,
+} from "../../connector/validate/schema-lint.js";
 import type { ConnectorSchemaLint } from "../../connector/validate/schema-lint.js";
 import { REPO_ROOT, committedFiles, readRepoJson } from "./connector-fixture.js";
 

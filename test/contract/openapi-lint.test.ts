@@ -30,16 +30,19 @@ interface RedoclyProblem {
 async function redoclyLint(file: string): Promise<RedoclyProblem[]> {
   const env = { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true", NO_COLOR: "1" };
   // The CLI exits 1 when it finds errors; its JSON report is on stdout either way.
-  const { stdout } = await run(process.execPath, [REDOCLY_CLI, "lint", "--extends=recommended", "--format=json", file], { env, cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 }).catch(
-    (error: { stdout?: string; stderr?: string }) => {
-      if (!error.stdout) throw new Error(`redocly lint did not report: ${error.stderr ?? String(error)}`);
-      return { stdout: error.stdout };
-    },
-  );
+  const { stdout } = await run(process.execPath, [REDOCLY_CLI, "lint", "--extends=recommended", "--format=json", file], {
+    env,
+    cwd: REPO_ROOT,
+    maxBuffer: 64 * 1024 * 1024,
+  }).catch((error: { stdout?: string; stderr?: string }) => {
+    if (!error.stdout) throw new Error(`redocly lint did not report: ${error.stderr ?? String(error)}`);
+    return { stdout: error.stdout };
+  });
   return (JSON.parse(stdout) as { problems: RedoclyProblem[] }).problems;
 }
 
-const describeProblem = (problem: RedoclyProblem) => `${problem.ruleId} at ${problem.location[0]?.source.ref ?? "?"}${problem.location[0]?.pointer ?? ""}: ${problem.message}`;
+const describeProblem = (problem: RedoclyProblem) =>
+  `${problem.ruleId} at ${problem.location[0]?.source.ref ?? "?"}${problem.location[0]?.pointer ?? ""}: ${problem.message}`;
 
 describe("Redocly CLI (recommended rules)", () => {
   let api: ApiInstance;

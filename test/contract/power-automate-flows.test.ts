@@ -125,7 +125,10 @@ describe("Power Automate flows against the committed connector", () => {
     const resubmitted = await platform.invoke("ResubmitDeadLettersInQueue", { queue: "orders", body: { sequenceNumbers: [inDeadLetter?.["sequenceNumber"]] } });
     expect(resubmitted.status).toBe(200);
     const copyId = `poison-1/resubmit/${String(inDeadLetter?.["sequenceNumber"])}`;
-    expect(resubmitted.body).toMatchObject({ resubmitted: [{ sequenceNumber: inDeadLetter?.["sequenceNumber"], messageId: copyId, originalMessageId: "poison-1" }], notFound: [] });
+    expect(resubmitted.body).toMatchObject({
+      resubmitted: [{ sequenceNumber: inDeadLetter?.["sequenceNumber"], messageId: copyId, originalMessageId: "poison-1" }],
+      notFound: [],
+    });
     expect((await platform.invoke("PeekMessagesInQueue", { queue: "orders", subQueue: "deadLetter" })).body).toEqual({ messages: [] });
 
     // Back in the queue: the trigger fires again; this time the flow completes it.
@@ -137,8 +140,12 @@ describe("Power Automate flows against the committed connector", () => {
   });
 
   it("the auto-complete subscription trigger removes what it returns (at most once)", async () => {
-    expect((await platform.dropdown("WhenMessagesArriveInSubscriptionAutoComplete", "subscription", { topic: "order-events" })).map((item) => item.value)).toEqual(["billing"]);
-    expect((await platform.dropdown("WhenMessagesArriveInSubscriptionAutoComplete", "eventType", { topic: "order-events" })).map((item) => item.value)).toEqual(["OrderSubmitted"]);
+    expect(
+      (await platform.dropdown("WhenMessagesArriveInSubscriptionAutoComplete", "subscription", { topic: "order-events" })).map((item) => item.value),
+    ).toEqual(["billing"]);
+    expect((await platform.dropdown("WhenMessagesArriveInSubscriptionAutoComplete", "eventType", { topic: "order-events" })).map((item) => item.value)).toEqual(
+      ["OrderSubmitted"],
+    );
     await platform.invoke("SendEvent", { entity: "order-events", eventType: "OrderSubmitted", body: { ...order, orderId: "O-2002" } });
 
     const inputs = { topic: "order-events", subscription: "billing", eventType: "OrderSubmitted" };
@@ -158,7 +165,11 @@ describe("Power Automate flows against the committed connector", () => {
     expect((await platform.invoke("SendMessages", { entity: "orders", body: { messages } })).status).toBe(201);
     const received: Message[] = [];
     for (let attempt = 0; attempt < 5 && received.length < messages.length; attempt++) {
-      const response = await platform.invoke("ReceiveMessagesFromQueue", { queue: "orders", maxMessages: messages.length - received.length, maxWaitSeconds: 3 });
+      const response = await platform.invoke("ReceiveMessagesFromQueue", {
+        queue: "orders",
+        maxMessages: messages.length - received.length,
+        maxWaitSeconds: 3,
+      });
       received.push(...(response.body as { messages: Message[] }).messages);
     }
     expect(received).toHaveLength(messages.length);

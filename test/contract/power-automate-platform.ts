@@ -126,12 +126,21 @@ export class PowerAutomatePlatform {
     }
     const basePath = String(this.apiDefinition["basePath"] ?? "/").replace(/\/$/, "");
     const search = query.toString();
-    return { method: method.toUpperCase(), url: `${this.host()}${basePath}${urlPath}${search ? `?${search}` : ""}`, headers, ...(body === undefined ? {} : { body }) };
+    return {
+      method: method.toUpperCase(),
+      url: `${this.host()}${basePath}${urlPath}${search ? `?${search}` : ""}`,
+      headers,
+      ...(body === undefined ? {} : { body }),
+    };
   }
 
   /** Sends a request and checks a 2xx body against the definition's response schema for that status. */
   async send(operationId: string, request: { method: string; url: string; headers: Record<string, string>; body?: string }): Promise<PlatformResponse> {
-    const response = await fetch(request.url, { method: request.method, headers: request.headers, ...(request.body === undefined ? {} : { body: request.body }) });
+    const response = await fetch(request.url, {
+      method: request.method,
+      headers: request.headers,
+      ...(request.body === undefined ? {} : { body: request.body }),
+    });
     const text = await response.text();
     const body: unknown = text.length === 0 ? undefined : /json/.test(response.headers.get("content-type") ?? "") ? JSON.parse(text) : text;
     if (response.status >= 200 && response.status < 300) {
@@ -193,7 +202,11 @@ export class PowerAutomatePlatform {
    * of the previous check), then `Location` again while the answer is 202, up to `maxPolls` requests.
    * Returns the items of the 200 (split on: one run each), or none, with the next poll URL.
    */
-  async pollTrigger(operationId: string, inputs: ActionInputs, options: { from?: string; maxPolls?: number } = {}): Promise<{ items: unknown[]; next: string; polls: PlatformResponse[] }> {
+  async pollTrigger(
+    operationId: string,
+    inputs: ActionInputs,
+    options: { from?: string; maxPolls?: number } = {},
+  ): Promise<{ items: unknown[]; next: string; polls: PlatformResponse[] }> {
     const first = this.buildRequest(operationId, inputs);
     let url = options.from ?? first.url;
     const polls: PlatformResponse[] = [];

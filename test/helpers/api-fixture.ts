@@ -60,16 +60,15 @@ export function apiTestEmulatorConfig(): EmulatorConfig {
       Namespaces: [
         {
           Name: "sbemulatorns",
-          Queues: [
-            { Name: "orders", Properties: { MaxDeliveryCount: 5 } },
-            { Name: "short-lock", Properties: { LockDuration: "PT5S" } },
-            { Name: "hidden" },
-          ],
+          Queues: [{ Name: "orders", Properties: { MaxDeliveryCount: 5 } }, { Name: "short-lock", Properties: { LockDuration: "PT5S" } }, { Name: "hidden" }],
           Topics: [
             {
               Name: "events",
               Subscriptions: [
-                { Name: "billing", Rules: [{ Name: "orders", Properties: { FilterType: "Correlation", CorrelationFilter: { Properties: { eventType: "OrderSubmitted" } } } }] },
+                {
+                  Name: "billing",
+                  Rules: [{ Name: "orders", Properties: { FilterType: "Correlation", CorrelationFilter: { Properties: { eventType: "OrderSubmitted" } } } }],
+                },
                 { Name: "audit" },
               ],
             },
@@ -169,10 +168,21 @@ export interface ApiInstanceOptions {
 /** Starts an API instance on a free port against a Service Bus connection string. */
 export async function startApiInstance(
   connectionString: string,
-  { entities = TEST_EXPOSED_ENTITIES, jsonBodyLimitInBytes = 64 * 1024, admin: adminEndpoint, sessionIdleReleaseInMs, apiKeys = TEST_KEY_RECORDS, publicBaseUrl, entraId }: ApiInstanceOptions = {},
+  {
+    entities = TEST_EXPOSED_ENTITIES,
+    jsonBodyLimitInBytes = 64 * 1024,
+    admin: adminEndpoint,
+    sessionIdleReleaseInMs,
+    apiKeys = TEST_KEY_RECORDS,
+    publicBaseUrl,
+    entraId,
+  }: ApiInstanceOptions = {},
 ): Promise<ApiInstance> {
   const logger = silentLogger();
-  const { client, admin } = createServiceBusClients({ kind: "emulator", connectionString, ...(adminEndpoint ? { admin: adminEndpoint } : {}) }, testClientOptions);
+  const { client, admin } = createServiceBusClients(
+    { kind: "emulator", connectionString, ...(adminEndpoint ? { admin: adminEndpoint } : {}) },
+    testClientOptions,
+  );
   const management: ManagementPort | undefined = admin ? createAdminManagement({ admin, logger }) : undefined;
   const messaging = createServiceBusGateway({
     client,
@@ -181,7 +191,13 @@ export async function startApiInstance(
     ...(sessionIdleReleaseInMs === undefined ? {} : { sessionRegistry: { idleReleaseInMs: sessionIdleReleaseInMs } }),
     ...(management ? { requiresSession: (source) => management.requiresSession(source) } : {}),
   });
-  const app = createApp({ messaging, ...(management ? { management } : {}), logger, apiKeys, entities, eventCatalog: demoEventCatalog(),
+  const app = createApp({
+    messaging,
+    ...(management ? { management } : {}),
+    logger,
+    apiKeys,
+    entities,
+    eventCatalog: demoEventCatalog(),
     jsonBodyLimitInBytes,
     ...(publicBaseUrl === undefined ? {} : { publicBaseUrl }),
     ...(entraId ? { entraId } : {}),

@@ -37,12 +37,7 @@ const running = new Set<ChildProcess>();
  * @throws Error (with the process's output) when it exits first or prints nothing within `timeoutMs`.
  */
 export async function startApiProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<ApiProcess> {
-  const { child, out, err, exited } = spawnRepoScript(
-    "api/src/server.ts",
-    [],
-    { PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", ...env },
-    running,
-  );
+  const { child, out, err, exited } = spawnRepoScript("api/src/server.ts", [], { PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", ...env }, running);
 
   const lines = await new Promise<string[]>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -69,10 +64,17 @@ export async function startApiProcess(env: Record<string, string>, timeoutMs = 3
     child.stdout?.on("data", onData);
     exited.then(onExit, reject);
   });
-  const address = lines.find((line) => line.startsWith(LISTENING_PREFIX))?.slice(LISTENING_PREFIX.length).trim() ?? "";
+  const address =
+    lines
+      .find((line) => line.startsWith(LISTENING_PREFIX))
+      ?.slice(LISTENING_PREFIX.length)
+      .trim() ?? "";
   const port = Number(/:(\d+)$/.exec(address)?.[1]);
   if (!Number.isInteger(port) || port <= 0) throw new Error(`No port in the address '${address}'.`);
-  const demoKey = lines.find((line) => line.startsWith(API_KEY_PREFIX))?.slice(API_KEY_PREFIX.length).trim();
+  const demoKey = lines
+    .find((line) => line.startsWith(API_KEY_PREFIX))
+    ?.slice(API_KEY_PREFIX.length)
+    .trim();
   return {
     child,
     baseUrl: `http://127.0.0.1:${port}`,

@@ -25,12 +25,7 @@ export interface SpawnedScript {
 }
 
 /** Starts `script` (a path from the repo root) under tsx, collecting its output; the child joins `running`. */
-export function spawnRepoScript(
-  script: string,
-  args: readonly string[],
-  env: Record<string, string>,
-  running: Set<ChildProcess>,
-): SpawnedScript {
+export function spawnRepoScript(script: string, args: readonly string[], env: Record<string, string>, running: Set<ChildProcess>): SpawnedScript {
   const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
     cwd: REPO_ROOT,
     stdio: ["ignore", "pipe", "pipe"],

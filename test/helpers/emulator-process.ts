@@ -54,7 +54,11 @@ export async function startEmulatorProcess(args: readonly string[], timeoutMs = 
     }, timeoutMs);
     const onData = (): void => {
       // Only a complete line: the string may arrive split over chunks.
-      const line = out.join("").split("\n").slice(0, -1).find((each) => each.startsWith(CONNECTION_STRING_PREFIX));
+      const line = out
+        .join("")
+        .split("\n")
+        .slice(0, -1)
+        .find((each) => each.startsWith(CONNECTION_STRING_PREFIX));
       if (line !== undefined) {
         cleanup();
         resolve(line.slice(CONNECTION_STRING_PREFIX.length).trim());

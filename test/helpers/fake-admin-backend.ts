@@ -7,8 +7,12 @@ import { AdminError } from "../../emulator/src/admin/admin-errors.js";
 import type { QueueConfig, RuleConfig, SubscriptionConfig, TopicConfig } from "../../emulator/src/config/emulator-config.js";
 
 const ZERO_COUNTS: EntityRuntimeCounts = {
-  activeMessageCount: 0, deadLetterMessageCount: 0, scheduledMessageCount: 0,
-  transferMessageCount: 0, transferDeadLetterMessageCount: 0, sizeInBytes: 0,
+  activeMessageCount: 0,
+  deadLetterMessageCount: 0,
+  scheduledMessageCount: 0,
+  transferMessageCount: 0,
+  transferDeadLetterMessageCount: 0,
+  sizeInBytes: 0,
 };
 
 /** The rule a subscription gets when it is created without one. */

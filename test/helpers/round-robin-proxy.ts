@@ -28,11 +28,26 @@ export interface RoundRobinProxy {
 }
 
 /** Headers that describe one connection, not the message: never forwarded. */
-const HOP_BY_HOP_HEADERS = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade", "proxy-authenticate", "proxy-authorization"]);
+const HOP_BY_HOP_HEADERS = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "transfer-encoding",
+  "te",
+  "trailer",
+  "upgrade",
+  "proxy-authenticate",
+  "proxy-authorization",
+]);
 
 function endToEndHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
   // Connection may name further hop-by-hop headers.
-  const named = new Set(String(headers.connection ?? "").split(",").map((each) => each.trim().toLowerCase()).filter((each) => each !== ""));
+  const named = new Set(
+    String(headers.connection ?? "")
+      .split(",")
+      .map((each) => each.trim().toLowerCase())
+      .filter((each) => each !== ""),
+  );
   const forwarded: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value !== undefined && !HOP_BY_HOP_HEADERS.has(name) && !named.has(name)) forwarded[name] = value;

@@ -60,7 +60,11 @@ async function receiveAll(source: Source, messageIds: readonly string[], options
   const received = new Map<string, MessageOut>();
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   while (received.size < wanted.size && Date.now() < deadline) {
-    const response = await cluster.request("POST", `${source.path}/receive?maxMessages=10&maxWaitSeconds=2`, options.instance === undefined ? {} : { instance: options.instance });
+    const response = await cluster.request(
+      "POST",
+      `${source.path}/receive?maxMessages=10&maxWaitSeconds=2`,
+      options.instance === undefined ? {} : { instance: options.instance },
+    );
     expectStatus(response, 200);
     for (const message of messagesOf(response.body)) {
       if (message.messageId !== undefined && wanted.has(message.messageId)) received.set(message.messageId, message);
@@ -134,7 +138,10 @@ describe("an instance killed with SIGKILL while it holds peek-locks", () => {
       expect(completeResponse.servedBy).not.toBe(victim.index);
       const renewResponse = await cluster.request("POST", `${source.path}/locks/${renewed?.lockToken}/renew`);
       expectStatus(renewResponse, 200);
-      lockedUntil.push(Date.parse((renewResponse.body as { lockedUntilUtc: string }).lockedUntilUtc), ...rest.map((each) => Date.parse(each.lockedUntilUtc ?? "")));
+      lockedUntil.push(
+        Date.parse((renewResponse.body as { lockedUntilUtc: string }).lockedUntilUtc),
+        ...rest.map((each) => Date.parse(each.lockedUntilUtc ?? "")),
+      );
       for (let call = 0; call < 2 * survivors; call += 1) {
         const peeked = await cluster.request("GET", `${source.path}/peek?maxMessages=10`);
         expectStatus(peeked, 200);

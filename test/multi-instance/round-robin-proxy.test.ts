@@ -137,7 +137,8 @@ describe("round-robin proxy", () => {
     expect(proxied.statusText).toBe("Conflict here");
     expect(Buffer.from(await proxied.arrayBuffer()).equals(body)).toBe(true);
     await direct.arrayBuffer();
-    const names = (response: Response) => [...response.headers.keys()].filter((name) => name !== "connection" && name !== "keep-alive" && name !== "date").sort();
+    const names = (response: Response) =>
+      [...response.headers.keys()].filter((name) => name !== "connection" && name !== "keep-alive" && name !== "date").sort();
     expect(names(proxied)).toEqual(names(direct));
     expect(proxied.headers.get("x-custom")).toBe("yes");
     expect(proxied.headers.get("content-type")).toBe("application/problem+json");

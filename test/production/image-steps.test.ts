@@ -34,7 +34,11 @@ function inStage(stageDir: string, containerPath: string): string {
 /** Docker's COPY: a folder's contents go to the destination; files go into it when it ends in "/" or there are several. */
 function copyInto(sources: string[], destination: string, intoFolder: boolean): void {
   for (const source of sources) {
-    const target = statSync(source).isDirectory() ? destination : intoFolder || sources.length > 1 ? path.join(destination, path.basename(source)) : destination;
+    const target = statSync(source).isDirectory()
+      ? destination
+      : intoFolder || sources.length > 1
+        ? path.join(destination, path.basename(source))
+        : destination;
     cpSync(source, target, { recursive: true });
   }
 }
@@ -114,7 +118,9 @@ async function freePort(): Promise<number> {
 }
 
 describe("the container image's steps (Dockerfile)", () => {
-  it("build the compiled API, which serves /readyz with production dependencies only and stops cleanly on SIGTERM", { timeout: STEP_TIMEOUT_IN_MS }, async () => {
+  it("build the compiled API, which serves /readyz with production dependencies only and stops cleanly on SIGTERM", {
+    timeout: STEP_TIMEOUT_IN_MS,
+  }, async () => {
     const stages = readDockerfile(readFileSync(path.join(REPO_ROOT, "Dockerfile"), "utf8"));
     expect(stages.map((stage) => stage.name)).toEqual(["build", "production-dependencies", "runtime"]);
     const runtime = performStages(stages);
@@ -136,7 +142,15 @@ describe("the container image's steps (Dockerfile)", () => {
       cwd: runtime.dir,
       stdio: ["ignore", "pipe", "pipe"],
       // The image's ENV; loopback instead of 0.0.0.0 on this machine, and the embedded emulator in memory.
-      env: { PATH: process.env["PATH"] ?? "", ...runtime.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: inStage(runtime.dir, runtime.env["DATA_DIR"] ?? "data"), EMULATOR_IN_MEMORY: "true", LOG_LEVEL: "warn" },
+      env: {
+        PATH: process.env["PATH"] ?? "",
+        ...runtime.env,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        DATA_DIR: inStage(runtime.dir, runtime.env["DATA_DIR"] ?? "data"),
+        EMULATOR_IN_MEMORY: "true",
+        LOG_LEVEL: "warn",
+      },
     });
     let output = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
@@ -158,12 +172,22 @@ describe("the container image's steps (Dockerfile)", () => {
       // The image's HEALTHCHECK command, as the container engine would run it inside the container.
       const [checkCommand, ...checkArgs] = runtime.healthcheck;
       expect(checkCommand).toBe("node");
-      const check = spawnSync(process.execPath, checkArgs, { cwd: runtime.dir, env: { PATH: process.env["PATH"] ?? "", PORT: String(port) }, encoding: "utf8", timeout: 30_000 });
+      const check = spawnSync(process.execPath, checkArgs, {
+        cwd: runtime.dir,
+        env: { PATH: process.env["PATH"] ?? "", PORT: String(port) },
+        encoding: "utf8",
+        timeout: 30_000,
+      });
       expect(check.status, check.stderr).toBe(0);
       child.kill("SIGTERM");
       expect(await exited, output).toBe(0);
       // And it reports a stopped server as unhealthy.
-      const after = spawnSync(process.execPath, checkArgs, { cwd: runtime.dir, env: { PATH: process.env["PATH"] ?? "", PORT: String(port) }, encoding: "utf8", timeout: 30_000 });
+      const after = spawnSync(process.execPath, checkArgs, {
+        cwd: runtime.dir,
+        env: { PATH: process.env["PATH"] ?? "", PORT: String(port) },
+        encoding: "utf8",
+        timeout: 30_000,
+      });
       expect(after.status).toBe(1);
     } finally {
       if (child.exitCode === null) child.kill("SIGKILL");

@@ -26,7 +26,10 @@ interface Received {
 }
 
 async function receive(api: ApiProcess, queue: string, maxMessages: number): Promise<Received[]> {
-  const response = await fetch(`${api.baseUrl}/queues/${queue}/receive?maxMessages=${maxMessages}&maxWaitSeconds=2`, { method: "POST", headers: { "X-API-Key": KEY } });
+  const response = await fetch(`${api.baseUrl}/queues/${queue}/receive?maxMessages=${maxMessages}&maxWaitSeconds=2`, {
+    method: "POST",
+    headers: { "X-API-Key": KEY },
+  });
   expect(response.status).toBe(200);
   return ((await response.json()) as { messages: Received[] }).messages;
 }
@@ -49,7 +52,9 @@ describe("reliability: API killed (-9) while it holds peek-locks", () => {
       config: queuesConfig({ [LOCKS_QUEUE]: { LockDuration: "PT5S", MaxDeliveryCount: 10 }, [SETTLE_QUEUE]: { LockDuration: "PT1M", MaxDeliveryCount: 10 } }),
     });
     dir = await temporaryDirectory("sb-api-kill-");
-    const configFile = await writeApiConfigFile(dir.path, { queues: [LOCKS_QUEUE, SETTLE_QUEUE], topics: [] }, [{ name: "reliability", key: KEY, scopes: ["send", "listen"] }]);
+    const configFile = await writeApiConfigFile(dir.path, { queues: [LOCKS_QUEUE, SETTLE_QUEUE], topics: [] }, [
+      { name: "reliability", key: KEY, scopes: ["send", "listen"] },
+    ]);
     env = { SERVICEBUS_CONNECTION_STRING: emulator.connectionString, CONFIG_FILE: configFile, DATA_DIR: dir.path };
   });
   afterEach(async () => {
@@ -90,7 +95,10 @@ describe("reliability: API killed (-9) while it holds peek-locks", () => {
     const wrongCounts = all.filter((each) => each.deliveryCount !== (lockedIds.has(each.messageId) ? 2 : 1));
     expect(wrongCounts.map((each) => `${each.messageId}: deliveryCount ${each.deliveryCount}`)).toEqual([]);
     for (const each of all) {
-      const completed = await fetch(`${second.baseUrl}/queues/${LOCKS_QUEUE}/locks/${each.lockToken}/complete`, { method: "POST", headers: { "X-API-Key": KEY } });
+      const completed = await fetch(`${second.baseUrl}/queues/${LOCKS_QUEUE}/locks/${each.lockToken}/complete`, {
+        method: "POST",
+        headers: { "X-API-Key": KEY },
+      });
       expect(completed.status).toBe(204);
     }
     expect(await receive(second, LOCKS_QUEUE, 10)).toEqual([]);
@@ -118,7 +126,12 @@ describe("reliability: API killed (-9) while it holds peek-locks", () => {
     expect(await receive(second, SETTLE_QUEUE, 10)).toEqual([]);
     const peeked = await fetch(`${second.baseUrl}/queues/${SETTLE_QUEUE}/peek?subQueue=deadLetter&maxMessages=20`, { headers: { "X-API-Key": KEY } });
     const deadLettered = ((await peeked.json()) as { messages: Array<{ messageId: string; deadLetterReason?: string }> }).messages;
-    expect(deadLettered.map((each) => each.messageId).sort()).toEqual(locked.filter((_, index) => index % 2 === 1).map((each) => each.messageId).sort());
+    expect(deadLettered.map((each) => each.messageId).sort()).toEqual(
+      locked
+        .filter((_, index) => index % 2 === 1)
+        .map((each) => each.messageId)
+        .sort(),
+    );
     expect(deadLettered.every((each) => each.deadLetterReason === "after restart")).toBe(true);
   }, 60_000);
 });

@@ -49,7 +49,18 @@ describe("reliability: Service Bus killed (-9) during a stream of API sends", ()
   it("delivers every 2xx send exactly once after the restart, and answers the others 503 with Retry-After", async () => {
     const dataDir = path.join(dir.path, "data");
     const configPath = await writeQueuesConfigFile(dir.path, { [QUEUE]: { LockDuration: "PT30S", MaxDeliveryCount: 10 } });
-    const first: EmulatorProcess = await startEmulatorProcess(["--port", "0", "--admin-port", "0", "--data-dir", dataDir, "--config", configPath, "--log-level", "warn"]);
+    const first: EmulatorProcess = await startEmulatorProcess([
+      "--port",
+      "0",
+      "--admin-port",
+      "0",
+      "--data-dir",
+      dataDir,
+      "--config",
+      configPath,
+      "--log-level",
+      "warn",
+    ]);
     api = await startApiInstance(first.connectionString, { entities: { queues: [QUEUE], topics: [] } });
     const baseUrl = api.baseUrl;
 
@@ -95,7 +106,9 @@ describe("reliability: Service Bus killed (-9) during a stream of API sends", ()
     const accepted = results.filter((each) => each.status === 201);
     const refused = results.filter((each) => each.status !== 201);
     const summary = `${results.length} sends: ${accepted.length} accepted, ${refused.length} refused (${[...new Set(refused.map((each) => `${each.status} ${each.code}`))].join(", ")})`;
-    console.log(`emulator kill: ${summary}; by phase ${JSON.stringify(["before", "outage", "after"].map((p) => [p, results.filter((each) => each.phase === p && each.status === 201).length, results.filter((each) => each.phase === p && each.status !== 201).length]))}`);
+    console.log(
+      `emulator kill: ${summary}; by phase ${JSON.stringify(["before", "outage", "after"].map((p) => [p, results.filter((each) => each.phase === p && each.status === 201).length, results.filter((each) => each.phase === p && each.status !== 201).length]))}`,
+    );
     expect(accepted.filter((each) => each.phase === "before").length, summary).toBeGreaterThan(0);
     expect(accepted.filter((each) => each.phase === "after").length, `the API recovers without a restart: ${summary}`).toBeGreaterThanOrEqual(50);
     expect(refused.filter((each) => each.phase === "outage").length, `sends during the outage fail: ${summary}`).toBeGreaterThan(0);
@@ -118,7 +131,10 @@ describe("reliability: Service Bus killed (-9) during a stream of API sends", ()
     const counts = new Map<string, number>();
     for (const id of received) counts.set(id, (counts.get(id) ?? 0) + 1);
     const lost = accepted.filter((each) => counts.get(each.messageId) !== 1);
-    expect(lost.map((each) => `${each.messageId}: received ${counts.get(each.messageId) ?? 0} times`), summary).toEqual([]);
+    expect(
+      lost.map((each) => `${each.messageId}: received ${counts.get(each.messageId) ?? 0} times`),
+      summary,
+    ).toEqual([]);
     // Nothing appears that was never sent; a refused send may or may not have been stored (at-least-once: the caller retries it).
     const sentIds = new Set(results.map((each) => each.messageId));
     expect(received.filter((id) => !sentIds.has(id))).toEqual([]);

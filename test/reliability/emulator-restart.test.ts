@@ -37,7 +37,18 @@ describe("reliability: Service Bus restarts while the API has receivers attached
   it("reports the outage on /readyz and recovers its links without a restart", async () => {
     const dataDir = path.join(dir.path, "data");
     const configPath = await writeQueuesConfigFile(dir.path, { [QUEUE]: {} });
-    const args = (port: number): string[] => ["--port", String(port), "--admin-port", "0", "--data-dir", dataDir, "--config", configPath, "--log-level", "warn"];
+    const args = (port: number): string[] => [
+      "--port",
+      String(port),
+      "--admin-port",
+      "0",
+      "--data-dir",
+      dataDir,
+      "--config",
+      configPath,
+      "--log-level",
+      "warn",
+    ];
     const first = await startEmulatorProcess(args(0));
     api = await startApiInstance(first.connectionString, { entities: { queues: [QUEUE], topics: [] } });
     const instance = api;

@@ -157,5 +157,4 @@ describe("security: authentication and authorization", () => {
     expect(billing.status).toBe(200);
     expectProblem(await call(api, "GET", "/topics/events/subscriptions/audit/peek", KEYS.billingOnly), 404, "MessagingEntityNotFound", "billing key on audit");
   });
-
 });

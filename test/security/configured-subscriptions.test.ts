@@ -53,7 +53,11 @@ describe("security: configured subscriptions cannot be deleted or replaced throu
   });
 
   it("answers a manage key outside its allow-list as for a topic that does not exist (404)", async () => {
-    for (const [method, name] of [["PUT", "outside"], ["DELETE", "outside"], ["DELETE", "audit"]] as const) {
+    for (const [method, name] of [
+      ["PUT", "outside"],
+      ["DELETE", "outside"],
+      ["DELETE", "audit"],
+    ] as const) {
       const refused = await fixture.api.request(method, path(name), { key: ORDERS_MANAGER_KEY });
       expect(refused.status, `${method} ${name}`).toBe(404);
       expect(codeOf(refused.body)).toBe("MessagingEntityNotFound");

@@ -25,7 +25,9 @@ describe("security: the demo key of the embedded-emulator mode", () => {
   });
 
   it("makes no demo key when the configuration file defines keys", async () => {
-    const configFile = await writeApiConfigFile(dir.path, { queues: ["orders"], topics: [] }, [{ name: "orders-sender", key: SCOPED_KEY, scopes: ["send"], entities: ["orders"] }]);
+    const configFile = await writeApiConfigFile(dir.path, { queues: ["orders"], topics: [] }, [
+      { name: "orders-sender", key: SCOPED_KEY, scopes: ["send"], entities: ["orders"] },
+    ]);
     const api = await startApiProcess({ CONFIG_FILE: configFile, DATA_DIR: dir.path });
     expect(api.demoKey, api.stdout()).toBeUndefined();
     expect(api.stdout()).not.toMatch(/API key/i);
@@ -49,9 +51,15 @@ describe("security: the demo key of the embedded-emulator mode", () => {
     expect(listed.status).toBe(200);
 
     const config = demoEmulatorConfig();
-    const entityLine = api.stdout().split("\n").find((line) => line.startsWith("Entities: "));
+    const entityLine = api
+      .stdout()
+      .split("\n")
+      .find((line) => line.startsWith("Entities: "));
     expect(entityLine).toBe(`Entities: ${describeEntities(config)}`);
-    const names = [...config.queues.map((queue) => queue.name), ...config.topics.flatMap((topic) => [topic.name, ...topic.subscriptions.map((each) => each.name)])];
+    const names = [
+      ...config.queues.map((queue) => queue.name),
+      ...config.topics.flatMap((topic) => [topic.name, ...topic.subscriptions.map((each) => each.name)]),
+    ];
     for (const name of names) expect(entityLine).toContain(name);
     expect(entityLine).toContain("billing (eventType = OrderSubmitted)");
     const queueNames = ((await listed.json()) as { value: Array<{ name: string }> }).value.map((queue) => queue.name);

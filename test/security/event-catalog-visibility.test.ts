@@ -42,7 +42,10 @@ describe("security: the event catalog names only entities the caller may use", (
   let fixture: ApiFixture;
 
   beforeAll(async () => {
-    fixture = await startApiFixture(config, { entities: { queues: ["orders"], topics: [{ name: "order-events", subscriptions: ["billing"] }] }, apiKeys: API_KEYS });
+    fixture = await startApiFixture(config, {
+      entities: { queues: ["orders"], topics: [{ name: "order-events", subscriptions: ["billing"] }] },
+      apiKeys: API_KEYS,
+    });
   });
   afterAll(async () => fixture?.close());
 

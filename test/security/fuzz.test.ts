@@ -73,15 +73,14 @@ function send(baseUrl: string, request: FuzzRequest): Promise<FuzzAnswer> {
   return new Promise((resolve, reject) => {
     // An explicit length: Node's client frames a GET body neither by length nor chunked on its own.
     const headers = request.body === undefined ? request.headers : { ...request.headers, "Content-Length": String(request.body.length) };
-    const req = http.request(
-      { host: url.hostname, port: url.port, method: request.method, path: request.path, headers, agent, timeout: 20_000 },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers["content-type"] ?? ""), text: Buffer.concat(chunks).toString("utf8") }));
-        res.on("error", reject);
-      },
-    );
+    const req = http.request({ host: url.hostname, port: url.port, method: request.method, path: request.path, headers, agent, timeout: 20_000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () =>
+        resolve({ status: res.statusCode ?? 0, contentType: String(res.headers["content-type"] ?? ""), text: Buffer.concat(chunks).toString("utf8") }),
+      );
+      res.on("error", reject);
+    });
     req.on("timeout", () => req.destroy(new Error("no answer within 20 s")));
     req.on("error", reject);
     req.end(request.body);
@@ -100,10 +99,42 @@ function pct(text: string): string {
 
 /** Path segments sent verbatim (already URL-safe): traversal, bad encodings, look-alikes of real entities. */
 const RAW_SEGMENTS = [
-  "..", "../hidden", "..%2Fhidden", "%2e%2e", "%2e%2e%2fhidden", "%2E%2E%2F%2E%2E%2Fetc%2Fpasswd", "orders%2F..%2Fhidden", "orders%2f..%2f..%2fhidden",
-  "..%5c..%5chidden", "%252e%252e%252fhidden", "%C0%AE%C0%AE%2Fhidden", "orders%00", "%00", "%", "%zz", "%E0%A4%A", "%ED%A0%80", "%FF%FE",
-  "__proto__", "constructor", "prototype", "hasOwnProperty", "toString", "hidden", "HIDDEN", "ORDERS", "orders.", "-orders", "orders%20", "%20orders",
-  "events%2Fsubscriptions%2Fbilling", "a".repeat(300), "$management", "orders%2F%24DeadLetterQueue", "orders;x=1", "orders%3Bx%3D1",
+  "..",
+  "../hidden",
+  "..%2Fhidden",
+  "%2e%2e",
+  "%2e%2e%2fhidden",
+  "%2E%2E%2F%2E%2E%2Fetc%2Fpasswd",
+  "orders%2F..%2Fhidden",
+  "orders%2f..%2f..%2fhidden",
+  "..%5c..%5chidden",
+  "%252e%252e%252fhidden",
+  "%C0%AE%C0%AE%2Fhidden",
+  "orders%00",
+  "%00",
+  "%",
+  "%zz",
+  "%E0%A4%A",
+  "%ED%A0%80",
+  "%FF%FE",
+  "__proto__",
+  "constructor",
+  "prototype",
+  "hasOwnProperty",
+  "toString",
+  "hidden",
+  "HIDDEN",
+  "ORDERS",
+  "orders.",
+  "-orders",
+  "orders%20",
+  "%20orders",
+  "events%2Fsubscriptions%2Fbilling",
+  "a".repeat(300),
+  "$management",
+  "orders%2F%24DeadLetterQueue",
+  "orders;x=1",
+  "orders%3Bx%3D1",
 ];
 
 const hostileText = fc.oneof(
@@ -127,7 +158,15 @@ const hostileLockToken = fc.oneof(
 /** Numbers and number-like strings that are wrong for counts, waits and 64-bit sequence numbers. */
 const hostileNumberText = fc.oneof(
   fc.constantFrom("-1", "0", "1e400", "NaN", "Infinity", "-Infinity", "0x10", "1.5", " 1", "1 ", "+1", "", "true", "null", "[]", "{}", "01"),
-  fc.constantFrom("9223372036854775807", "9223372036854775808", "18446744073709551615", "18446744073709551616", "9999999999999999999", "99999999999999999999", "-9223372036854775809"),
+  fc.constantFrom(
+    "9223372036854775807",
+    "9223372036854775808",
+    "18446744073709551615",
+    "18446744073709551616",
+    "9999999999999999999",
+    "99999999999999999999",
+    "-9223372036854775809",
+  ),
   fc.bigInt({ min: 0n, max: 2n ** 70n }).map(String),
   fc.integer({ min: -(2 ** 40), max: 2 ** 40 }).map(String),
   fc.double().map(String),
@@ -142,9 +181,21 @@ const hostileJson: fc.Arbitrary<unknown> = fc.oneof(
 );
 
 const CONTENT_TYPES = [
-  "application/json", "application/json", "application/json", "application/json; charset=utf-8", "application/merge-patch+json",
-  "application/json; charset=latin1", "application/json; charset=utf-16", "application/json; charset=bogus", "text/plain", "text/json",
-  "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/xml", "", "*/*",
+  "application/json",
+  "application/json",
+  "application/json",
+  "application/json; charset=utf-8",
+  "application/merge-patch+json",
+  "application/json; charset=latin1",
+  "application/json; charset=utf-16",
+  "application/json; charset=bogus",
+  "text/plain",
+  "text/json",
+  "application/x-www-form-urlencoded",
+  "multipart/form-data; boundary=x",
+  "application/xml",
+  "",
+  "*/*",
 ];
 const CONTENT_ENCODINGS = ["gzip", "deflate", "br", "identity", "compress", "x-bogus"];
 
@@ -175,7 +226,14 @@ function bodyArbitrary(operation: AnyOperation): fc.Arbitrary<Buffer | undefined
   const mutated = fc
     .record({
       drop: fc.subarray(keys),
-      set: fc.dictionary(fc.oneof(fc.constantFrom(...(keys.length > 0 ? keys : ["body"]), "messages", "body", "sequenceNumbers", "state", "extra"), fc.string({ maxLength: 10 })), hostileJson, { maxKeys: 3 }),
+      set: fc.dictionary(
+        fc.oneof(
+          fc.constantFrom(...(keys.length > 0 ? keys : ["body"]), "messages", "body", "sequenceNumbers", "state", "extra"),
+          fc.string({ maxLength: 10 }),
+        ),
+        hostileJson,
+        { maxKeys: 3 },
+      ),
     })
     .map(({ drop, set }) => {
       const copy: Record<string, unknown> = { ...sampleObject };
@@ -187,12 +245,27 @@ function bodyArbitrary(operation: AnyOperation): fc.Arbitrary<Buffer | undefined
   const nestedObject = fc.integer({ min: 500, max: 10_000 }).map((depth) => Buffer.from(`${'{"body":'.repeat(depth)}1${"}".repeat(depth)}`));
   const nestedMessages = fc
     .integer({ min: 200, max: 5_000 })
-    .map((depth) => Buffer.from(JSON.stringify({ messages: [{ body: 1, applicationProperties: { a: 1 } }], state: 1 }).replace('"a":1', `"a":${"[".repeat(depth)}${"]".repeat(depth)}`)));
+    .map((depth) =>
+      Buffer.from(
+        JSON.stringify({ messages: [{ body: 1, applicationProperties: { a: 1 } }], state: 1 }).replace('"a":1', `"a":${"[".repeat(depth)}${"]".repeat(depth)}`),
+      ),
+    );
   const invalidUtf8 = fc
     .uint8Array({ minLength: 1, maxLength: 64 })
-    .map((bytes) => Buffer.concat([Buffer.from('{"body":"'), Buffer.from([0xff, 0xc0, 0xed, 0xa0, 0x80]), Buffer.from(bytes), Buffer.from('","messages":[{"body":"\xff"}],"state":"x"}', "latin1")]));
-  const oversize = fc.integer({ min: BODY_LIMIT - 100, max: BODY_LIMIT * 4 }).map((size) => Buffer.from(JSON.stringify({ ...sampleObject, body: "x".repeat(size) })));
-  const hugeField = fc.integer({ min: 1_000, max: BODY_LIMIT - 200 }).map((size) => Buffer.from(JSON.stringify({ ...sampleObject, messageId: "m".repeat(size), deadLetterReason: "r".repeat(size) })));
+    .map((bytes) =>
+      Buffer.concat([
+        Buffer.from('{"body":"'),
+        Buffer.from([0xff, 0xc0, 0xed, 0xa0, 0x80]),
+        Buffer.from(bytes),
+        Buffer.from('","messages":[{"body":"\xff"}],"state":"x"}', "latin1"),
+      ]),
+    );
+  const oversize = fc
+    .integer({ min: BODY_LIMIT - 100, max: BODY_LIMIT * 4 })
+    .map((size) => Buffer.from(JSON.stringify({ ...sampleObject, body: "x".repeat(size) })));
+  const hugeField = fc
+    .integer({ min: 1_000, max: BODY_LIMIT - 200 })
+    .map((size) => Buffer.from(JSON.stringify({ ...sampleObject, messageId: "m".repeat(size), deadLetterReason: "r".repeat(size) })));
   return fc.oneof(
     { weight: 6, arbitrary: mutated },
     { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 4 }).map((value) => Buffer.from(JSON.stringify(value) ?? "null")) },
@@ -215,10 +288,17 @@ function queryArbitrary(operation: AnyOperation): fc.Arbitrary<string> {
   const declared = Object.keys(operation.request.query?.properties ?? {});
   const key = fc.oneof(
     { weight: 4, arbitrary: declared.length > 0 ? fc.constantFrom(...declared) : fc.constant("maxMessages") },
-    { weight: 1, arbitrary: fc.constantFrom("__proto__", "constructor", "__proto__[polluted]", "constructor[prototype][polluted]", "toString", "maxMessages[]", "a[b][c]") },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom("__proto__", "constructor", "__proto__[polluted]", "constructor[prototype][polluted]", "toString", "maxMessages[]", "a[b][c]"),
+    },
     { weight: 1, arbitrary: hostileText.map(pct) },
   );
-  const value = fc.oneof(hostileNumberText.map(pct), hostileText.map(pct), fc.constantFrom("deadLetter", "active", "*", "receiveAndDelete", "peekLock", "1", "10", "%", "%zz", "%00"));
+  const value = fc.oneof(
+    hostileNumberText.map(pct),
+    hostileText.map(pct),
+    fc.constantFrom("deadLetter", "active", "*", "receiveAndDelete", "peekLock", "1", "10", "%", "%zz", "%00"),
+  );
   // Receives never wait here: a maxWaitSeconds=0 first, so a generated one only turns it into a (rejected) list.
   const prefix = RECEIVE_OPERATIONS.has(operation.operationId) ? ["maxWaitSeconds=0"] : [];
   return fc.array(fc.tuple(key, value), { maxLength: 6 }).map((pairs) => {
@@ -241,7 +321,10 @@ const VALID_SEGMENTS: Record<string, readonly string[]> = {
 function pathArbitrary(operation: AnyOperation): fc.Arbitrary<string> {
   const names = [...operation.path.matchAll(/\{([A-Za-z0-9_]+)\}/g)].map((match) => match[1] ?? "");
   const segments = names.map((name) =>
-    fc.oneof({ weight: 2, arbitrary: fc.constantFrom(...(VALID_SEGMENTS[name] ?? ["x"])) }, { weight: 3, arbitrary: name === "lockToken" ? hostileLockToken : hostileSegment }),
+    fc.oneof(
+      { weight: 2, arbitrary: fc.constantFrom(...(VALID_SEGMENTS[name] ?? ["x"])) },
+      { weight: 3, arbitrary: name === "lockToken" ? hostileLockToken : hostileSegment },
+    ),
   );
   return fc.tuple(...segments).map((values) => {
     let index = 0;
@@ -316,10 +399,14 @@ function checkAllowList(operation: AnyOperation, request: FuzzRequest, answer: F
   const body = JSON.parse(answer.text) as { value?: Array<{ name?: string; topic?: string }>; eventTypes?: Array<{ entities?: string[] }> };
   for (const item of body.value ?? []) {
     if (typeof item.name !== "string") continue;
-    const listed = item.topic !== undefined ? covers(allowed, item.topic, item.name) : covers(allowed, item.name) || allowed.some((entry) => same(entry.split("/")[0] ?? "", item.name ?? ""));
+    const listed =
+      item.topic !== undefined
+        ? covers(allowed, item.topic, item.name)
+        : covers(allowed, item.name) || allowed.some((entry) => same(entry.split("/")[0] ?? "", item.name ?? ""));
     expect(listed, `${label}\n(lists ${item.topic ? `${item.topic}/` : ""}${item.name})`).toBe(true);
   }
-  for (const name of (body.eventTypes ?? []).flatMap((eventType) => eventType.entities ?? [])) expect(covers(allowed, name), `${label}\n(names ${name})`).toBe(true);
+  for (const name of (body.eventTypes ?? []).flatMap((eventType) => eventType.entities ?? []))
+    expect(covers(allowed, name), `${label}\n(names ${name})`).toBe(true);
 }
 
 /** The property every answer must have. */
@@ -354,42 +441,41 @@ describe("security: generated malformed and hostile requests to every operation"
     await fixture?.close();
   });
 
-  it(
-    "answers every generated request with a 2xx or a 4xx problem from the table, stays up, keeps prototypes clean and memory bounded",
-    async () => {
-      const baseUrl = fixture.api.baseUrl;
-      // Warm up (JIT, ajv, SDK links) before the memory baseline.
-      for (const operation of OPERATIONS) await send(baseUrl, { method: operation.method.toUpperCase(), path: operation.path, headers: { "X-API-Key": TEST_KEYS.admin }, body: undefined });
-      const rssBefore = process.memoryUsage().rss;
-      let total = 0;
-      for (const operation of OPERATIONS) {
-        await fc.assert(
-          fc.asyncProperty(requestArbitrary(operation), async (request) => {
-            const answer = await send(baseUrl, request);
-            statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
-            total += 1;
-            checkAnswer(operation, request, answer);
-          }),
-          { numRuns: RUNS_PER_OPERATION, endOnFailure: true },
-        );
-        const health = await send(baseUrl, { method: "GET", path: "/healthz", headers: {}, body: undefined });
-        expect(health.status, `healthz after ${operation.operationId}`).toBe(200);
-      }
-      const rssGrowth = process.memoryUsage().rss - rssBefore;
-      console.log(`fuzz: ${total} requests, statuses ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}, RSS growth ${Math.round(rssGrowth / 1048576)} MB`);
+  it("answers every generated request with a 2xx or a 4xx problem from the table, stays up, keeps prototypes clean and memory bounded", async () => {
+    const baseUrl = fixture.api.baseUrl;
+    // Warm up (JIT, ajv, SDK links) before the memory baseline.
+    for (const operation of OPERATIONS)
+      await send(baseUrl, { method: operation.method.toUpperCase(), path: operation.path, headers: { "X-API-Key": TEST_KEYS.admin }, body: undefined });
+    const rssBefore = process.memoryUsage().rss;
+    let total = 0;
+    for (const operation of OPERATIONS) {
+      await fc.assert(
+        fc.asyncProperty(requestArbitrary(operation), async (request) => {
+          const answer = await send(baseUrl, request);
+          statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+          total += 1;
+          checkAnswer(operation, request, answer);
+        }),
+        { numRuns: RUNS_PER_OPERATION, endOnFailure: true },
+      );
+      const health = await send(baseUrl, { method: "GET", path: "/healthz", headers: {}, body: undefined });
+      expect(health.status, `healthz after ${operation.operationId}`).toBe(200);
+    }
+    const rssGrowth = process.memoryUsage().rss - rssBefore;
+    console.log(
+      `fuzz: ${total} requests, statuses ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}, RSS growth ${Math.round(rssGrowth / 1048576)} MB`,
+    );
 
-      expect(total).toBe(OPERATIONS.length * RUNS_PER_OPERATION);
-      expect(({} as Record<string, unknown>)["polluted"]).toBeUndefined();
-      expect(Object.prototype).not.toHaveProperty("polluted");
-      // Generous: the test process holds the emulator, the API and fast-check; a leak of even a few
-      // kilobytes per request would pass this, but unbounded buffering of bodies would not.
-      expect(rssGrowth).toBeLessThan(300 * 1024 * 1024);
-      // The API still works for well-formed requests.
-      const ready = await fixture.api.request("GET", "/readyz", { key: null });
-      expect(ready.status).toBe(200);
-      const sent = await fixture.api.request("POST", "/entities/orders/messages", { body: { body: "after the fuzzing" } });
-      expect(sent.status).toBe(201);
-    },
-    120_000,
-  );
+    expect(total).toBe(OPERATIONS.length * RUNS_PER_OPERATION);
+    expect(({} as Record<string, unknown>)["polluted"]).toBeUndefined();
+    expect(Object.prototype).not.toHaveProperty("polluted");
+    // Generous: the test process holds the emulator, the API and fast-check; a leak of even a few
+    // kilobytes per request would pass this, but unbounded buffering of bodies would not.
+    expect(rssGrowth).toBeLessThan(300 * 1024 * 1024);
+    // The API still works for well-formed requests.
+    const ready = await fixture.api.request("GET", "/readyz", { key: null });
+    expect(ready.status).toBe(200);
+    const sent = await fixture.api.request("POST", "/entities/orders/messages", { body: { body: "after the fuzzing" } });
+    expect(sent.status).toBe(201);
+  }, 120_000);
 });

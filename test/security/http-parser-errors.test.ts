@@ -56,7 +56,10 @@ describe("security: errors of Node's HTTP parser are problems", () => {
   afterAll(async () => fixture.close());
 
   it("answers a 70,000-character path with 431 RequestHeadersTooLarge", async () => {
-    const answer = await exchange(fixture.api.baseUrl, `GET /queues/${"a".repeat(70_000)}/messages/peek HTTP/1.1\r\nHost: x\r\nX-API-Key: ${TEST_KEYS.admin}\r\n\r\n`);
+    const answer = await exchange(
+      fixture.api.baseUrl,
+      `GET /queues/${"a".repeat(70_000)}/messages/peek HTTP/1.1\r\nHost: x\r\nX-API-Key: ${TEST_KEYS.admin}\r\n\r\n`,
+    );
     expectProblem(answer, 431, "RequestHeadersTooLarge");
   });
 

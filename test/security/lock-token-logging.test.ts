@@ -54,7 +54,10 @@ describe("security: lock tokens are redacted in the access log", () => {
     expect(await call("POST", `/QUEUES/orders/LOCKS/${renewed.toUpperCase()}/abandon/`)).toBe(204);
     expect(await call("POST", `/queues/orders/locks/${completed}/complete`)).toBe(204);
     expect(await call("POST", `/queues/orders/locks/${deadLettered}/dead-letter`, { deadLetterReason: "test" })).toBe(204);
-    const subscription = await fetch(`${api.baseUrl}/topics/events/subscriptions/audit/receive?maxMessages=1&maxWaitSeconds=3`, { method: "POST", headers: { "X-API-Key": KEY } });
+    const subscription = await fetch(`${api.baseUrl}/topics/events/subscriptions/audit/receive?maxMessages=1&maxWaitSeconds=3`, {
+      method: "POST",
+      headers: { "X-API-Key": KEY },
+    });
     const [subscriptionToken = ""] = ((await subscription.json()) as { messages: Array<{ lockToken: string }> }).messages.map((message) => message.lockToken);
     expect(await call("POST", `/topics/events/subscriptions/audit/locks/${subscriptionToken}/defer`)).toBe(204);
     // Settled already, or never issued: still redacted.

@@ -37,7 +37,11 @@ describe("security: keys and message bodies are absent from the logs", () => {
     await emulator?.close();
   });
 
-  async function call(method: string, path: string, options: { key?: string; body?: string; contentType?: string } = {}): Promise<{ status: number; json: unknown }> {
+  async function call(
+    method: string,
+    path: string,
+    options: { key?: string; body?: string; contentType?: string } = {},
+  ): Promise<{ status: number; json: unknown }> {
     const headers: Record<string, string> = { "X-API-Key": options.key ?? KEY };
     if (options.body !== undefined) headers["Content-Type"] = options.contentType ?? "application/json";
     const response = await fetch(`${api.baseUrl}${path}`, { method, headers, ...(options.body === undefined ? {} : { body: options.body }) });
@@ -46,9 +50,15 @@ describe("security: keys and message bodies are absent from the logs", () => {
   }
 
   it("logs requests by key name and status, without the key, the wrong keys or any body content", async () => {
-    const message = { body: { secret: BODY_MARKER, nested: { again: BODY_MARKER } }, contentType: "application/json", applicationProperties: { kind: "log-test" } };
+    const message = {
+      body: { secret: BODY_MARKER, nested: { again: BODY_MARKER } },
+      contentType: "application/json",
+      applicationProperties: { kind: "log-test" },
+    };
     expect((await call("POST", "/entities/orders/messages", { body: JSON.stringify(message) })).status).toBe(201);
-    expect((await call("POST", "/entities/orders/messages", { body: JSON.stringify({ body: `text ${BODY_MARKER}`, contentType: "text/plain" }) })).status).toBe(201);
+    expect((await call("POST", "/entities/orders/messages", { body: JSON.stringify({ body: `text ${BODY_MARKER}`, contentType: "text/plain" }) })).status).toBe(
+      201,
+    );
     expect((await call("POST", "/entities/events/messages/batch", { body: JSON.stringify({ messages: [message, message] }) })).status).toBe(201);
 
     // Received bodies go back to the caller, not to the log.
@@ -65,7 +75,9 @@ describe("security: keys and message bodies are absent from the logs", () => {
     expect((await call("POST", "/entities/orders/messages", { body: `{"body": "${BODY_MARKER}", oops` })).status).toBe(400);
     expect((await call("POST", "/entities/orders/messages", { body: JSON.stringify({ body: `${BODY_MARKER}${"z".repeat(20_000)}` }) })).status).toBe(413);
     expect((await call("POST", "/entities/hidden/messages", { body: JSON.stringify(message) })).status).toBe(404);
-    expect((await call("POST", `/queues/orders/locks/${randomUUID()}/abandon`, { body: JSON.stringify({ propertiesToModify: { note: BODY_MARKER } }) })).status).toBe(410);
+    expect(
+      (await call("POST", `/queues/orders/locks/${randomUUID()}/abandon`, { body: JSON.stringify({ propertiesToModify: { note: BODY_MARKER } }) })).status,
+    ).toBe(410);
     expect((await call("PUT", "/queues/orders/sessions/s-1/state", { body: JSON.stringify({ state: BODY_MARKER }) })).status).toBeGreaterThanOrEqual(400);
     expect((await call("GET", "/queues/orders/peek", { key: WRONG_KEY })).status).toBe(401);
     expect((await call("POST", "/entities/orders/messages", { key: WRONG_KEY, body: JSON.stringify(message) })).status).toBe(401);
@@ -73,7 +85,10 @@ describe("security: keys and message bodies are absent from the logs", () => {
     // pino writes synchronously to the capturing stream, but the "request" line is written on "finish".
     await new Promise((resolve) => setTimeout(resolve, 50));
     const text = logs();
-    const lines = text.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = text
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     // The capture works: every request above left a line with its status and the key's name.
     const requests = lines.filter((line) => line["msg"] === "request");
     expect(requests.length).toBeGreaterThanOrEqual(14);

@@ -14,16 +14,34 @@ describe("security: an application property named __proto__", () => {
   let fixture: ApiFixture;
 
   beforeAll(async () => {
-    fixture = await startApiFixture(undefined, { withAdmin: true, entities: { queues: ["orders"], topics: [{ name: "events", subscriptions: ["audit"], allSubscriptions: true }] } });
+    fixture = await startApiFixture(undefined, {
+      withAdmin: true,
+      entities: { queues: ["orders"], topics: [{ name: "events", subscriptions: ["audit"], allSubscriptions: true }] },
+    });
   });
   afterAll(async () => fixture?.close());
 
   it.each([
     ["POST", "/entities/orders/messages", '{"body":1,"applicationProperties":{"a":1,"__proto__":"x"}}', "/applicationProperties/__proto__"],
-    ["POST", "/entities/orders/messages/batch", '{"messages":[{"body":1},{"body":2,"applicationProperties":{"__proto__":"x"}}]}', "/messages/1/applicationProperties/__proto__"],
+    [
+      "POST",
+      "/entities/orders/messages/batch",
+      '{"messages":[{"body":1},{"body":2,"applicationProperties":{"__proto__":"x"}}]}',
+      "/messages/1/applicationProperties/__proto__",
+    ],
     ["POST", `/queues/orders/locks/${randomUUID()}/abandon`, '{"propertiesToModify":{"__proto__":"y"}}', "/propertiesToModify/__proto__"],
-    ["POST", `/queues/orders/locks/${randomUUID()}/dead-letter`, '{"deadLetterReason":"r","propertiesToModify":{"__proto__":1}}', "/propertiesToModify/__proto__"],
-    ["PUT", "/topics/events/subscriptions/proto", '{"correlationFilter":{"applicationProperties":{"__proto__":"z"}}}', "/correlationFilter/applicationProperties/__proto__"],
+    [
+      "POST",
+      `/queues/orders/locks/${randomUUID()}/dead-letter`,
+      '{"deadLetterReason":"r","propertiesToModify":{"__proto__":1}}',
+      "/propertiesToModify/__proto__",
+    ],
+    [
+      "PUT",
+      "/topics/events/subscriptions/proto",
+      '{"correlationFilter":{"applicationProperties":{"__proto__":"z"}}}',
+      "/correlationFilter/applicationProperties/__proto__",
+    ],
   ])("%s %s is a 400 naming the property", async (method, path, rawBody, field) => {
     const response = await fixture.api.request(method, path, { rawBody });
     expect(response.status).toBe(400);
@@ -33,7 +51,9 @@ describe("security: an application property named __proto__", () => {
 
   it("nothing was sent, and a __proto__ key in a message body is data that round-trips", async () => {
     expect(messagesOf((await fixture.api.request("GET", "/queues/orders/peek?maxMessages=10")).body)).toEqual([]);
-    const sent = await fixture.api.request("POST", "/entities/orders/messages", { rawBody: '{"body":{"__proto__":{"kept":true},"n":1},"applicationProperties":{"kind":"data"}}' });
+    const sent = await fixture.api.request("POST", "/entities/orders/messages", {
+      rawBody: '{"body":{"__proto__":{"kept":true},"n":1},"applicationProperties":{"kind":"data"}}',
+    });
     expect(sent.status).toBe(201);
     const [peeked] = messagesOf((await fixture.api.request("GET", "/queues/orders/peek")).body);
     expect(JSON.stringify(peeked?.body)).toBe('{"__proto__":{"kept":true},"n":1}');

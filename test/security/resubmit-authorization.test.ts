@@ -44,11 +44,16 @@ describe("security: resubmitting dead letters from a subscription needs the topi
 
   /** Sends an OrderSubmitted message to the topic; `key` receives billing's copy and dead-letters it with properties of its choice. */
   const deadLetterOnBilling = async (key: string): Promise<void> => {
-    expect((await call(KEYS.admin, "POST", "/entities/order-events/messages", { body: { orderId: 1 }, applicationProperties: { eventType: "OrderSubmitted" } })).status).toBe(201);
+    expect(
+      (await call(KEYS.admin, "POST", "/entities/order-events/messages", { body: { orderId: 1 }, applicationProperties: { eventType: "OrderSubmitted" } }))
+        .status,
+    ).toBe(201);
     const received = await call(key, "POST", `${BILLING}/receive?maxMessages=1&maxWaitSeconds=5`);
     const [message] = received.body["messages"] as Array<{ lockToken: string }>;
     expect(message).toBeDefined();
-    const deadLettered = await call(key, "POST", `${BILLING}/locks/${message?.lockToken}/dead-letter`, { propertiesToModify: { eventType: "Steered", injected: true } });
+    const deadLettered = await call(key, "POST", `${BILLING}/locks/${message?.lockToken}/dead-letter`, {
+      propertiesToModify: { eventType: "Steered", injected: true },
+    });
     expect(deadLettered.status).toBe(204);
   };
 

@@ -13,10 +13,13 @@ import type { ApiFixture, ApiInstance } from "../helpers/api-fixture.js";
 function locationOf(baseUrl: string, path: string, host: string): Promise<{ status: number; location: string | undefined }> {
   const url = new URL(baseUrl);
   return new Promise((resolve, reject) => {
-    const request = http.request({ host: url.hostname, port: url.port, path, method: "GET", headers: { Host: host, "X-API-Key": TEST_KEYS.admin } }, (response) => {
-      response.resume();
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, location: response.headers.location }));
-    });
+    const request = http.request(
+      { host: url.hostname, port: url.port, path, method: "GET", headers: { Host: host, "X-API-Key": TEST_KEYS.admin } },
+      (response) => {
+        response.resume();
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, location: response.headers.location }));
+      },
+    );
     request.on("error", reject);
     request.end();
   });
@@ -35,7 +38,11 @@ describe("security: the polling trigger's next-poll Location", () => {
   afterAll(async () => fixture?.close());
 
   it("carries only the parameters the operation declares", async () => {
-    const answer = await locationOf(fixture.api.baseUrl, `${TRIGGER}?maxMessages=5&redirect=https%3A%2F%2Fevil.example&eventType=OrderSubmitted&x-api-key=k`, "bridge.local:3000");
+    const answer = await locationOf(
+      fixture.api.baseUrl,
+      `${TRIGGER}?maxMessages=5&redirect=https%3A%2F%2Fevil.example&eventType=OrderSubmitted&x-api-key=k`,
+      "bridge.local:3000",
+    );
     expect(answer.status).toBe(202);
     expect(answer.location).toBe("http://bridge.local:3000/queues/orders/triggers/peek-lock?maxMessages=5&eventType=OrderSubmitted&triggerState=0");
   });

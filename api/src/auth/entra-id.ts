@@ -44,10 +44,7 @@ export interface EntraIdConfig {
 }
 
 /** The outcome of checking an Authorization header. */
-export type BearerResult =
-  | { kind: "none" }
-  | { kind: "invalid"; reason: string }
-  | { kind: "valid"; principal: ApiKeyRecord };
+export type BearerResult = { kind: "none" } | { kind: "invalid"; reason: string } | { kind: "valid"; principal: ApiKeyRecord };
 
 /** Checks bearer tokens; built once at start. */
 export interface EntraIdAuthenticator {
@@ -81,7 +78,8 @@ function rolesOf(payload: JWTPayload): string[] {
 /** The allow-list of a token: its object id's grant, else the union of its roles' grants, else the default. */
 export function entitiesFor(config: EntraIdConfig, objectId: string | undefined, roles: readonly string[]): readonly string[] {
   const grants = config.grants ?? [];
-  const byObject = objectId === undefined ? undefined : grants.find((grant) => grant.objectId !== undefined && grant.objectId.toLowerCase() === objectId.toLowerCase());
+  const byObject =
+    objectId === undefined ? undefined : grants.find((grant) => grant.objectId !== undefined && grant.objectId.toLowerCase() === objectId.toLowerCase());
   if (byObject) return byObject.entities;
   const byRole = grants.filter((grant) => grant.role !== undefined && roles.includes(grant.role));
   if (byRole.length > 0) return [...new Set(byRole.flatMap((grant) => grant.entities))];

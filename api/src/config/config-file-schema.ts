@@ -91,10 +91,7 @@ export const ConfigFileSchema = Type.Object(
       ),
     ),
     limits: Type.Optional(
-      Type.Object(
-        { jsonBodyLimitInBytes: Type.Optional(Type.Integer({ minimum: 1024, maximum: 100 * 1024 * 1024 })) },
-        { additionalProperties: false },
-      ),
+      Type.Object({ jsonBodyLimitInBytes: Type.Optional(Type.Integer({ minimum: 1024, maximum: 100 * 1024 * 1024 })) }, { additionalProperties: false }),
     ),
   },
   { additionalProperties: false },

@@ -11,7 +11,11 @@ export const DEMO_ENTITIES: ExposedEntities = (() => {
   const config = demoEmulatorConfig();
   return {
     queues: config.queues.map((queue) => queue.name),
-    topics: config.topics.map((topic) => ({ name: topic.name, subscriptions: topic.subscriptions.map((subscription) => subscription.name), allSubscriptions: true })),
+    topics: config.topics.map((topic) => ({
+      name: topic.name,
+      subscriptions: topic.subscriptions.map((subscription) => subscription.name),
+      allSubscriptions: true,
+    })),
   };
 })();
 

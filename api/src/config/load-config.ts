@@ -54,8 +54,17 @@ export const DEMO_EVENT_CATALOG_DIR = path.resolve(path.dirname(new URL(import.m
 
 /** The environment variables read. */
 export const ENV_VARS = [
-  "PORT", "HOST", "LOG_LEVEL", "CONFIG_FILE", "SERVICEBUS_CONNECTION_STRING", "SERVICEBUS_NAMESPACE",
-  "DATA_DIR", "EMULATOR_IN_MEMORY", "EMULATOR_PORT", "EVENT_CATALOG_DIR", "PUBLIC_BASE_URL",
+  "PORT",
+  "HOST",
+  "LOG_LEVEL",
+  "CONFIG_FILE",
+  "SERVICEBUS_CONNECTION_STRING",
+  "SERVICEBUS_NAMESPACE",
+  "DATA_DIR",
+  "EMULATOR_IN_MEMORY",
+  "EMULATOR_PORT",
+  "EVENT_CATALOG_DIR",
+  "PUBLIC_BASE_URL",
 ] as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -111,7 +120,10 @@ function entitiesFrom(file: ConfigFile): ExposedEntities | undefined {
 
 /** A fully qualified namespace host name, such as contoso.servicebus.windows.net (a `sb://` prefix and a trailing slash are tolerated). */
 function namespaceHost(raw: string): string {
-  const host = raw.trim().replace(/^sb:\/\//i, "").replace(/\/+$/, "");
+  const host = raw
+    .trim()
+    .replace(/^sb:\/\//i, "")
+    .replace(/\/+$/, "");
   if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/.test(host)) {
     throw new ConfigError("SERVICEBUS_NAMESPACE", `must be the fully qualified namespace, such as contoso.servicebus.windows.net, got '${raw}'`);
   }
@@ -131,7 +143,8 @@ function publicBaseUrl(raw: string, field: string): string {
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") throw new ConfigError(field, `must use https or http, got '${raw}'`);
   if (url.username !== "" || url.password !== "") throw new ConfigError(field, "must not contain a user name or password");
-  if (url.search !== "" || url.hash !== "" || raw.includes("?") || raw.includes("#")) throw new ConfigError(field, `must not have a query or fragment, got '${raw}'`);
+  if (url.search !== "" || url.hash !== "" || raw.includes("?") || raw.includes("#"))
+    throw new ConfigError(field, `must not have a query or fragment, got '${raw}'`);
   return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
 }
 
@@ -139,7 +152,8 @@ function serviceBusTarget(env: Env, dataDir: string): ServiceBusTarget {
   const connectionString = env["SERVICEBUS_CONNECTION_STRING"];
   const namespace = env["SERVICEBUS_NAMESPACE"];
   if (namespace) {
-    if (connectionString) throw new ConfigError("SERVICEBUS_NAMESPACE", "set either SERVICEBUS_NAMESPACE (Microsoft Entra ID) or SERVICEBUS_CONNECTION_STRING, not both");
+    if (connectionString)
+      throw new ConfigError("SERVICEBUS_NAMESPACE", "set either SERVICEBUS_NAMESPACE (Microsoft Entra ID) or SERVICEBUS_CONNECTION_STRING, not both");
     return { kind: "namespace", fullyQualifiedNamespace: namespaceHost(namespace) };
   }
   if (connectionString) {

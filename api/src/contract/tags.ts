@@ -5,7 +5,8 @@ export const TAGS = {
   Send: "Send messages to a queue or topic, one at a time or in batches, now or scheduled, and cancel scheduled messages.",
   Events: "Send typed business events built from their data, and read the catalog of event types.",
   Queues: "Peek, receive, settle and resubmit the messages of a queue (its dead-letter sub-queue and sessions too), and trigger flows when messages arrive.",
-  Subscriptions: "Peek, receive, settle and resubmit the messages of a topic subscription (its dead-letter sub-queue and sessions too), and trigger flows when messages arrive.",
+  Subscriptions:
+    "Peek, receive, settle and resubmit the messages of a topic subscription (its dead-letter sub-queue and sessions too), and trigger flows when messages arrive.",
   Discovery: "List the queues, topics and subscriptions the API key may use; the connector's dropdowns come from these.",
   Management: "Create and delete topic subscriptions (scope manage).",
 } as const;

@@ -24,8 +24,15 @@ export class EventCatalogError extends Error {
 }
 
 const KNOWN_KEYS = new Set([
-  "eventType", "schemaVersion", "title", "description", "messageIdTemplate", "sessionIdTemplate", "entities",
-  "allowedSensitiveFields", "dataSchema",
+  "eventType",
+  "schemaVersion",
+  "title",
+  "description",
+  "messageIdTemplate",
+  "sessionIdTemplate",
+  "entities",
+  "allowedSensitiveFields",
+  "dataSchema",
 ]);
 
 const EVENT_TYPE_NAME = /^[A-Z][A-Za-z0-9]{0,63}$/;
@@ -114,7 +121,11 @@ export class EventCatalog {
       const versions = this.byType.get(definition.eventType.toLowerCase()) ?? [];
       const clash = versions.find((each) => each.schemaVersion === definition.schemaVersion);
       if (clash) {
-        throw new EventCatalogError(definition.source, "schemaVersion", `${definition.eventType} v${definition.schemaVersion} is also defined in ${clash.source}`);
+        throw new EventCatalogError(
+          definition.source,
+          "schemaVersion",
+          `${definition.eventType} v${definition.schemaVersion} is also defined in ${clash.source}`,
+        );
       }
       versions.push(definition);
       versions.sort((a, b) => b.schemaVersion - a.schemaVersion);
@@ -147,7 +158,10 @@ export class EventCatalog {
         return { field: `${error.instancePath}/${(error.params as { missingProperty?: string }).missingProperty ?? ""}`, message: "is required" };
       }
       if (error.keyword === "additionalProperties") {
-        return { field: `${error.instancePath}/${(error.params as { additionalProperty?: string }).additionalProperty ?? ""}`, message: "is not a field of this event type" };
+        return {
+          field: `${error.instancePath}/${(error.params as { additionalProperty?: string }).additionalProperty ?? ""}`,
+          message: "is not a field of this event type",
+        };
       }
       return { field: error.instancePath, message: error.message ?? "is invalid" };
     });
@@ -161,7 +175,9 @@ export class EventCatalog {
 export function loadEventCatalog(folder: string): EventCatalog {
   let files: string[];
   try {
-    files = readdirSync(folder).filter((name) => name.endsWith(".json")).sort();
+    files = readdirSync(folder)
+      .filter((name) => name.endsWith(".json"))
+      .sort();
   } catch (error) {
     throw new EventCatalogError(folder, "(folder)", `cannot be read: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -38,9 +38,7 @@ export interface EventSendContext {
 }
 
 /** The message to send for an event, or the field errors that stop it. */
-export type EventMessageResult =
-  | { ok: true; message: OutgoingMessageJson; envelope: EventEnvelope }
-  | { ok: false; errors: FieldError[] };
+export type EventMessageResult = { ok: true; message: OutgoingMessageJson; envelope: EventEnvelope } | { ok: false; errors: FieldError[] };
 
 const MAX_ID_LENGTH = 128;
 

@@ -4,18 +4,7 @@
  */
 
 /** Name fragments of secret-looking fields, compared without case, `_` or `-`. */
-const SECRET_NAME_PARTS = [
-  "password",
-  "passwd",
-  "secret",
-  "token",
-  "apikey",
-  "connectionstring",
-  "accesskey",
-  "privatekey",
-  "sharedaccess",
-  "credential",
-];
+const SECRET_NAME_PARTS = ["password", "passwd", "secret", "token", "apikey", "connectionstring", "accesskey", "privatekey", "sharedaccess", "credential"];
 
 /** A field whose name looks like a secret, by its JSON Pointer. */
 export interface SecretLookingField {

@@ -25,7 +25,11 @@ export interface CompleteMessagesResult {
  * same problem and Power Automate retries that problem's status (429, 5xx: Service Bus busy or
  * unreachable), that failure is thrown instead, so the request fails as a whole and is retried.
  */
-export async function completeLockTokens(lockTokens: readonly LockToken[], complete: (lockToken: LockToken) => Promise<void>, log: ApiLogger): Promise<CompleteMessagesResult> {
+export async function completeLockTokens(
+  lockTokens: readonly LockToken[],
+  complete: (lockToken: LockToken) => Promise<void>,
+  log: ApiLogger,
+): Promise<CompleteMessagesResult> {
   const outcomes = await Promise.allSettled(lockTokens.map((lockToken) => complete(lockToken)));
   const completedLockTokens: string[] = [];
   const failed: FailedLockToken[] = [];

@@ -60,7 +60,8 @@ export function eventBindings({ messaging, catalog, entities, now, source, newId
       const name = entityName(entity);
       if (!definition.entities.some((each) => each.toLowerCase() === name.toLowerCase())) {
         const allowed = usableEntities(entities, apiKey, definition);
-        const hint = allowed.length > 0 ? `its contract allows ${allowed.join(", ")}` : "its contract allows none of the queues and topics this API key may use";
+        const hint =
+          allowed.length > 0 ? `its contract allows ${allowed.join(", ")}` : "its contract allows none of the queues and topics this API key may use";
         throw new ProblemError("ValidationFailed", {
           errors: { params: [{ field: "/entity", message: `${definition.eventType} may not be sent to '${name}'; ${hint}` }] },
         });

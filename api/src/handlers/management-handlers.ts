@@ -45,7 +45,9 @@ export function managementBindings(entities: ExposedEntities, management: Manage
     bindOperation(managementOperations.createSubscription, async ({ apiKey, params, body }) => {
       const topic = managedTopic(entities, apiKey, params.topic, params.subscription);
       if (body?.correlationFilter !== undefined && body.sqlFilter !== undefined) {
-        throw new ProblemError("ValidationFailed", { errors: { body: [{ field: "/sqlFilter", message: "must not be given together with correlationFilter" }] } });
+        throw new ProblemError("ValidationFailed", {
+          errors: { body: [{ field: "/sqlFilter", message: "must not be given together with correlationFilter" }] },
+        });
       }
       const rule: SubscriptionRuleInput | undefined =
         body?.correlationFilter !== undefined || body?.sqlFilter !== undefined || body?.sqlAction !== undefined || body?.ruleName !== undefined

@@ -42,10 +42,14 @@ export function receiverBindings(operations: ReturnType<typeof receiverOperation
           },
         };
       }
-      const messages = await messaging.receiveMessages(entity, { maxMessages: query.maxMessages, maxWaitTimeInMs, receiveMode: query.receiveMode ?? "peekLock" });
+      const messages = await messaging.receiveMessages(entity, {
+        maxMessages: query.maxMessages,
+        maxWaitTimeInMs,
+        receiveMode: query.receiveMode ?? "peekLock",
+      });
       return { body: { messages: typed(messages) } };
     }),
-    bindOperation(operations.receiveDeferred, async ({ entity, query, body }) => {
+    bindOperation(operations.receiveDeferred, async ({ entity, body }) => {
       const messages = await messaging.receiveDeferredMessages(entity, body.sequenceNumbers);
       return { body: { messages: typed(messages) } };
     }),

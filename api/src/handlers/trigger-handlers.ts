@@ -78,7 +78,10 @@ export function triggerBindings(
   { messaging, catalog, receiveWaitInMs = 1000, idleRetryAfterSeconds = 30, publicBaseUrl }: TriggerHandlerDeps,
 ): OperationBinding[] {
   return Object.values(operations).map((operation) => {
-    const pollOptions: NextPollOptions = { declaredQuery: Object.keys(operation.request.query?.properties ?? {}), ...(publicBaseUrl === undefined ? {} : { publicBaseUrl }) };
+    const pollOptions: NextPollOptions = {
+      declaredQuery: Object.keys(operation.request.query?.properties ?? {}),
+      ...(publicBaseUrl === undefined ? {} : { publicBaseUrl }),
+    };
     const { receiveMode } = operation;
     return bindOperation(operation, async ({ entity, query, requestUrl }) => {
       const expected = query.eventType === undefined ? undefined : catalog.find(query.eventType);

@@ -41,7 +41,9 @@ export type HandlerResult<S extends OperationSuccess> =
   | PendingResult;
 
 /** A handler of one operation. */
-export type OperationHandler<R extends OperationRequest, S extends OperationSuccess, T extends EntityTarget | undefined> = (input: HandlerInput<R, T>) => Promise<HandlerResult<S>>;
+export type OperationHandler<R extends OperationRequest, S extends OperationSuccess, T extends EntityTarget | undefined> = (
+  input: HandlerInput<R, T>,
+) => Promise<HandlerResult<S>>;
 
 /** What any handler returns, types erased. */
 export interface OperationResult {

@@ -56,9 +56,12 @@ export function unsupportedPropertyNameErrors(body: unknown, locations: readonly
     if (value === null || typeof value !== "object") return;
     if (index === location.length) {
       for (const name of UNSUPPORTED_NAMES) {
-        if (Object.prototype.hasOwnProperty.call(value, name)) {
+        if (Object.hasOwn(value, name)) {
           const pointer = [...path, name].map((segment) => `/${escapePointer(String(segment))}`).join("");
-          errors.push({ field: pointer, message: `is not a usable application property name: Service Bus clients written in JavaScript drop a property named ${name}` });
+          errors.push({
+            field: pointer,
+            message: `is not a usable application property name: Service Bus clients written in JavaScript drop a property named ${name}`,
+          });
         }
       }
       return;
@@ -73,7 +76,7 @@ export function unsupportedPropertyNameErrors(body: unknown, locations: readonly
       }
       return;
     }
-    if (step === undefined || Array.isArray(value) || !Object.prototype.hasOwnProperty.call(value, step)) return;
+    if (step === undefined || Array.isArray(value) || !Object.hasOwn(value, step)) return;
     path.push(step);
     visit((value as Record<string, unknown>)[step], location, index + 1);
     path.pop();

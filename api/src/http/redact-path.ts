@@ -14,13 +14,19 @@ function escapeRegExp(text: string): string {
 /** `/queues/{queue}/locks/{lockToken}/complete` -> a regular expression capturing what precedes and follows the token. */
 function lockTokenPattern(template: string): RegExp {
   const [before = "", after = ""] = template.split(PLACEHOLDER);
-  const toPattern = (part: string): string => part.split(/\{[A-Za-z0-9_]+\}/).map(escapeRegExp).join("[^/]+");
+  const toPattern = (part: string): string =>
+    part
+      .split(/\{[A-Za-z0-9_]+\}/)
+      .map(escapeRegExp)
+      .join("[^/]+");
   return new RegExp(`^(${toPattern(before)})[^/]+(${toPattern(after)}/?)$`, "i");
 }
 
 const MIGHT_HOLD_A_TOKEN = /\/locks\/[^/]+\//i;
 
-const PATTERNS: readonly RegExp[] = [...new Set(OPERATIONS.map((operation) => operation.path).filter((path) => path.includes(PLACEHOLDER)))].map(lockTokenPattern);
+const PATTERNS: readonly RegExp[] = [...new Set(OPERATIONS.map((operation) => operation.path).filter((path) => path.includes(PLACEHOLDER)))].map(
+  lockTokenPattern,
+);
 
 /** The request path as the access log writes it: a lock token in the path is replaced by `{lockToken}`. */
 export function redactLockTokens(path: string): string {

@@ -34,7 +34,13 @@ export function requestContextMiddleware(logger: ApiLogger, newId: () => string 
     res.on("finish", () => {
       const durationInMs = Number(process.hrtime.bigint() - started) / 1e6;
       context.log.info(
-        { method: req.method, path: redactLockTokens(req.path), status: res.statusCode, durationInMs: Math.round(durationInMs), apiKeyName: context.apiKeyName },
+        {
+          method: req.method,
+          path: redactLockTokens(req.path),
+          status: res.statusCode,
+          durationInMs: Math.round(durationInMs),
+          apiKeyName: context.apiKeyName,
+        },
         "request",
       );
     });

@@ -75,7 +75,10 @@ function problemOfManagementFailure({ what, status, aborted, text }: Extract<Gat
     case 502:
     case 503:
     case 504:
-      return new ProblemError("ServiceCommunicationProblem", { detail: "Service Bus's management API did not answer. Retry after the time given in Retry-After.", cause });
+      return new ProblemError("ServiceCommunicationProblem", {
+        detail: "Service Bus's management API did not answer. Retry after the time given in Retry-After.",
+        cause,
+      });
     default:
       // 401/403 (the API's own credentials lack Manage rights) and other server errors: not the caller's doing.
       return new ProblemError("InternalError", { cause });
@@ -113,7 +116,9 @@ function problemOfGatewayError(error: GatewayError): ProblemError {
       return invalidField(
         "query",
         "/sessionId",
-        failure.on === "deadLetters" ? "must be omitted for the dead-letter sub-queue, which has no sessions" : "must be omitted: the entity does not require sessions",
+        failure.on === "deadLetters"
+          ? "must be omitted for the dead-letter sub-queue, which has no sessions"
+          : "must be omitted: the entity does not require sessions",
         cause,
       );
     case "sessionNotHeld":

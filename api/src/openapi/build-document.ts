@@ -67,9 +67,7 @@ function operationObject(operation: AnyOperation): OpenAPIV3.OperationObject {
     description: operation.description,
     tags: operation.tags,
     parameters: requestParameters(request).map(parameterObject),
-    ...(request.body
-      ? { requestBody: { required: request.bodyRequired ?? true, content: { "application/json": { schema: plain(request.body) } } } }
-      : {}),
+    ...(request.body ? { requestBody: { required: request.bodyRequired ?? true, content: { "application/json": { schema: plain(request.body) } } } } : {}),
     responses,
     "x-ms-visibility": operation.connector.visibility,
     "x-api-scopes": operation.auth.scopes,

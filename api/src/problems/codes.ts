@@ -87,8 +87,7 @@ export const PROBLEMS = {
   MessageLockLost: {
     status: 410,
     title: "The message lock was lost",
-    detail:
-      "The lock token is unknown or expired, or the message was already settled. Receive the message again; it is redelivered after its lock expires.",
+    detail: "The lock token is unknown or expired, or the message was already settled. Receive the message again; it is redelivered after its lock expires.",
   },
   SessionLockLost: {
     status: 410,
@@ -155,5 +154,5 @@ export function problemDefinition(code: ProblemCode): ProblemDefinition {
 
 /** Whether a string is one of the table's codes. */
 export function isProblemCode(value: string): value is ProblemCode {
-  return Object.prototype.hasOwnProperty.call(PROBLEMS, value);
+  return Object.hasOwn(PROBLEMS, value);
 }

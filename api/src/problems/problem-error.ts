@@ -5,7 +5,6 @@ import type { FieldErrors, ProblemBody } from "./problem-body.js";
 
 export type { FieldError, FieldErrors } from "./problem-body.js";
 
-
 /** Options of {@link ProblemError}. */
 export interface ProblemErrorOptions {
   /** Replaces the table's default detail; must be safe to show to callers. */

@@ -29,7 +29,6 @@ export interface KeptSessionOptions {
   readonly logger: ApiLogger;
 }
 
-
 /** Service Bus codes after which accepting again may succeed. */
 const RETRYABLE = new Set(["SessionCannotBeLocked", "SessionLockLost", "ServiceBusy", "ServiceTimeout", "ServiceCommunicationProblem"]);
 

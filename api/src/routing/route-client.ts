@@ -8,7 +8,13 @@ import type { ApiLogger } from "../logger.js";
 import { silentLogger } from "../logger.js";
 import { serviceBusCodeOf } from "../servicebus/service-bus-errors.js";
 import type { ControlQueueOptions } from "./control-queue.js";
-import { DEFAULT_ACCEPT_RETRY_DELAYS_IN_MS, DEFAULT_CLOSE_WAIT_IN_MS, DEFAULT_CALL_DEADLINE_IN_MS, DEFAULT_CONTROL_QUEUE, DEFAULT_LIVENESS_CHECK_INTERVAL_IN_MS } from "./control-queue.js";
+import {
+  DEFAULT_ACCEPT_RETRY_DELAYS_IN_MS,
+  DEFAULT_CLOSE_WAIT_IN_MS,
+  DEFAULT_CALL_DEADLINE_IN_MS,
+  DEFAULT_CONTROL_QUEUE,
+  DEFAULT_LIVENESS_CHECK_INTERVAL_IN_MS,
+} from "./control-queue.js";
 import { KeptSession } from "./kept-session.js";
 import type { JsonValue, RouteReply } from "./route-messages.js";
 import { decodeReply, encodeRequest } from "./route-messages.js";

@@ -87,7 +87,8 @@ export function decodeRequest(message: Pick<ServiceBusReceivedMessage, "body" | 
   if (v !== ROUTE_MESSAGE_VERSION) return refuse(`unsupported format version (this instance reads version ${ROUTE_MESSAGE_VERSION})`);
   if (typeof message.messageId !== "string" || message.messageId.length === 0) return refuse("the message id (the call id) is missing or not a string");
   if (typeof message.replyToSessionId !== "string" || message.replyToSessionId.length === 0) return refuse("replyToSessionId is missing");
-  if (typeof operation !== "string" || operation.length === 0 || operation.length > MAX_OPERATION_LENGTH) return refuse("operation is missing or not a short string");
+  if (typeof operation !== "string" || operation.length === 0 || operation.length > MAX_OPERATION_LENGTH)
+    return refuse("operation is missing or not a short string");
   if (args === undefined) return refuse("args is missing");
   if (typeof deadline !== "number" || !Number.isFinite(deadline)) return refuse("deadline is missing or not a number");
   return { ok: true, value: { callId: message.messageId, replyToSessionId: message.replyToSessionId, operation, args: args as JsonValue, deadline } };

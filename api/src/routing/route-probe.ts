@@ -38,7 +38,12 @@ export async function isRouteHeld(client: Pick<ServiceBusClient, "acceptSession"
     const outcome = await Promise.race([accepting.then((receiver): ServiceBusSessionReceiver => receiver), timedOut]);
     if (outcome === "timeout") {
       // A late accept is released as soon as it arrives.
-      accepting.then((late) => late.close(), () => undefined).catch(() => undefined);
+      accepting
+        .then(
+          (late) => late.close(),
+          () => undefined,
+        )
+        .catch(() => undefined);
       throw new ProblemError("ServiceTimeout");
     }
     await outcome.close();

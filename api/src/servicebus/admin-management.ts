@@ -54,7 +54,14 @@ function filterOf(rule: NonNullable<CreateSubscriptionInput["rule"]>): SqlRuleFi
 }
 
 /** Creates the management port over an administration client. */
-export function createAdminManagement({ admin, logger, readTimeoutInMs = 3_000, pauseAfterFailureInMs = 30_000, writeTimeoutInMs = 30_000, now = Date.now }: AdminManagementOptions): ManagementPort {
+export function createAdminManagement({
+  admin,
+  logger,
+  readTimeoutInMs = 3_000,
+  pauseAfterFailureInMs = 30_000,
+  writeTimeoutInMs = 30_000,
+  now = Date.now,
+}: AdminManagementOptions): ManagementPort {
   let pausedUntil = 0;
 
   /** Runs a read; undefined when the API is paused, unreachable or the entity is missing. */
@@ -71,7 +78,10 @@ export function createAdminManagement({ admin, logger, readTimeoutInMs = 3_000, 
     }
   };
 
-  const countsOf = async (names: readonly string[], get: (name: string, abortSignal: AbortSignal) => Promise<EntityCounts>): Promise<Map<string, EntityCounts>> => {
+  const countsOf = async (
+    names: readonly string[],
+    get: (name: string, abortSignal: AbortSignal) => Promise<EntityCounts>,
+  ): Promise<Map<string, EntityCounts>> => {
     const result = new Map<string, EntityCounts>();
     const found = await Promise.all(names.map(async (name) => [name, await read((signal) => get(name, signal))] as const));
     for (const [name, counts] of found) if (counts) result.set(name, counts);
@@ -91,14 +101,20 @@ export function createAdminManagement({ admin, logger, readTimeoutInMs = 3_000, 
     },
 
     topicCounts(names) {
-      return countsOf(names, async (name, abortSignal) => ({ scheduledMessageCount: (await admin.getTopicRuntimeProperties(name, { abortSignal })).scheduledMessageCount }));
+      return countsOf(names, async (name, abortSignal) => ({
+        scheduledMessageCount: (await admin.getTopicRuntimeProperties(name, { abortSignal })).scheduledMessageCount,
+      }));
     },
 
     listSubscriptions(topic) {
       return read(async (abortSignal) => {
         const subscriptions: Array<{ name: string } & EntityCounts> = [];
         for await (const properties of admin.listSubscriptionsRuntimeProperties(topic, { abortSignal })) {
-          subscriptions.push({ name: properties.subscriptionName, activeMessageCount: properties.activeMessageCount, deadLetterMessageCount: properties.deadLetterMessageCount });
+          subscriptions.push({
+            name: properties.subscriptionName,
+            activeMessageCount: properties.activeMessageCount,
+            deadLetterMessageCount: properties.deadLetterMessageCount,
+          });
         }
         return subscriptions;
       });

@@ -38,6 +38,8 @@ export function resubmitMessageId({ originalMessageId, deadLetterSequenceNumber,
   const suffix = subscription === undefined ? deadLetterSequenceNumber : `${subscription}/${deadLetterSequenceNumber}`;
   const readable = `${originalMessageId ?? ""}/resubmit/${suffix}`;
   if (readable.length <= MAX_MESSAGE_ID_LENGTH) return readable;
-  const digest = createHash("sha256").update(`${originalMessageId ?? ""}\u0000${suffix}`, "utf8").digest("hex");
+  const digest = createHash("sha256")
+    .update(`${originalMessageId ?? ""}\u0000${suffix}`, "utf8")
+    .digest("hex");
   return `resubmit/${digest}`;
 }

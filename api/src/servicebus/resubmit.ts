@@ -25,7 +25,10 @@ export interface ResubmitContext {
   logger: ApiLogger;
 }
 
-async function collect(receiver: ServiceBusReceiver, selection: ResubmitSelection): Promise<{ selected: ServiceBusReceivedMessage[]; others: ServiceBusReceivedMessage[] }> {
+async function collect(
+  receiver: ServiceBusReceiver,
+  selection: ResubmitSelection,
+): Promise<{ selected: ServiceBusReceivedMessage[]; others: ServiceBusReceivedMessage[] }> {
   const selected: ServiceBusReceivedMessage[] = [];
   const others: ServiceBusReceivedMessage[] = [];
   const wanted = "sequenceNumbers" in selection ? new Set(selection.sequenceNumbers) : undefined;

@@ -117,7 +117,11 @@ export function createServiceBusGateway(options: ServiceBusGatewayOptions): Mess
     if (!locks.get(sourceKey(source), lockToken) && (await knowledge.requiresSession(source))) throw sessionNotHeld("message");
   };
 
-  const settle = async (source: ReceivableEntity, lockToken: LockToken, action: (receiver: ServiceBusReceiver, message: ServiceBusReceivedMessage) => Promise<void>): Promise<void> => {
+  const settle = async (
+    source: ReceivableEntity,
+    lockToken: LockToken,
+    action: (receiver: ServiceBusReceiver, message: ServiceBusReceivedMessage) => Promise<void>,
+  ): Promise<void> => {
     const session = sessions.findByLockToken(sourceKey(source), lockToken);
     if (session) {
       const message = session.messages.get(lockToken) as ServiceBusReceivedMessage;
@@ -185,7 +189,11 @@ export function createServiceBusGateway(options: ServiceBusGatewayOptions): Mess
       const key = `${sourceKey(source)}|${receiveMode}`;
       let messages: ServiceBusReceivedMessage[];
       try {
-        messages = await pool.use(key, () => createReceiver(source, receiveMode), (receiver) => receiver.receiveMessages(maxMessages, { maxWaitTimeInMs }));
+        messages = await pool.use(
+          key,
+          () => createReceiver(source, receiveMode),
+          (receiver) => receiver.receiveMessages(maxMessages, { maxWaitTimeInMs }),
+        );
       } catch (error) {
         throw sessionMismatch(error, knowledge, source) ?? error;
       }
@@ -244,8 +252,10 @@ export function createServiceBusGateway(options: ServiceBusGatewayOptions): Mess
     resubmitDeadLetters(source, selection, options = {}) {
       const deadLetters: ReceivableEntity = { ...source, subQueue: "deadLetter" };
       const subscription = source.kind === "subscription" ? { subscription: source.subscription } : {};
-      return pool.use(`${sourceKey(deadLetters)}|resubmit`, () => createReceiver(deadLetters, "peekLock"), (receiver) =>
-        resubmitDeadLetters({ receiver, sender: sender(sendEntityOf(source)), selection, options, ...subscription, logger }),
+      return pool.use(
+        `${sourceKey(deadLetters)}|resubmit`,
+        () => createReceiver(deadLetters, "peekLock"),
+        (receiver) => resubmitDeadLetters({ receiver, sender: sender(sendEntityOf(source)), selection, options, ...subscription, logger }),
       );
     },
 

@@ -93,7 +93,12 @@ type SessionMethods = Pick<MessagingPort, "receiveSessionMessages" | "getSession
 
 /** The session operations of the gateway, plus the session-scoped peek it uses. */
 export function createSessionOperations({ client, sessions, knowledge }: SessionOperationsContext): SessionMethods & {
-  peekSessionMessages(source: ReceivableEntity, sessionId: string, maxMessages: number, fromSequenceNumber: string | undefined): Promise<ServiceBusReceivedMessage[]>;
+  peekSessionMessages(
+    source: ReceivableEntity,
+    sessionId: string,
+    maxMessages: number,
+    fromSequenceNumber: string | undefined,
+  ): Promise<ServiceBusReceivedMessage[]>;
 } {
   const acceptOptions = (held: boolean): ServiceBusSessionReceiverOptions => ({
     receiveMode: "peekLock",
@@ -132,7 +137,9 @@ export function createSessionOperations({ client, sessions, knowledge }: Session
   const acceptNext = async (source: ReceivableEntity, waitInMs: number): Promise<ServiceBusSessionReceiver | undefined> => {
     await assertSessionFit(knowledge, source, true);
     const options = acceptOptions(true);
-    const accepting = (source.kind === "queue" ? client.acceptNextSession(source.queue, options) : client.acceptNextSession(source.topic, source.subscription, options)).then(
+    const accepting = (
+      source.kind === "queue" ? client.acceptNextSession(source.queue, options) : client.acceptNextSession(source.topic, source.subscription, options)
+    ).then(
       (receiver) => {
         knowledge.learn(source, true);
         return receiver;
@@ -151,7 +158,12 @@ export function createSessionOperations({ client, sessions, knowledge }: Session
     try {
       const outcome = await Promise.race([accepting, timedOut]);
       if (outcome !== "timeout") return outcome;
-      accepting.then((late) => late?.close(), () => undefined).catch(() => undefined);
+      accepting
+        .then(
+          (late) => late?.close(),
+          () => undefined,
+        )
+        .catch(() => undefined);
       return undefined;
     } finally {
       clearTimeout(timer);

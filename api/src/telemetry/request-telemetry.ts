@@ -47,8 +47,8 @@ export function requestTelemetryMiddleware(meter: Meter) {
     const end = (aborted: boolean): void => {
       if (ended) return;
       ended = true;
-      const route = typeof req.route?.path === "string" ? (req.baseUrl + req.route.path) : undefined;
-      const operation = route === undefined ? "unmatched" : operations.get(`${req.method} ${route}`) ?? route;
+      const route = typeof req.route?.path === "string" ? req.baseUrl + req.route.path : undefined;
+      const operation = route === undefined ? "unmatched" : (operations.get(`${req.method} ${route}`) ?? route);
       const status = res.statusCode;
       span.updateName(route === undefined ? req.method : `${req.method} ${route}`);
       span.setAttributes({ [OPERATION_ATTRIBUTE]: operation, "http.response.status_code": status, ...(route === undefined ? {} : { "http.route": route }) });

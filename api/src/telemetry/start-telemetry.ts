@@ -20,10 +20,16 @@ export const INSTRUMENTATION_NAME = "service-bus-bridge";
 
 async function otlpExporters(protocol: OtlpProtocol) {
   if (protocol === "http/json") {
-    const [{ OTLPTraceExporter }, { OTLPMetricExporter }] = await Promise.all([import("@opentelemetry/exporter-trace-otlp-http"), import("@opentelemetry/exporter-metrics-otlp-http")]);
+    const [{ OTLPTraceExporter }, { OTLPMetricExporter }] = await Promise.all([
+      import("@opentelemetry/exporter-trace-otlp-http"),
+      import("@opentelemetry/exporter-metrics-otlp-http"),
+    ]);
     return { traces: new OTLPTraceExporter(), metrics: new OTLPMetricExporter() };
   }
-  const [{ OTLPTraceExporter }, { OTLPMetricExporter }] = await Promise.all([import("@opentelemetry/exporter-trace-otlp-proto"), import("@opentelemetry/exporter-metrics-otlp-proto")]);
+  const [{ OTLPTraceExporter }, { OTLPMetricExporter }] = await Promise.all([
+    import("@opentelemetry/exporter-trace-otlp-proto"),
+    import("@opentelemetry/exporter-metrics-otlp-proto"),
+  ]);
   return { traces: new OTLPTraceExporter(), metrics: new OTLPMetricExporter() };
 }
 
@@ -33,7 +39,10 @@ async function otlpExporters(protocol: OtlpProtocol) {
  * loaded module, whose instrumenter state @azure/core-tracing shares between its CommonJS and ES module builds.
  */
 async function instrumentAzureSdk(): Promise<void> {
-  const [{ AzureSdkInstrumentation }, coreTracing] = await Promise.all([import("@azure/opentelemetry-instrumentation-azure-sdk"), import("@azure/core-tracing")]);
+  const [{ AzureSdkInstrumentation }, coreTracing] = await Promise.all([
+    import("@azure/opentelemetry-instrumentation-azure-sdk"),
+    import("@azure/core-tracing"),
+  ]);
   // Not enabled: no require hook is needed, the patch below is applied by hand.
   const instrumentation = new AzureSdkInstrumentation({ enabled: false });
   for (const definition of instrumentation.getModuleDefinitions()) definition.patch?.({ ...coreTracing }, undefined);
@@ -41,7 +50,10 @@ async function instrumentAzureSdk(): Promise<void> {
 
 /** Starts the exporters the settings name, registers the global tracer and meter providers, and instruments the Azure SDK. */
 export async function startTelemetry(settings: TelemetrySettings): Promise<Telemetry> {
-  const [{ BatchSpanProcessor }, { PeriodicExportingMetricReader }] = await Promise.all([import("@opentelemetry/sdk-trace-base"), import("@opentelemetry/sdk-metrics")]);
+  const [{ BatchSpanProcessor }, { PeriodicExportingMetricReader }] = await Promise.all([
+    import("@opentelemetry/sdk-trace-base"),
+    import("@opentelemetry/sdk-metrics"),
+  ]);
   const otlp = settings.otlp ? await otlpExporters(settings.otlp.protocol) : undefined;
   const spanProcessors = otlp ? [new BatchSpanProcessor(otlp.traces)] : [];
   const metricReaders = otlp ? [new PeriodicExportingMetricReader({ exporter: otlp.metrics, exportIntervalMillis: settings.metricExportIntervalInMs })] : [];

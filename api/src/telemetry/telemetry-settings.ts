@@ -22,7 +22,14 @@ export interface TelemetrySettings {
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** The variables read here (the OpenTelemetry exporters read more of the OTEL_* ones themselves). */
-export const TELEMETRY_ENV_VARS = ["APPLICATIONINSIGHTS_CONNECTION_STRING", "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_SERVICE_NAME", "OTEL_SDK_DISABLED", "OTEL_METRIC_EXPORT_INTERVAL"] as const;
+export const TELEMETRY_ENV_VARS = [
+  "APPLICATIONINSIGHTS_CONNECTION_STRING",
+  "OTEL_EXPORTER_OTLP_ENDPOINT",
+  "OTEL_EXPORTER_OTLP_PROTOCOL",
+  "OTEL_SERVICE_NAME",
+  "OTEL_SDK_DISABLED",
+  "OTEL_METRIC_EXPORT_INTERVAL",
+] as const;
 
 /**
  * The telemetry settings, or undefined when telemetry is off.
@@ -34,7 +41,10 @@ export function telemetrySettings(env: Env): TelemetrySettings | undefined {
   const endpoint = env["OTEL_EXPORTER_OTLP_ENDPOINT"] || undefined;
   if (connectionString === undefined && endpoint === undefined) return undefined;
   if (connectionString !== undefined && !/InstrumentationKey=/i.test(connectionString)) {
-    throw new ConfigError("APPLICATIONINSIGHTS_CONNECTION_STRING", "must be an Application Insights connection string (InstrumentationKey=...;IngestionEndpoint=...)");
+    throw new ConfigError(
+      "APPLICATIONINSIGHTS_CONNECTION_STRING",
+      "must be an Application Insights connection string (InstrumentationKey=...;IngestionEndpoint=...)",
+    );
   }
   let otlp: TelemetrySettings["otlp"];
   if (endpoint !== undefined) {

@@ -34,7 +34,6 @@ function withDiagnosticId(messages: readonly OutgoingMessageJson[]): readonly Ou
   );
 }
 
-
 /** The port, with Diagnostic-Id on sent messages and Service Bus errors counted (`bridge.servicebus.errors`). */
 export function tracedMessaging(port: MessagingPort, meter: Meter): MessagingPort {
   const errors = meter.createCounter("bridge.servicebus.errors", { description: "Service Bus errors by code and port method" });

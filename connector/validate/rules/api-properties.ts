@@ -17,11 +17,13 @@ export const apiPropertiesRule: ConnectorRule = {
     const hasTriggers = operationsOf(apiDefinition).some(({ operation }) => operation["x-ms-trigger"] !== undefined);
     const capabilities = Array.isArray(properties["capabilities"]) ? (properties["capabilities"] as unknown[]) : [];
     if (!capabilities.includes("actions")) problems.push(`capabilities does not include "actions"`);
-    if (capabilities.includes("triggers") !== hasTriggers) problems.push(`capabilities ${hasTriggers ? "lacks" : "has"} "triggers" but the definition ${hasTriggers ? "has" : "has no"} triggers`);
+    if (capabilities.includes("triggers") !== hasTriggers)
+      problems.push(`capabilities ${hasTriggers ? "lacks" : "has"} "triggers" but the definition ${hasTriggers ? "has" : "has no"} triggers`);
 
-    const sets = isObject(properties["connectionParameterSets"]) && Array.isArray(properties["connectionParameterSets"]["values"])
-      ? (properties["connectionParameterSets"]["values"] as unknown[]).filter(isObject)
-      : [];
+    const sets =
+      isObject(properties["connectionParameterSets"]) && Array.isArray(properties["connectionParameterSets"]["values"])
+        ? (properties["connectionParameterSets"]["values"] as unknown[]).filter(isObject)
+        : [];
     const parameterGroups = [
       ...(isObject(properties["connectionParameters"]) ? [{ name: "connectionParameters", parameters: properties["connectionParameters"] }] : []),
       ...sets.map((set) => ({ name: `set ${String(set["name"])}`, parameters: isObject(set["parameters"]) ? set["parameters"] : {} })),
@@ -51,7 +53,8 @@ export const apiPropertiesRule: ConnectorRule = {
       const referenced = [...(template ?? "").matchAll(/connectionParameters\('([^']+)'/g)].map((match) => match[1]);
       if (referenced.length === 0) problems.push("the dynamichosturl policy uses no connection parameter");
       for (const name of referenced) {
-        if (!parameterGroups.every((group) => name !== undefined && name in group.parameters)) problems.push(`the dynamichosturl policy uses ${name}, which not every connection type declares`);
+        if (!parameterGroups.every((group) => name !== undefined && name in group.parameters))
+          problems.push(`the dynamichosturl policy uses ${name}, which not every connection type declares`);
       }
     }
     return problems;

@@ -98,7 +98,10 @@ function parameterNamesOf(operation: JsonSchema): Set<unknown> {
 function dynamicSchemasIn(operation: JsonSchema, label: string): Array<{ where: string; schema: JsonSchema }> {
   const found: Array<{ where: string; schema: JsonSchema }> = [];
   const visit = (node: unknown, where: string): void => {
-    if (Array.isArray(node)) return node.forEach((child, index) => visit(child, `${where}/${index}`));
+    if (Array.isArray(node)) {
+      node.forEach((child, index) => visit(child, `${where}/${index}`));
+      return;
+    }
     if (!isObject(node)) return;
     if (node["x-ms-dynamic-schema"] !== undefined || node["x-ms-dynamic-properties"] !== undefined) found.push({ where, schema: node });
     for (const [key, child] of Object.entries(node)) if (!key.startsWith("x-ms-dynamic")) visit(child, `${where}/${key}`);
@@ -110,7 +113,8 @@ function dynamicSchemasIn(operation: JsonSchema, label: string): Array<{ where: 
 
 export const dynamicValuesRule: ConnectorRule = {
   id: "dynamic-values",
-  description: "x-ms-dynamic-values name an internal operation whose response has the value collection, value path and title, and pass only parameters the operation has.",
+  description:
+    "x-ms-dynamic-values name an internal operation whose response has the value collection, value path and title, and pass only parameters the operation has.",
   check: ({ apiDefinition }) => {
     const byId = operationsById(apiDefinition);
     const problems: string[] = [];
@@ -127,7 +131,7 @@ export const dynamicValuesRule: ConnectorRule = {
         const array = resolveRef(apiDefinition, isObject(collection?.["properties"]) ? collection["properties"][collectionName] : undefined);
         const item = resolveRef(apiDefinition, array?.["items"]);
         const itemProperties = isObject(item?.["properties"]) ? item["properties"] : {};
-        if (!array || array["type"] !== "array") problems.push(`${call.where}: ${source.label} has no array at "${collectionName}"`);
+        if (array?.["type"] !== "array") problems.push(`${call.where}: ${source.label} has no array at "${collectionName}"`);
         for (const key of ["value-path", "value-title"]) {
           const field = text(extension[key]) ?? "";
           if (!(field in itemProperties)) problems.push(`${call.where}: ${key} "${field}" is not a field of ${source.label}'s items`);
@@ -163,14 +167,16 @@ export const dynamicSchemaRule: ConnectorRule = {
         const valuePath = text(extension["value-path"]) ?? "";
         const responseSchema = successSchema(apiDefinition, source.operation);
         const first = valuePath.split("/")[0] ?? "";
-        if (!isObject(responseSchema?.["properties"]) || !(first in responseSchema["properties"])) problems.push(`${where}: value-path "${valuePath}" is not in ${source.label}'s response`);
+        if (!isObject(responseSchema?.["properties"]) || !(first in responseSchema["properties"]))
+          problems.push(`${where}: value-path "${valuePath}" is not in ${source.label}'s response`);
         const companion = schema["x-ms-dynamic-properties"];
         if (!isObject(companion)) {
           problems.push(`${where}: x-ms-dynamic-schema without x-ms-dynamic-properties`);
           continue;
         }
         if (companion["operationId"] !== extension["operationId"]) problems.push(`${where}: x-ms-dynamic-properties names another operation`);
-        if (companion["itemValuePath"] !== valuePath.replace(/\/properties$/, "")) problems.push(`${where}: itemValuePath ${JSON.stringify(companion["itemValuePath"])} does not match value-path "${valuePath}"`);
+        if (companion["itemValuePath"] !== valuePath.replace(/\/properties$/, ""))
+          problems.push(`${where}: itemValuePath ${JSON.stringify(companion["itemValuePath"])} does not match value-path "${valuePath}"`);
         const references = isObject(companion["parameters"]) ? companion["parameters"] : {};
         for (const [argument, value] of Object.entries(passed)) {
           const expected = isObject(value) && typeof value["parameter"] === "string" ? value["parameter"] : undefined;

@@ -48,16 +48,23 @@ export const operationSummaryRule: ConnectorRule = operationRule(
   (label, operation) => summaryViolations(label, operation["summary"]),
 );
 
-export const operationDescriptionRule: ConnectorRule = operationRule("operation-description", "Operation descriptions are full sentences ending in punctuation, different from the summary.", (label, operation) => {
-  const description = text(operation["description"]);
-  if (!description) return [`${label}: description is missing`];
-  const problems: string[] = [];
-  if (!/^[A-Z]/.test(description)) problems.push(`${label}: description does not start with a capital letter`);
-  if (!/[.!?]$/.test(description)) problems.push(`${label}: description does not end with a full stop`);
-  if (description === operation["summary"]) problems.push(`${label}: description equals the summary`);
-  return problems;
-});
+export const operationDescriptionRule: ConnectorRule = operationRule(
+  "operation-description",
+  "Operation descriptions are full sentences ending in punctuation, different from the summary.",
+  (label, operation) => {
+    const description = text(operation["description"]);
+    if (!description) return [`${label}: description is missing`];
+    const problems: string[] = [];
+    if (!/^[A-Z]/.test(description)) problems.push(`${label}: description does not start with a capital letter`);
+    if (!/[.!?]$/.test(description)) problems.push(`${label}: description does not end with a full stop`);
+    if (description === operation["summary"]) problems.push(`${label}: description equals the summary`);
+    return problems;
+  },
+);
 
-export const operationVisibilityRule: ConnectorRule = operationRule("operation-visibility", "Every operation has x-ms-visibility important, advanced or internal.", (label, operation) =>
-  VISIBILITIES.has(String(operation["x-ms-visibility"])) ? [] : [`${label}: x-ms-visibility is ${JSON.stringify(operation["x-ms-visibility"])}`],
+export const operationVisibilityRule: ConnectorRule = operationRule(
+  "operation-visibility",
+  "Every operation has x-ms-visibility important, advanced or internal.",
+  (label, operation) =>
+    VISIBILITIES.has(String(operation["x-ms-visibility"])) ? [] : [`${label}: x-ms-visibility is ${JSON.stringify(operation["x-ms-visibility"])}`],
 );

@@ -6,21 +6,27 @@ import type { ConnectorRule } from "./rule.js";
 /** Headers Power Automate and Logic Apps add to every connector call themselves. */
 const PLATFORM_HEADER = /^x-ms-(workflow-|client-tracking-id$|tracking-id$)/i;
 
-export const parameterSummaryRule: ConnectorRule = operationRule("parameter-summary", "Every parameter has an x-ms-summary of at most 80 characters and a description.", (label, operation) =>
-  parametersOf(operation).flatMap((parameter) => {
-    const summary = text(parameter["x-ms-summary"]);
-    const problems: string[] = [];
-    if (!summary) problems.push(`${label} parameter ${String(parameter["name"])}: x-ms-summary is missing`);
-    else if (summary.length > MAX_SUMMARY_LENGTH) problems.push(`${label} parameter ${String(parameter["name"])}: x-ms-summary is too long`);
-    if (!text(parameter["description"])) problems.push(`${label} parameter ${String(parameter["name"])}: description is missing`);
-    return problems;
-  }),
+export const parameterSummaryRule: ConnectorRule = operationRule(
+  "parameter-summary",
+  "Every parameter has an x-ms-summary of at most 80 characters and a description.",
+  (label, operation) =>
+    parametersOf(operation).flatMap((parameter) => {
+      const summary = text(parameter["x-ms-summary"]);
+      const problems: string[] = [];
+      if (!summary) problems.push(`${label} parameter ${String(parameter["name"])}: x-ms-summary is missing`);
+      else if (summary.length > MAX_SUMMARY_LENGTH) problems.push(`${label} parameter ${String(parameter["name"])}: x-ms-summary is too long`);
+      if (!text(parameter["description"])) problems.push(`${label} parameter ${String(parameter["name"])}: description is missing`);
+      return problems;
+    }),
 );
 
-export const parameterVisibilityRule: ConnectorRule = operationRule("parameter-visibility", "Parameter x-ms-visibility, when present, is important, advanced or internal.", (label, operation) =>
-  parametersOf(operation)
-    .filter((parameter) => parameter["x-ms-visibility"] !== undefined && !VISIBILITIES.has(String(parameter["x-ms-visibility"])))
-    .map((parameter) => `${label} parameter ${String(parameter["name"])}: x-ms-visibility is ${JSON.stringify(parameter["x-ms-visibility"])}`),
+export const parameterVisibilityRule: ConnectorRule = operationRule(
+  "parameter-visibility",
+  "Parameter x-ms-visibility, when present, is important, advanced or internal.",
+  (label, operation) =>
+    parametersOf(operation)
+      .filter((parameter) => parameter["x-ms-visibility"] !== undefined && !VISIBILITIES.has(String(parameter["x-ms-visibility"])))
+      .map((parameter) => `${label} parameter ${String(parameter["name"])}: x-ms-visibility is ${JSON.stringify(parameter["x-ms-visibility"])}`),
 );
 
 export const pathParametersRule: ConnectorRule = operationRule(

@@ -29,7 +29,11 @@ export function text(value: unknown): string | undefined {
 }
 
 /** A rule checked operation by operation. */
-export function operationRule(id: string, description: string, check: (label: string, operation: JsonSchema, files: ConnectorFiles) => string[]): ConnectorRule {
+export function operationRule(
+  id: string,
+  description: string,
+  check: (label: string, operation: JsonSchema, files: ConnectorFiles) => string[],
+): ConnectorRule {
   return {
     id,
     description,

@@ -3,7 +3,22 @@ import { isObject } from "../../schema.js";
 import type { ConnectorRule } from "./rule.js";
 
 /** Keys that exist only in OpenAPI 3 (or JSON Schema beyond draft-04) and are invalid in Swagger 2.0 / connectors. */
-const OPENAPI3_ONLY_KEYS = new Set(["nullable", "oneOf", "anyOf", "not", "const", "requestBody", "components", "servers", "openapi", "content", "writeOnly", "examples", "$schema", "$id"]);
+const OPENAPI3_ONLY_KEYS = new Set([
+  "nullable",
+  "oneOf",
+  "anyOf",
+  "not",
+  "const",
+  "requestBody",
+  "components",
+  "servers",
+  "openapi",
+  "content",
+  "writeOnly",
+  "examples",
+  "$schema",
+  "$id",
+]);
 
 /** Parents whose keys are names (of properties, paths, definitions...), not keywords. */
 const NAME_MAP_PARENTS = new Set(["properties", "definitions", "paths", "securityDefinitions", "parameters", "responses", "headers", "scopes"]);

@@ -17,7 +17,8 @@ export const triggersRule: ConnectorRule = operationRule(
     const metadata = operation["x-ms-trigger-metadata"];
     if (!isObject(metadata)) problems.push(`${label}: x-ms-trigger-metadata is missing`);
     if (!text(operation["summary"])?.startsWith("When ")) problems.push(`${label}: trigger summary does not start with "When"`);
-    if (!text(operation["description"])?.startsWith("This operation triggers when")) problems.push(`${label}: trigger description does not start with "This operation triggers when"`);
+    if (!text(operation["description"])?.startsWith("This operation triggers when"))
+      problems.push(`${label}: trigger description does not start with "This operation triggers when"`);
     if (isObject(metadata) && metadata["mode"] === "polling") {
       const responses = responsesOf(operation);
       const payload = resolveRef(files.apiDefinition, responses["200"]?.["schema"]);
@@ -28,7 +29,8 @@ export const triggersRule: ConnectorRule = operationRule(
       else if (pending["schema"] !== undefined) problems.push(`${label}: the 202 response has a schema`);
       for (const status of ["200", "202"]) {
         const headers = isObject(responses[status]?.["headers"]) ? (responses[status]?.["headers"] as JsonSchema) : {};
-        for (const header of ["Location", "Retry-After"]) if (responses[status] && !(header in headers)) problems.push(`${label}: ${status} response does not declare ${header}`);
+        for (const header of ["Location", "Retry-After"])
+          if (responses[status] && !(header in headers)) problems.push(`${label}: ${status} response does not declare ${header}`);
       }
     }
     return problems;

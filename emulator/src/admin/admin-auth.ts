@@ -21,12 +21,7 @@ const SUPPLEMENTARY_HEADERS = ["servicebussupplementaryauthorization", "serviceb
  * @param requestPath - The request's URL path, percent-decoded, e.g. `$Resources/Queues` or `events/Subscriptions/audit`.
  * @throws AdminError 401 naming what is wrong (no header, bad signature, expired, audience not covering the path).
  */
-export function authorizeAdminRequest(
-  headers: IncomingHttpHeaders,
-  requestPath: string,
-  keys: readonly SharedAccessKey[],
-  nowMs: number,
-): void {
+export function authorizeAdminRequest(headers: IncomingHttpHeaders, requestPath: string, keys: readonly SharedAccessKey[], nowMs: number): void {
   const token = headers.authorization;
   if (token === undefined || token === "") {
     throw new AdminError(401, "The request has no authorization header; send a SharedAccessSignature token.");

@@ -14,7 +14,6 @@
  *   {@link EntityRuntimeCounts.accessedAt}.
  */
 import type { QueueConfig, RuleConfig, SubscriptionConfig, TopicConfig } from "../config/emulator-config.js";
-import type { AdminError } from "./admin-errors.js"; // for the TSDoc links
 
 /** Message counts of a queue, topic or subscription, as `get*RuntimeProperties` reports them. */
 export interface EntityRuntimeCounts {

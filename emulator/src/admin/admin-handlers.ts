@@ -23,9 +23,18 @@ import { ATOM_ENTRY_CONTENT_TYPE, ATOM_FEED_CONTENT_TYPE, atomEntryDocument, ato
 import { formatTimestamp } from "./description-values.js";
 import type { EntityView } from "./entity-descriptions.js";
 import {
-  DEFAULT_DESCRIPTIVE_PROPERTIES, DEFAULT_DUPLICATE_DETECTION, DEFAULT_PARTITIONING, DEFAULT_RECEIVABLE_PROPERTIES, readQueueDescription,
-  readSubscriptionDescription, readTopicDescription, SERVICE_BUS_NAMESPACE, writeQueueDescription,
-  writeSubscriptionDescription, writeTopicDescription, XML_SCHEMA_INSTANCE_NAMESPACE,
+  DEFAULT_DESCRIPTIVE_PROPERTIES,
+  DEFAULT_DUPLICATE_DETECTION,
+  DEFAULT_PARTITIONING,
+  DEFAULT_RECEIVABLE_PROPERTIES,
+  readQueueDescription,
+  readSubscriptionDescription,
+  readTopicDescription,
+  SERVICE_BUS_NAMESPACE,
+  writeQueueDescription,
+  writeSubscriptionDescription,
+  writeTopicDescription,
+  XML_SCHEMA_INSTANCE_NAMESPACE,
 } from "./entity-descriptions.js";
 import type { EntityMetadata } from "./entity-metadata.js";
 import { EntityMetadataStore } from "./entity-metadata.js";
@@ -86,7 +95,10 @@ class RequestContext {
   /** `https://host:port/<path>?api-version=...[&extra]`. */
   url(path: string, extra: Record<string, string> = {}): string {
     const query = new URLSearchParams({ "api-version": this.apiVersion, ...extra });
-    const encodedPath = path.split("/").map((segment) => encodeURIComponent(segment).replace(/%24/g, "$")).join("/");
+    const encodedPath = path
+      .split("/")
+      .map((segment) => encodeURIComponent(segment).replace(/%24/g, "$"))
+      .join("/");
     return `${this.request.origin}/${encodedPath}?${query.toString().replace(/%24/g, "$")}`;
   }
 
@@ -126,8 +138,9 @@ class AdminApi {
       case "subscriptions": {
         allow(method, ["GET"]);
         const topic = this.requireTopic(route.topic);
-        return this.list(context, `${topic.name}/Subscriptions`, "Subscriptions", sortByName(this.backend.listSubscriptions(topic.name)),
-          (subscription) => this.subscriptionEntry(topic.name, subscription, context));
+        return this.list(context, `${topic.name}/Subscriptions`, "Subscriptions", sortByName(this.backend.listSubscriptions(topic.name)), (subscription) =>
+          this.subscriptionEntry(topic.name, subscription, context),
+        );
       }
       case "subscription":
         return this.subscription(context, route.topic, route.subscription);
@@ -135,9 +148,13 @@ class AdminApi {
         allow(method, ["GET"]);
         const topic = this.requireTopic(route.topic);
         const subscription = this.requireSubscription(topic.name, route.subscription);
-        return this.list(context, `${subscriptionPath(topic.name, subscription.name)}/Rules`, "Rules",
+        return this.list(
+          context,
+          `${subscriptionPath(topic.name, subscription.name)}/Rules`,
+          "Rules",
           sortByName(this.backend.listRules(topic.name, subscription.name)),
-          (rule) => this.ruleEntry(topic.name, subscription.name, rule, context));
+          (rule) => this.ruleEntry(topic.name, subscription.name, rule, context),
+        );
       }
       case "rule":
         return this.rule(context, route.topic, route.subscription, route.rule);
@@ -318,7 +335,12 @@ class AdminApi {
       xmlText("NamespaceType", "Messaging"),
     );
     return entryResponse(200, {
-      url: context.url("$namespaceinfo"), title: name, published: this.startedAt, updated: this.startedAt, author: name, content,
+      url: context.url("$namespaceinfo"),
+      title: name,
+      published: this.startedAt,
+      updated: this.startedAt,
+      author: name,
+      content,
     });
   }
 

@@ -1,5 +1,5 @@
 /** The management API's backend on the real broker: entity changes and message counts of a NamespaceBroker. */
-import type { QueueConfig, RuleConfig, SubscriptionConfig, TopicConfig } from "../config/emulator-config.js";
+import type { QueueConfig, RuleConfig, SubscriptionConfig } from "../config/emulator-config.js";
 import { BrokerError } from "../broker/broker-errors.js";
 import { rulesByName } from "../broker/subscription-rules.js";
 import type { NamespaceBroker, QueueEntity, SubscriptionEntity, TopicEntity } from "../broker/namespace-broker.js";
@@ -25,10 +25,16 @@ function translated<T>(call: () => T): T {
 }
 
 /** Checks what depends on namespace state: forwarding targets must exist and must not loop to the entity itself. */
-function checkForwarding(broker: NamespaceBroker, self: string, properties: { forwardTo: string | undefined; forwardDeadLetteredMessagesTo: string | undefined }, ownTopic?: string): void {
+function checkForwarding(
+  broker: NamespaceBroker,
+  self: string,
+  properties: { forwardTo: string | undefined; forwardDeadLetteredMessagesTo: string | undefined },
+  ownTopic?: string,
+): void {
   for (const target of [properties.forwardTo, properties.forwardDeadLetteredMessagesTo]) {
     if (target === undefined) continue;
-    if (!broker.find("queue", target) && !broker.find("topic", target)) throw AdminError.invalid(`The forwarding target '${target}' is not a queue or topic of this namespace.`);
+    if (!broker.find("queue", target) && !broker.find("topic", target))
+      throw AdminError.invalid(`The forwarding target '${target}' is not a queue or topic of this namespace.`);
     if (target.toLowerCase() === self.toLowerCase() || (ownTopic && target.toLowerCase() === ownTopic.toLowerCase())) {
       throw AdminError.invalid(`'${self}' cannot forward to itself.`);
     }
@@ -117,7 +123,14 @@ export function createBrokerAdminBackend(broker: NamespaceBroker): AdminBackend 
       const entity = resolved.entity;
       if (entity.kind === "topic") {
         const counts = entity.scheduled.counts();
-        return { activeMessageCount: 0, deadLetterMessageCount: 0, scheduledMessageCount: counts.scheduled, transferMessageCount: 0, transferDeadLetterMessageCount: 0, sizeInBytes: counts.sizeInBytes };
+        return {
+          activeMessageCount: 0,
+          deadLetterMessageCount: 0,
+          scheduledMessageCount: counts.scheduled,
+          transferMessageCount: 0,
+          transferDeadLetterMessageCount: 0,
+          sizeInBytes: counts.sizeInBytes,
+        };
       }
       const main = entity.main.counts();
       const deadLetter = entity.deadLetter.counts();

@@ -9,8 +9,18 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "n
 import { isIPv4, isIPv6 } from "node:net";
 import { join } from "node:path";
 import {
-  derBitString, derBoolean, derExplicit, derImplicitPrimitive, derObjectIdentifier, derOctetString, derSequence, derSet,
-  derSmallInteger, derTime, derUnsignedInteger, derUtf8String,
+  derBitString,
+  derBoolean,
+  derExplicit,
+  derImplicitPrimitive,
+  derObjectIdentifier,
+  derOctetString,
+  derSequence,
+  derSet,
+  derSmallInteger,
+  derTime,
+  derUnsignedInteger,
+  derUtf8String,
 } from "./der.js";
 
 /** A PEM private key and certificate, as `https.createServer` and `startAdminServer` take them. */
@@ -91,15 +101,18 @@ export function createSelfSignedCertificate(options: SelfSignedCertificateOption
     derSequence(derTime(new Date(now.getTime() - 60 * 60 * 1000)), derTime(new Date(now.getTime() + (options.validDays ?? 5 * 365) * DAY_MS))),
     name,
     subjectPublicKeyInfo,
-    derExplicit(3, derSequence(
-      extension(OID.basicConstraints, true, derSequence(derBoolean(true))),
-      // digitalSignature (bit 0) and keyCertSign (bit 5): 1000 0100, the last two bits unused.
-      extension(OID.keyUsage, true, derBitString(Buffer.from([0x84]), 2)),
-      extension(OID.extKeyUsage, false, derSequence(derObjectIdentifier(OID.serverAuth))),
-      extension(OID.subjectAltName, false, derSequence(...hosts.map(subjectAltName))),
-      extension(OID.subjectKeyIdentifier, false, derOctetString(keyIdentifier)),
-      extension(OID.authorityKeyIdentifier, false, derSequence(derImplicitPrimitive(0, keyIdentifier))),
-    )),
+    derExplicit(
+      3,
+      derSequence(
+        extension(OID.basicConstraints, true, derSequence(derBoolean(true))),
+        // digitalSignature (bit 0) and keyCertSign (bit 5): 1000 0100, the last two bits unused.
+        extension(OID.keyUsage, true, derBitString(Buffer.from([0x84]), 2)),
+        extension(OID.extKeyUsage, false, derSequence(derObjectIdentifier(OID.serverAuth))),
+        extension(OID.subjectAltName, false, derSequence(...hosts.map(subjectAltName))),
+        extension(OID.subjectKeyIdentifier, false, derOctetString(keyIdentifier)),
+        extension(OID.authorityKeyIdentifier, false, derSequence(derImplicitPrimitive(0, keyIdentifier))),
+      ),
+    ),
   );
   const signature = sign("sha256", tbsCertificate, privateKey);
   const certificate = derSequence(tbsCertificate, algorithm, derBitString(signature));

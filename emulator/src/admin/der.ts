@@ -73,9 +73,7 @@ export function derBitString(content: Uint8Array, unusedBits = 0): Buffer {
 export function derTime(time: Date): Buffer {
   const iso = time.toISOString(); // 2025-01-31T12:34:56.789Z
   const digits = iso.slice(0, 19).replace(/[-:T]/g, ""); // 20250131123456
-  return time.getUTCFullYear() < 2050
-    ? derTlv(0x17, Buffer.from(`${digits.slice(2)}Z`, "ascii"))
-    : derTlv(0x18, Buffer.from(`${digits}Z`, "ascii"));
+  return time.getUTCFullYear() < 2050 ? derTlv(0x17, Buffer.from(`${digits.slice(2)}Z`, "ascii")) : derTlv(0x18, Buffer.from(`${digits}Z`, "ascii"));
 }
 
 /** A context-specific, constructed, explicit tag `[n]` around an encoded element. */

@@ -8,13 +8,26 @@
  * absent ones keep them.
  */
 import type {
-  DuplicateDetectionProperties, PartitioningProperties, QueueConfig, ReceivableEntityProperties, SubscriptionConfig, TopicConfig,
+  DuplicateDetectionProperties,
+  PartitioningProperties,
+  QueueConfig,
+  ReceivableEntityProperties,
+  SubscriptionConfig,
+  TopicConfig,
 } from "../config/emulator-config.js";
 import type { EntityRuntimeCounts, SubscriptionDescription, TopicDescription } from "./admin-backend.js";
 import { AdminError } from "./admin-errors.js";
 import {
-  formatServiceDuration, formatTimestamp, MAX_INT32, readBoolean, readDuration, readForwardTarget, readInteger,
-  readString, readTimeToLive, TIMESPAN_MAX_TEXT,
+  formatServiceDuration,
+  formatTimestamp,
+  MAX_INT32,
+  readBoolean,
+  readDuration,
+  readForwardTarget,
+  readInteger,
+  readString,
+  readTimeToLive,
+  TIMESPAN_MAX_TEXT,
 } from "./description-values.js";
 import { xmlChild, xmlChildNames, xmlChildText } from "./xml-reader.js";
 import { xmlElement, xmlText } from "./xml-writer.js";
@@ -220,8 +233,11 @@ export function writeSubscriptionDescription(subscription: SubscriptionDescripti
 /** All messages of an entity, as `MessageCount` reports them. */
 export function totalMessageCount(counts: EntityRuntimeCounts): number {
   return (
-    counts.activeMessageCount + counts.deadLetterMessageCount + counts.scheduledMessageCount +
-    counts.transferMessageCount + counts.transferDeadLetterMessageCount
+    counts.activeMessageCount +
+    counts.deadLetterMessageCount +
+    counts.scheduledMessageCount +
+    counts.transferMessageCount +
+    counts.transferDeadLetterMessageCount
   );
 }
 
@@ -240,9 +256,10 @@ function readReceivable(description: unknown, base: ReceivableEntityProperties):
 function readDuplicateDetection(description: unknown, base: DuplicateDetectionProperties): DuplicateDetectionProperties {
   return {
     requiresDuplicateDetection: readBoolean(description, "RequiresDuplicateDetection", base.requiresDuplicateDetection),
-    duplicateDetectionHistoryTimeWindowInMs: readDuration(
-      description, "DuplicateDetectionHistoryTimeWindow", base.duplicateDetectionHistoryTimeWindowInMs, [20_000, 7 * 24 * 60 * 60_000],
-    ),
+    duplicateDetectionHistoryTimeWindowInMs: readDuration(description, "DuplicateDetectionHistoryTimeWindow", base.duplicateDetectionHistoryTimeWindowInMs, [
+      20_000,
+      7 * 24 * 60 * 60_000,
+    ]),
   };
 }
 
@@ -266,12 +283,15 @@ function readDescriptive(description: unknown, base: DescriptiveProperties, kind
     userMetadata: readString(description, "UserMetadata", base.userMetadata),
     maxSizeInMegabytes: readInteger(description, "MaxSizeInMegabytes", base.maxSizeInMegabytes, [1, MAX_INT32]),
     enableBatchedOperations: readBoolean(description, "EnableBatchedOperations", base.enableBatchedOperations),
-    autoDeleteOnIdle: xmlChildText(description, "AutoDeleteOnIdle") === undefined
-      ? base.autoDeleteOnIdle
-      : formatServiceDuration(readDuration(description, "AutoDeleteOnIdle", 0, [5 * 60_000, Number.POSITIVE_INFINITY])),
+    autoDeleteOnIdle:
+      xmlChildText(description, "AutoDeleteOnIdle") === undefined
+        ? base.autoDeleteOnIdle
+        : formatServiceDuration(readDuration(description, "AutoDeleteOnIdle", 0, [5 * 60_000, Number.POSITIVE_INFINITY])),
     supportOrdering: readBoolean(description, "SupportOrdering", base.supportOrdering),
     deadLetteringOnFilterEvaluationExceptions: readBoolean(
-      description, "DeadLetteringOnFilterEvaluationExceptions", base.deadLetteringOnFilterEvaluationExceptions,
+      description,
+      "DeadLetteringOnFilterEvaluationExceptions",
+      base.deadLetteringOnFilterEvaluationExceptions,
     ),
   };
 }

@@ -152,7 +152,9 @@ function readPropertyValue(value: unknown, key: string): string | number | boole
       return number;
     }
     default:
-      throw AdminError.invalid(`Filter: the correlation property ${JSON.stringify(key)} has the type ${JSON.stringify(type)}; the emulator supports string, number and boolean values.`);
+      throw AdminError.invalid(
+        `Filter: the correlation property ${JSON.stringify(key)} has the type ${JSON.stringify(type)}; the emulator supports string, number and boolean values.`,
+      );
   }
   throw AdminError.invalid(`Filter: the correlation property ${JSON.stringify(key)} has the value ${JSON.stringify(text)}, which is not a valid ${type}.`);
 }
@@ -160,12 +162,7 @@ function readPropertyValue(value: unknown, key: string): string | number | boole
 function writeFilter(filter: RuleFilterConfig): string {
   if (filter.type === "sql") {
     const type = filter.sqlExpression === TRUE_EXPRESSION ? "TrueFilter" : filter.sqlExpression === FALSE_EXPRESSION ? "FalseFilter" : "SqlFilter";
-    return xmlElement(
-      "Filter",
-      { "i:type": type },
-      xmlText("SqlExpression", filter.sqlExpression),
-      xmlText("CompatibilityLevel", 20),
-    );
+    return xmlElement("Filter", { "i:type": type }, xmlText("SqlExpression", filter.sqlExpression), xmlText("CompatibilityLevel", 20));
   }
   const properties = Object.entries(filter.applicationProperties);
   return xmlElement(
@@ -178,12 +175,7 @@ function writeFilter(filter: RuleFilterConfig): string {
 
 function writeAction(action: RuleConfig["action"]): string {
   if (action === undefined) return xmlElement("Action", { "i:type": "EmptyRuleAction" });
-  return xmlElement(
-    "Action",
-    { "i:type": "SqlRuleAction" },
-    xmlText("SqlExpression", action.sqlExpression),
-    xmlText("CompatibilityLevel", 20),
-  );
+  return xmlElement("Action", { "i:type": "SqlRuleAction" }, xmlText("SqlExpression", action.sqlExpression), xmlText("CompatibilityLevel", 20));
 }
 
 /**

@@ -31,7 +31,12 @@ export function attachConsumerLink(context: ServerContext, sender: Sender, addre
   };
   if (!sessions) {
     if (requested !== undefined) {
-      refuseLink(context, sender, Conditions.notAllowed, `It is not possible for an entity that does not require sessions to create a sessionful message receiver ('${address}').`);
+      refuseLink(
+        context,
+        sender,
+        Conditions.notAllowed,
+        `It is not possible for an entity that does not require sessions to create a sessionful message receiver ('${address}').`,
+      );
       return;
     }
     roles.set(sender, { kind: "consumer", consumer });
@@ -39,7 +44,12 @@ export function attachConsumerLink(context: ServerContext, sender: Sender, addre
     return;
   }
   if (requested === undefined) {
-    refuseLink(context, sender, Conditions.notAllowed, `It is not possible for an entity that requires sessions to create a non-sessionful message receiver ('${address}').`);
+    refuseLink(
+      context,
+      sender,
+      Conditions.notAllowed,
+      `It is not possible for an entity that requires sessions to create a non-sessionful message receiver ('${address}').`,
+    );
     return;
   }
   const role: ConsumerRole = { kind: "consumer", consumer, sessions, cancelPending: () => undefined };

@@ -45,9 +45,7 @@ function applyView(content: MessageContent, before: MessageView, after: MessageV
       propertiesChanged = true;
     }
   }
-  const applicationProperties = encodeTyped([
-    types.described(types.wrap_ulong(0x74), types.wrap_map(after.user)) as never,
-  ]);
+  const applicationProperties = encodeTyped([types.described(types.wrap_ulong(0x74), types.wrap_map(after.user)) as never]);
   return {
     ...content,
     properties: propertiesChanged ? encodeTyped([propertiesSection(fields)]) : content.properties,

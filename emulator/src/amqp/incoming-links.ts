@@ -37,19 +37,21 @@ export function acceptIncoming(context: ServerContext, event: EventContext, addr
     }
     const tooLarge = encoded.find((bytes) => bytes.length > maxMessageSizeInBytes);
     if (tooLarge) {
-      delivery.update(true, rejectedState(
-        Conditions.messageSizeExceeded,
-        `The received message (size: ${tooLarge.length} bytes) exceeds the limit (${maxMessageSizeInBytes} bytes) currently allowed on the link.`,
-      ));
+      delivery.update(
+        true,
+        rejectedState(
+          Conditions.messageSizeExceeded,
+          `The received message (size: ${tooLarge.length} bytes) exceeds the limit (${maxMessageSizeInBytes} bytes) currently allowed on the link.`,
+        ),
+      );
       return;
     }
     const messages = encoded.map(decodeIncomingMessage);
     if (isBatch) broker.sendBatch(address, messages);
     else broker.send(address, messages);
   } catch (error) {
-    const { condition, description } = error instanceof TypeError
-      ? { condition: "amqp:decode-error", description: `The message could not be decoded: ${error.message}` }
-      : describeError(error);
+    const { condition, description } =
+      error instanceof TypeError ? { condition: "amqp:decode-error", description: `The message could not be decoded: ${error.message}` } : describeError(error);
     delivery.update(true, rejectedState(condition, description));
     return;
   }

@@ -21,7 +21,12 @@ export function refuseLink(context: ServerContext, link: AmqpLink, condition: st
 /** Checks the link's token and entity; returns false (after refusing the link) when it may not attach. */
 export function admitLink(context: ServerContext, link: AmqpLink, address: string): boolean {
   if (!context.connectionState(link.connection).auth.allows(address)) {
-    refuseLink(context, link, Conditions.unauthorizedAccess, `Unauthorized access. No valid token covers '${address}': send a CBS put-token for its audience first.`);
+    refuseLink(
+      context,
+      link,
+      Conditions.unauthorizedAccess,
+      `Unauthorized access. No valid token covers '${address}': send a CBS put-token for its audience first.`,
+    );
     return false;
   }
   try {

@@ -243,11 +243,7 @@ export function handleManagementRequest(
         return ok({ rules: rules.map((rule) => ({ "rule-description": rule })) });
       }
       default:
-        throw new BrokerError(
-          Conditions.notImplemented,
-          `The management operation '${String(operation)}' is not supported by this emulator.`,
-          501,
-        );
+        throw new BrokerError(Conditions.notImplemented, `The management operation '${String(operation)}' is not supported by this emulator.`, 501);
     }
   } catch (error) {
     if (error instanceof BrokerError) {

@@ -155,8 +155,19 @@ export function decodeIncomingMessage(encoded: Buffer): IncomingMessage {
 }
 
 const PROPERTY_FIELDS = [
-  "message_id", "user_id", "to", "subject", "reply_to", "correlation_id", "content_type", "content_encoding",
-  "absolute_expiry_time", "creation_time", "group_id", "group_sequence", "reply_to_group_id",
+  "message_id",
+  "user_id",
+  "to",
+  "subject",
+  "reply_to",
+  "correlation_id",
+  "content_type",
+  "content_encoding",
+  "absolute_expiry_time",
+  "creation_time",
+  "group_id",
+  "group_sequence",
+  "reply_to_group_id",
 ] as const;
 
 export function pickProperties(decoded: object): Record<string, unknown> {
@@ -217,7 +228,8 @@ function sentHeaderFields(section: Buffer): Array<Typed | null> {
   return Array.isArray(fields) ? fields : [];
 }
 
-const isPresent = (field: Typed | null | undefined): field is Typed => field !== null && field !== undefined && field.value !== null && field.value !== undefined;
+const isPresent = (field: Typed | null | undefined): field is Typed =>
+  field !== null && field !== undefined && field.value !== null && field.value !== undefined;
 
 /**
  * The header of a delivery: the client's durable, priority and first-acquirer (durable and priority 4 when it

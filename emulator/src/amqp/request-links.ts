@@ -21,9 +21,7 @@ export function isManagementAddress(address: string): boolean {
 
 function reply(context: ServerContext, connection: Connection, request: Message, response: ManagementResponse): void {
   const replyTo = request.reply_to;
-  const replyLink = connection.find_sender(
-    (sender: Sender) => sender.name === replyTo || sender.target?.address === replyTo,
-  );
+  const replyLink = connection.find_sender((sender: Sender) => sender.name === replyTo || sender.target?.address === replyTo);
   if (!replyLink) {
     context.logger.warn({ connection: context.connectionState(connection).id, replyTo }, "no reply link for a request");
     return;
@@ -50,7 +48,13 @@ export function answerRequest(context: ServerContext, event: EventContext, role:
   }
   let response: ManagementResponse;
   try {
-    response = handleManagementRequest(context.broker, role.address, request.application_properties?.operation, request.body, connectionKeyOf(event.connection));
+    response = handleManagementRequest(
+      context.broker,
+      role.address,
+      request.application_properties?.operation,
+      request.body,
+      connectionKeyOf(event.connection),
+    );
   } catch (error) {
     context.logger.error({ err: error, operation: request.application_properties?.operation }, "management request failed");
     response = { statusCode: 500, statusDescription: "The emulator failed to process the request.", errorCondition: Conditions.internalError };

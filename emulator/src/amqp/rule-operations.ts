@@ -80,10 +80,7 @@ function encodeFilter(filter: RuleFilterConfig): Typed {
     if (expression === "1=0") return described(DESCRIPTOR.falseFilter, []);
     return described(DESCRIPTOR.sqlFilter, [filter.sqlExpression]);
   }
-  return described(DESCRIPTOR.correlationFilter, [
-    ...CORRELATION_FIELDS.map(([, field]) => filter[field] ?? null),
-    filter.applicationProperties,
-  ]);
+  return described(DESCRIPTOR.correlationFilter, [...CORRELATION_FIELDS.map(([, field]) => filter[field] ?? null), filter.applicationProperties]);
 }
 
 /** A rule as enumerate-rules returns it: described(rule-description, [filter, action, name]). */
@@ -105,5 +102,7 @@ export function subscriptionOf(broker: NamespaceBroker, address: string): Subscr
 export function enumerateRules(subscription: SubscriptionEntity, body: Body): Typed[] {
   const skip = Math.max(0, Number(body.skip ?? 0) || 0);
   const top = Math.max(0, Number(body.top ?? 2 ** 31 - 1) || 0);
-  return rulesByName(subscription.rules).slice(skip, skip + top).map((rule) => encodeRuleDescription(rule.config));
+  return rulesByName(subscription.rules)
+    .slice(skip, skip + top)
+    .map((rule) => encodeRuleDescription(rule.config));
 }

@@ -63,7 +63,9 @@ export function verifySasToken(token: string, keys: readonly SharedAccessKey[], 
     return refuse("The token's signature is not valid base64.");
   }
   // Compute a signature even for an unknown key name so that the answer takes the same time.
-  const expected = createHmac("sha256", key?.key ?? "").update(`${encodedAudience}\n${expiry}`, "utf8").digest();
+  const expected = createHmac("sha256", key?.key ?? "")
+    .update(`${encodedAudience}\n${expiry}`, "utf8")
+    .digest();
   const matches = presented.length === expected.length && timingSafeEqual(presented, expected);
   if (!key || !matches) return refuse(`The token's signature does not match the key '${keyName}'.`);
   let audience: string;

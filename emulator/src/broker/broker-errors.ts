@@ -35,11 +35,7 @@ export class BrokerError extends Error {
 
 /** The error `@azure/service-bus` maps to `MessagingEntityNotFound`: the description pattern matters. */
 export function entityNotFound(path: string): BrokerError {
-  return new BrokerError(
-    Conditions.notFound,
-    `The messaging entity 'sb://emulator/${path}' could not be found.`,
-    404,
-  );
+  return new BrokerError(Conditions.notFound, `The messaging entity 'sb://emulator/${path}' could not be found.`, 404);
 }
 
 /** The service's text for a settlement of an expired, unknown or already settled lock. */

@@ -52,4 +52,3 @@ export function subQueues(entity: ReceivableEntity): MessageQueue[] {
 export function subscriptionPath(topic: string, subscription: string): string {
   return `${topic}/Subscriptions/${subscription}`;
 }
-

@@ -41,7 +41,10 @@ export class EntityFactory {
     this.newLockToken = options.newLockToken ?? randomUUID;
   }
 
-  duplicateDetector(path: string, config: { requiresDuplicateDetection: boolean; duplicateDetectionHistoryTimeWindowInMs: number }): DuplicateDetector | undefined {
+  duplicateDetector(
+    path: string,
+    config: { requiresDuplicateDetection: boolean; duplicateDetectionHistoryTimeWindowInMs: number },
+  ): DuplicateDetector | undefined {
     if (!config.requiresDuplicateDetection) return undefined;
     return new DuplicateDetector(config.duplicateDetectionHistoryTimeWindowInMs, (messageId, seenAtMs) =>
       this.options.store.recordDuplicateId(path.toLowerCase(), messageId, seenAtMs),

@@ -185,11 +185,7 @@ export class MessageQueue {
   settle(lockToken: string, settlement: Settlement, holderId?: string): void {
     const message = this.lockedMessage(lockToken, holderId);
     if (settlement.kind === "deadLetter" && !this.options.deadLetterQueue) {
-      throw new BrokerError(
-        Conditions.notAllowed,
-        `A message in the dead-letter queue '${this.address}' cannot be dead-lettered again.`,
-        400,
-      );
+      throw new BrokerError(Conditions.notAllowed, `A message in the dead-letter queue '${this.address}' cannot be dead-lettered again.`, 400);
     }
     this.releaseLock(message);
     const patch = settlement.kind === "complete" ? undefined : settlement.propertiesToModify;
@@ -245,7 +241,7 @@ export class MessageQueue {
   receiveDeferred(sequenceNumbers: readonly number[], receiveMode: ReceiveMode, sessionId?: string): BrokerMessage[] {
     const found = sequenceNumbers.map((sequenceNumber) => {
       const message = this.messages.get(sequenceNumber);
-      if (!message || message.state !== "deferred" || message.lock || (sessionId !== undefined && message.sessionId !== sessionId)) {
+      if (message?.state !== "deferred" || message.lock || (sessionId !== undefined && message.sessionId !== sessionId)) {
         throw new BrokerError(
           Conditions.messageNotFound,
           `Failed to lock one or more specified messages. The message with sequence number ${sequenceNumber} is not a deferred message of '${this.address}', or is locked.`,
@@ -396,9 +392,7 @@ export class MessageQueue {
       token,
       lockedUntilMs,
       holderId,
-      cancelTimer: sessionLockedUntilMs === undefined
-        ? runAt(this.options.clock, lockedUntilMs, () => this.lockExpired(message))
-        : () => undefined,
+      cancelTimer: sessionLockedUntilMs === undefined ? runAt(this.options.clock, lockedUntilMs, () => this.lockExpired(message)) : () => undefined,
     };
     this.locks.set(token, message);
   }
@@ -431,7 +425,7 @@ export class MessageQueue {
 
   private lockedMessage(lockToken: string, holderId: string | undefined): BrokerMessage {
     const message = this.locks.get(lockToken);
-    if (!message || !message.lock || message.lock.lockedUntilMs <= this.options.clock.now()) throw messageLockLost();
+    if (!message?.lock || message.lock.lockedUntilMs <= this.options.clock.now()) throw messageLockLost();
     if (holderId !== undefined && message.lock.holderId !== holderId) throw messageLockLost();
     return message;
   }

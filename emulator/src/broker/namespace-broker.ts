@@ -4,14 +4,7 @@
  * layer calls it.
  */
 export type { Entity, QueueEntity, ReceivableEntity, SubscriptionEntity, TopicEntity } from "./entities.js";
-import type {
-  EmulatorConfig,
-  QueueConfig,
-  ReceivableEntityProperties,
-  RuleConfig,
-  SubscriptionConfig,
-  TopicConfig,
-} from "../config/emulator-config.js";
+import type { EmulatorConfig, QueueConfig, ReceivableEntityProperties, RuleConfig, SubscriptionConfig, TopicConfig } from "../config/emulator-config.js";
 import type { MessageStore } from "../store/message-store.js";
 import type { BrokerMessage, IncomingMessage, MessageContent } from "./broker-message.js";
 import { BrokerError, Conditions, entityNotFound } from "./broker-errors.js";
@@ -81,9 +74,10 @@ export class NamespaceBroker {
         options.onOrphanMessage?.(stored.entityPath, stored.message.sequenceNumber);
         continue;
       }
-      const queue = entity.kind === "topic"
-        ? entity.scheduled
-        : { main: entity.main, deadLetter: entity.deadLetter, transferDeadLetter: entity.transferDeadLetter }[stored.subQueue];
+      const queue =
+        entity.kind === "topic"
+          ? entity.scheduled
+          : { main: entity.main, deadLetter: entity.deadLetter, transferDeadLetter: entity.transferDeadLetter }[stored.subQueue];
       queue.restore(stored.message);
       const last = this.lastSequenceNumbers.get(stored.entityPath) ?? 0;
       if (stored.message.sequenceNumber > last) this.lastSequenceNumbers.set(stored.entityPath, stored.message.sequenceNumber);
@@ -124,9 +118,14 @@ export class NamespaceBroker {
     const suffix = [TRANSFER_DEAD_LETTER_SUFFIX, DEAD_LETTER_SUFFIX].find((each) => lower.endsWith(each));
     const entity = this.entities.get(suffix ? lower.slice(0, -suffix.length) : lower);
     if (!entity || (suffix && entity.kind === "topic")) throw entityNotFound(path);
-    const queue = entity.kind === "topic"
-      ? entity.scheduled
-      : suffix === TRANSFER_DEAD_LETTER_SUFFIX ? entity.transferDeadLetter : suffix ? entity.deadLetter : entity.main;
+    const queue =
+      entity.kind === "topic"
+        ? entity.scheduled
+        : suffix === TRANSFER_DEAD_LETTER_SUFFIX
+          ? entity.transferDeadLetter
+          : suffix
+            ? entity.deadLetter
+            : entity.main;
     return { entity, queue, isManagement, isDeadLetter: suffix !== undefined };
   }
 
@@ -419,7 +418,12 @@ export class NamespaceBroker {
   }
 
   /** Copies a message to every subscription whose rules select it. */
-  private publish(topic: TopicEntity, incoming: Pick<IncomingMessage, "content" | "messageId" | "sessionId" | "timeToLiveInMs">, now: number, hops: number): void {
+  private publish(
+    topic: TopicEntity,
+    incoming: Pick<IncomingMessage, "content" | "messageId" | "sessionId" | "timeToLiveInMs">,
+    now: number,
+    hops: number,
+  ): void {
     if (topic.subscriptions.size === 0) return;
     const view = this.options.codec.filterView(incoming.content);
     for (const subscription of topic.subscriptions.values()) {
@@ -457,9 +461,10 @@ export class NamespaceBroker {
     // A message may shorten its time to live, never extend it past the entity's default.
     const requested = incoming.timeToLiveInMs !== undefined && incoming.timeToLiveInMs > 0 ? incoming.timeToLiveInMs : undefined;
     const timeToLiveInMs = requested === undefined ? entityTtl : Math.min(requested, entityTtl);
-    const finalContent = requested !== undefined && timeToLiveInMs < requested
-      ? { ...content, properties: this.options.codec.capAbsoluteExpiryTime(content.properties, timeToLiveInMs) }
-      : content;
+    const finalContent =
+      requested !== undefined && timeToLiveInMs < requested
+        ? { ...content, properties: this.options.codec.capAbsoluteExpiryTime(content.properties, timeToLiveInMs) }
+        : content;
     return {
       sequenceNumber: this.nextSequenceNumber(entity.path),
       enqueuedTimeMs: scheduled ? (incoming.scheduledEnqueueTimeMs as number) : now,

@@ -18,7 +18,10 @@ export const DEMO_CONFIG_JSON = {
         Queues: [
           { Name: "orders", Properties: { MaxDeliveryCount: 5, RequiresDuplicateDetection: true, DuplicateDetectionHistoryTimeWindow: "PT10M" } },
           { Name: "order-updates", Properties: { RequiresSession: true, MaxDeliveryCount: 5 } },
-          { Name: "cases", Properties: { RequiresSession: true, MaxDeliveryCount: 5, RequiresDuplicateDetection: true, DuplicateDetectionHistoryTimeWindow: "PT10M" } },
+          {
+            Name: "cases",
+            Properties: { RequiresSession: true, MaxDeliveryCount: 5, RequiresDuplicateDetection: true, DuplicateDetectionHistoryTimeWindow: "PT10M" },
+          },
         ],
         Topics: [
           {
@@ -27,7 +30,9 @@ export const DEMO_CONFIG_JSON = {
             Subscriptions: [
               {
                 Name: "billing",
-                Rules: [{ Name: "order-submitted", Properties: { FilterType: "Correlation", CorrelationFilter: { Properties: { eventType: "OrderSubmitted" } } } }],
+                Rules: [
+                  { Name: "order-submitted", Properties: { FilterType: "Correlation", CorrelationFilter: { Properties: { eventType: "OrderSubmitted" } } } },
+                ],
               },
               { Name: "analytics" },
               { Name: "support" },

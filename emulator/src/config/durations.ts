@@ -34,17 +34,10 @@ export function parseIsoDurationInMs(text: string): number {
   const match = DURATION_PATTERN.exec(text);
   const [, days, hours, minutes, seconds, fraction] = match ?? [];
   if (match === null || text.endsWith("T") || [days, hours, minutes, seconds].every((part) => part === undefined)) {
-    throw new RangeError(
-      `${JSON.stringify(text)} is not an ISO-8601 duration of days, hours, minutes and seconds (for example PT1M, PT0.5S or P1DT2H)`,
-    );
+    throw new RangeError(`${JSON.stringify(text)} is not an ISO-8601 duration of days, hours, minutes and seconds (for example PT1M, PT0.5S or P1DT2H)`);
   }
   const fractionInMs = Number((fraction ?? "").slice(0, 3).padEnd(3, "0"));
-  const ms =
-    toNumber(days) * MS_PER_DAY +
-    toNumber(hours) * MS_PER_HOUR +
-    toNumber(minutes) * MS_PER_MINUTE +
-    toNumber(seconds) * MS_PER_SECOND +
-    fractionInMs;
+  const ms = toNumber(days) * MS_PER_DAY + toNumber(hours) * MS_PER_HOUR + toNumber(minutes) * MS_PER_MINUTE + toNumber(seconds) * MS_PER_SECOND + fractionInMs;
   if (!(ms <= TIMESPAN_MAX_IN_MS)) {
     throw new RangeError(`${JSON.stringify(text)} exceeds the longest duration Service Bus supports (P10675199DT2H48M5.4775807S)`);
   }
@@ -70,10 +63,7 @@ export function formatIsoDuration(ms: number): string {
   const millis = ms % MS_PER_SECOND;
 
   const fraction = millis === 0 ? "" : `.${String(millis).padStart(3, "0").replace(/0+$/, "")}`;
-  const time =
-    (hours > 0 ? `${hours}H` : "") +
-    (minutes > 0 ? `${minutes}M` : "") +
-    (seconds > 0 || millis > 0 ? `${seconds}${fraction}S` : "");
+  const time = (hours > 0 ? `${hours}H` : "") + (minutes > 0 ? `${minutes}M` : "") + (seconds > 0 || millis > 0 ? `${seconds}${fraction}S` : "");
   const date = days > 0 ? `${days}D` : "";
   if (date === "" && time === "") {
     return "PT0S";

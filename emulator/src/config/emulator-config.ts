@@ -100,15 +100,28 @@ const TEN_YEARS_IN_MS = 3650 * 24 * 60 * 60 * 1000;
 const MAX_INT32 = 2_147_483_647;
 
 const QUEUE_PROPERTY_KEYS = [
-  "DeadLetteringOnMessageExpiration", "DefaultMessageTimeToLive", "DuplicateDetectionHistoryTimeWindow",
-  "EnablePartitioning", "ForwardDeadLetteredMessagesTo", "ForwardTo", "LockDuration", "MaxDeliveryCount",
-  "RequiresDuplicateDetection", "RequiresSession",
+  "DeadLetteringOnMessageExpiration",
+  "DefaultMessageTimeToLive",
+  "DuplicateDetectionHistoryTimeWindow",
+  "EnablePartitioning",
+  "ForwardDeadLetteredMessagesTo",
+  "ForwardTo",
+  "LockDuration",
+  "MaxDeliveryCount",
+  "RequiresDuplicateDetection",
+  "RequiresSession",
 ];
 const TOPIC_PROPERTY_KEYS = ["DefaultMessageTimeToLive", "DuplicateDetectionHistoryTimeWindow", "EnablePartitioning", "RequiresDuplicateDetection"];
 const SUBSCRIPTION_PROPERTY_KEYS = QUEUE_PROPERTY_KEYS.filter((key) => !key.includes("DuplicateDetection") && key !== "EnablePartitioning");
 const CORRELATION_FIELDS = {
-  ContentType: "contentType", CorrelationId: "correlationId", Label: "subject", MessageId: "messageId",
-  ReplyTo: "replyTo", ReplyToSessionId: "replyToSessionId", SessionId: "sessionId", To: "to",
+  ContentType: "contentType",
+  CorrelationId: "correlationId",
+  Label: "subject",
+  MessageId: "messageId",
+  ReplyTo: "replyTo",
+  ReplyToSessionId: "replyToSessionId",
+  SessionId: "sessionId",
+  To: "to",
 } as const;
 const LOGGING_TYPES = ["File", "Console", "File,Console"];
 
@@ -186,20 +199,20 @@ function readNamespace(reader: Reader, value: unknown, path: string): EmulatorCo
   const namespace = reader.object(value, path, ["Name", "Queues", "Topics"]);
   const name = reader.nonEmptyString(reader.required(namespace, path, "Name"), fieldPath(path, "Name"));
   const entityNames = new UniqueNames("queue or topic");
-  const queues = reader.optionalArray(namespace, path, "Queues").map((queue, index) =>
-    readQueue(reader, queue, `${path}.Queues[${index}]`, entityNames),
-  );
-  const topics = reader.optionalArray(namespace, path, "Topics").map((topic, index) =>
-    readTopic(reader, topic, `${path}.Topics[${index}]`, entityNames),
-  );
+  const queues = reader.optionalArray(namespace, path, "Queues").map((queue, index) => readQueue(reader, queue, `${path}.Queues[${index}]`, entityNames));
+  const topics = reader.optionalArray(namespace, path, "Topics").map((topic, index) => readTopic(reader, topic, `${path}.Topics[${index}]`, entityNames));
   queues.forEach((queue, index) =>
     resolveForwarding(reader, queue.properties, `${path}.Queues[${index}].Properties`, entityNames, queue.name, "the queue itself"),
   );
   topics.forEach((topic, topicIndex) =>
     topic.subscriptions.forEach((subscription, index) =>
       resolveForwarding(
-        reader, subscription.properties, `${path}.Topics[${topicIndex}].Subscriptions[${index}].Properties`,
-        entityNames, topic.name, `its own topic ${topic.name}`,
+        reader,
+        subscription.properties,
+        `${path}.Topics[${topicIndex}].Subscriptions[${index}].Properties`,
+        entityNames,
+        topic.name,
+        `its own topic ${topic.name}`,
       ),
     ),
   );
@@ -234,9 +247,9 @@ function readTopic(reader: Reader, value: unknown, path: string, entityNames: Un
       ...readDuplicateDetection(reader, properties, propertiesPath),
       enablePartitioning: reader.boolean(properties, propertiesPath, "EnablePartitioning", false),
     },
-    subscriptions: reader.optionalArray(topic, path, "Subscriptions").map((subscription, index) =>
-      readSubscription(reader, subscription, `${path}.Subscriptions[${index}]`, subscriptionNames),
-    ),
+    subscriptions: reader
+      .optionalArray(topic, path, "Subscriptions")
+      .map((subscription, index) => readSubscription(reader, subscription, `${path}.Subscriptions[${index}]`, subscriptionNames)),
   };
 }
 
@@ -248,9 +261,7 @@ function readSubscription(reader: Reader, value: unknown, path: string, names: U
   return {
     name,
     properties: readReceivableProperties(reader, properties, fieldPath(path, "Properties")),
-    rules: reader.optionalArray(subscription, path, "Rules").map((rule, index) =>
-      readRule(reader, rule, `${path}.Rules[${index}]`, ruleNames),
-    ),
+    rules: reader.optionalArray(subscription, path, "Rules").map((rule, index) => readRule(reader, rule, `${path}.Rules[${index}]`, ruleNames)),
   };
 }
 
@@ -258,9 +269,7 @@ function readRule(reader: Reader, value: unknown, path: string, names: UniqueNam
   const rule = reader.object(value, path, ["Name", "Properties"]);
   const name = readName(reader, rule, path, "rule", names);
   const propertiesPath = fieldPath(path, "Properties");
-  const properties = reader.object(reader.required(rule, path, "Properties"), propertiesPath, [
-    "FilterType", "CorrelationFilter", "SqlFilter", "Action",
-  ]);
+  const properties = reader.object(reader.required(rule, path, "Properties"), propertiesPath, ["FilterType", "CorrelationFilter", "SqlFilter", "Action"]);
   const filterTypePath = fieldPath(propertiesPath, "FilterType");
   const filterType = reader.oneOf(reader.required(properties, propertiesPath, "FilterType"), filterTypePath, ["Correlation", "Sql"], true);
   const [used, unused] = filterType === "Sql" ? ["SqlFilter", "CorrelationFilter"] : ["CorrelationFilter", "SqlFilter"];
@@ -273,9 +282,7 @@ function readRule(reader: Reader, value: unknown, path: string, names: UniqueNam
       ? { type: "sql" as const, sqlExpression: readSqlExpression(reader, filterValue, fieldPath(propertiesPath, used)) }
       : readCorrelationFilter(reader, filterValue, fieldPath(propertiesPath, used));
   const action =
-    properties["Action"] === undefined
-      ? undefined
-      : { sqlExpression: readSqlExpression(reader, properties["Action"], fieldPath(propertiesPath, "Action")) };
+    properties["Action"] === undefined ? undefined : { sqlExpression: readSqlExpression(reader, properties["Action"], fieldPath(propertiesPath, "Action")) };
   return { name, filter, action };
 }
 
@@ -360,9 +367,7 @@ function readReceivableProperties(reader: Reader, properties: JsonObject, path: 
 function readDuplicateDetection(reader: Reader, properties: JsonObject, path: string): DuplicateDetectionProperties {
   return {
     requiresDuplicateDetection: reader.boolean(properties, path, "RequiresDuplicateDetection", false),
-    duplicateDetectionHistoryTimeWindowInMs: reader.duration(
-      properties, path, "DuplicateDetectionHistoryTimeWindow", "PT20S", [20_000, 7 * 24 * 60 * 60_000],
-    ),
+    duplicateDetectionHistoryTimeWindowInMs: reader.duration(properties, path, "DuplicateDetectionHistoryTimeWindow", "PT20S", [20_000, 7 * 24 * 60 * 60_000]),
   };
 }
 
@@ -373,8 +378,12 @@ function readTimeToLive(reader: Reader, properties: JsonObject, path: string): n
 
 /** Replaces forwarding targets by the declared spelling of the queue or topic they name. */
 function resolveForwarding(
-  reader: Reader, properties: ReceivableEntityProperties, path: string,
-  entityNames: UniqueNames, ownEntity: string, ownEntityDescription: string,
+  reader: Reader,
+  properties: ReceivableEntityProperties,
+  path: string,
+  entityNames: UniqueNames,
+  ownEntity: string,
+  ownEntityDescription: string,
 ): void {
   const resolve = (target: string | undefined, key: string): string | undefined => {
     if (target === undefined) {
@@ -520,9 +529,8 @@ class Reader {
       this.fail(field, errorMessage(error));
     }
     if (ms < min || ms > max) {
-      const range = min === 1 && max === Number.POSITIVE_INFINITY
-        ? "must be longer than zero"
-        : `must be between ${formatIsoDuration(min)} and ${formatIsoDuration(max)}`;
+      const range =
+        min === 1 && max === Number.POSITIVE_INFINITY ? "must be longer than zero" : `must be between ${formatIsoDuration(min)} and ${formatIsoDuration(max)}`;
       this.fail(field, `${range}, got ${JSON.stringify(text)}`);
     }
     return ms;
@@ -577,7 +585,7 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) {
     return "an array";
   }
-  return typeof value === "object" ? "an object" : JSON.stringify(value) ?? typeof value;
+  return typeof value === "object" ? "an object" : (JSON.stringify(value) ?? typeof value);
 }
 
 function errorMessage(error: unknown): string {

@@ -144,14 +144,7 @@ export interface SqlLogicalNode {
 }
 
 /** A node whose result is a truth value (TRUE, FALSE or unknown). */
-export type SqlPredicateNode =
-  | SqlComparisonNode
-  | SqlInNode
-  | SqlLikeNode
-  | SqlIsNullNode
-  | SqlExistsNode
-  | SqlNotNode
-  | SqlLogicalNode;
+export type SqlPredicateNode = SqlComparisonNode | SqlInNode | SqlLikeNode | SqlIsNullNode | SqlExistsNode | SqlNotNode | SqlLogicalNode;
 
 /**
  * Anything allowed where the grammar expects a predicate. Besides true predicates this

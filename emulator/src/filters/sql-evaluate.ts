@@ -192,10 +192,7 @@ export function evaluatePredicate(node: SqlPredicate, view: MessageView, paramet
     case "like":
       return evaluateLike(node, view, parameters);
     case "isNull": {
-      const lookup =
-        node.operand.kind === "property"
-          ? lookupProperty(node.operand, view)
-          : lookupPropertyFunction(node.operand, view, parameters);
+      const lookup = node.operand.kind === "property" ? lookupProperty(node.operand, view) : lookupPropertyFunction(node.operand, view, parameters);
       const isNull = lookup.value === undefined || lookup.value === null;
       return node.negated ? !isNull : isNull;
     }
@@ -230,10 +227,7 @@ function applyStatement(statement: SqlActionStatement, view: MessageView, parame
     return;
   }
   if (value !== null && typeof value !== "string") {
-    throw new SqlFilterEvaluationError(
-      `system property 'sys.${target.name}' requires a string value but got ${sqlTypeName(value)}`,
-      statement.value.position,
-    );
+    throw new SqlFilterEvaluationError(`system property 'sys.${target.name}' requires a string value but got ${sqlTypeName(value)}`, statement.value.position);
   }
   writeSystemProperty(view, target.name, value);
 }

@@ -17,42 +17,13 @@ import { SqlFilterSyntaxError } from "./sql-errors.js";
  * identifiers. `SET` and `REMOVE` are deliberately not reserved: they only have meaning at
  * the start of a rule-action statement, so a filter may still name a property `set`.
  */
-export const SQL_KEYWORDS = [
-  "AND",
-  "OR",
-  "NOT",
-  "IN",
-  "LIKE",
-  "ESCAPE",
-  "IS",
-  "NULL",
-  "TRUE",
-  "FALSE",
-  "EXISTS",
-] as const;
+export const SQL_KEYWORDS = ["AND", "OR", "NOT", "IN", "LIKE", "ESCAPE", "IS", "NULL", "TRUE", "FALSE", "EXISTS"] as const;
 
 /** One of {@link SQL_KEYWORDS}. */
 export type SqlKeyword = (typeof SQL_KEYWORDS)[number];
 
 /** Operators and punctuation. */
-export type SqlSymbol =
-  | "="
-  | "<>"
-  | "!="
-  | ">"
-  | ">="
-  | "<"
-  | "<="
-  | "+"
-  | "-"
-  | "*"
-  | "/"
-  | "%"
-  | "("
-  | ")"
-  | ","
-  | "."
-  | ";";
+export type SqlSymbol = "=" | "<>" | "!=" | ">" | ">=" | "<" | "<=" | "+" | "-" | "*" | "/" | "%" | "(" | ")" | "," | "." | ";";
 
 interface TokenBase {
   /** 0-based offset of the first character. */

@@ -56,15 +56,7 @@ const INT64_MAX = 2n ** 63n - 1n;
 const INT64_MIN = -(2n ** 63n);
 const COMPARISON_SYMBOLS: ReadonlySet<SqlSymbol> = new Set<SqlSymbol>(["=", "<>", "!=", ">", ">=", "<", "<="]);
 
-const PREDICATE_KINDS: ReadonlySet<SqlNode["kind"]> = new Set<SqlNode["kind"]>([
-  "comparison",
-  "in",
-  "like",
-  "isNull",
-  "exists",
-  "not",
-  "logical",
-]);
+const PREDICATE_KINDS: ReadonlySet<SqlNode["kind"]> = new Set<SqlNode["kind"]>(["comparison", "in", "like", "isNull", "exists", "not", "logical"]);
 
 /** Whether `node` yields a truth value rather than a value. */
 export function isPredicateNode(node: SqlNode): node is SqlPredicateNode {

@@ -143,9 +143,7 @@ export function createSqliteStore({ dataDir, synchronous = "normal" }: SqliteSto
   const updateStatement = db.prepare(`UPDATE messages SET sub_queue = ?, state = ?, delivery_count = ?, enqueued_time_ms = ?,
     time_to_live_ms = ?, scheduled_enqueue_time_ms = ?, dead_letter_source = ?, application_properties = ?
     WHERE entity = ? AND sequence_number = ?`);
-  const duplicateStatement = db.prepare(
-    "INSERT OR REPLACE INTO duplicate_ids (entity, message_id, seen_at_ms) VALUES (?, ?, ?)",
-  );
+  const duplicateStatement = db.prepare("INSERT OR REPLACE INTO duplicate_ids (entity, message_id, seen_at_ms) VALUES (?, ?, ?)");
   const saveStateStatement = db.prepare("INSERT OR REPLACE INTO session_states (entity, session_id, state) VALUES (?, ?, ?)");
   const clearStateStatement = db.prepare("DELETE FROM session_states WHERE entity = ? AND session_id = ?");
   const definitionStatement = db.prepare("INSERT OR REPLACE INTO entity_definitions (name, definition) VALUES (?, ?)");
@@ -216,15 +214,18 @@ export function createSqliteStore({ dataDir, synchronous = "normal" }: SqliteSto
         messages,
         lastSequenceNumbers: new Map(sequences.map((row) => [row.entity, row.last])),
         duplicateIds: duplicates.map((row) => ({ entityPath: row.entity, messageId: row.message_id, seenAtMs: row.seen_at_ms })),
-        sessionStates: (db.prepare("SELECT entity, session_id, state FROM session_states").all() as Array<{
-          entity: string;
-          session_id: string;
-          state: Buffer;
-        }>).map((row) => ({ entityPath: row.entity, sessionId: row.session_id, state: row.state })),
+        sessionStates: (
+          db.prepare("SELECT entity, session_id, state FROM session_states").all() as Array<{
+            entity: string;
+            session_id: string;
+            state: Buffer;
+          }>
+        ).map((row) => ({ entityPath: row.entity, sessionId: row.session_id, state: row.state })),
         entityDefinitions: new Map(
-          (db.prepare("SELECT name, definition FROM entity_definitions").all() as Array<{ name: string; definition: string | null }>).map(
-            (row) => [row.name, row.definition ?? undefined],
-          ),
+          (db.prepare("SELECT name, definition FROM entity_definitions").all() as Array<{ name: string; definition: string | null }>).map((row) => [
+            row.name,
+            row.definition ?? undefined,
+          ]),
         ),
       };
     },
@@ -232,19 +233,39 @@ export function createSqliteStore({ dataDir, synchronous = "normal" }: SqliteSto
       const { content } = message;
       enqueue(() =>
         insertStatement.run(
-          entityPath, message.sequenceNumber, subQueue, message.state, message.deliveryCount, message.enqueuedTimeMs,
-          ttlColumn(message), message.scheduledEnqueueTimeMs ?? null, message.messageId ?? null,
-          message.sessionId ?? null, message.deadLetterSource ?? null, content.messageAnnotations,
-          content.properties, content.applicationProperties, content.body, content.header, content.footer,
+          entityPath,
+          message.sequenceNumber,
+          subQueue,
+          message.state,
+          message.deliveryCount,
+          message.enqueuedTimeMs,
+          ttlColumn(message),
+          message.scheduledEnqueueTimeMs ?? null,
+          message.messageId ?? null,
+          message.sessionId ?? null,
+          message.deadLetterSource ?? null,
+          content.messageAnnotations,
+          content.properties,
+          content.applicationProperties,
+          content.body,
+          content.header,
+          content.footer,
         ),
       );
     },
     update(entityPath, subQueue, message) {
       // Capture the values now: the message object keeps changing before the commit runs.
       const values = [
-        subQueue, message.state, message.deliveryCount, message.enqueuedTimeMs, ttlColumn(message),
-        message.scheduledEnqueueTimeMs ?? null, message.deadLetterSource ?? null, message.content.applicationProperties,
-        entityPath, message.sequenceNumber,
+        subQueue,
+        message.state,
+        message.deliveryCount,
+        message.enqueuedTimeMs,
+        ttlColumn(message),
+        message.scheduledEnqueueTimeMs ?? null,
+        message.deadLetterSource ?? null,
+        message.content.applicationProperties,
+        entityPath,
+        message.sequenceNumber,
       ];
       enqueue(() => updateStatement.run(...values));
     },

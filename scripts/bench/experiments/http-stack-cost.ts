@@ -20,7 +20,15 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import express from "express";
 import helmet from "helmet";
-import { DEMO_EVENT_CATALOG_DIR, createApp, createLogger, createServiceBusClients, createServiceBusGateway, hashApiKey, loadEventCatalog } from "../../../api/src/index.js";
+import {
+  DEMO_EVENT_CATALOG_DIR,
+  createApp,
+  createLogger,
+  createServiceBusClients,
+  createServiceBusGateway,
+  hashApiKey,
+  loadEventCatalog,
+} from "../../../api/src/index.js";
 import type { MessagingPort } from "../../../api/src/index.js";
 // Not public: this experiment measures the request-context layer on its own.
 import { requestContextMiddleware } from "../../../api/src/http/request-context.js";
@@ -126,7 +134,10 @@ async function measureVariant(
   options: { requests: number; concurrency: number; connectionString: string | undefined; profileDir: string | undefined },
 ): Promise<number> {
   const args = ["--serve", variant, ...(options.connectionString ? ["--connection-string", options.connectionString] : [])];
-  const child: ChildProcess = fork(fileURLToPath(import.meta.url), args, { execArgv: ["--import", "tsx", ...(options.profileDir ? ["--cpu-prof", "--cpu-prof-dir", options.profileDir] : [])], stdio: ["ignore", "ignore", "inherit", "ipc"] });
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), args, {
+    execArgv: ["--import", "tsx", ...(options.profileDir ? ["--cpu-prof", "--cpu-prof-dir", options.profileDir] : [])],
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+  });
   try {
     const port = await new Promise<number>((resolve, reject) => {
       child.once("exit", (code) => reject(new Error(`${variant} exited with code ${code}`)));

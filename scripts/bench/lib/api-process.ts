@@ -38,7 +38,6 @@ export interface ApiProcess {
   stop(): Promise<void>;
 }
 
-
 /** Forks an API child and resolves once it listens. */
 export async function startApiProcess(options: ApiProcessOptions): Promise<ApiProcess> {
   const apiKey = `bench-${randomBytes(24).toString("base64url")}`;

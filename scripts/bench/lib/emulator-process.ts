@@ -54,7 +54,6 @@ interface ReadyMessage {
   readyAtUs: number;
 }
 
-
 /** Forks an emulator child and resolves once it accepts connections. */
 export async function startEmulatorProcess(options: EmulatorProcessOptions): Promise<EmulatorProcess> {
   const args = ["--store", options.store];

@@ -39,7 +39,10 @@ export function describeMachine(): MachineInfo {
   const cpus = os.cpus();
   const commit = run("git", ["rev-parse", "--short", "HEAD"]);
   const dirty = run("git", ["status", "--porcelain"]);
-  const load = os.loadavg().map((value) => value.toFixed(2)).join(" / ");
+  const load = os
+    .loadavg()
+    .map((value) => value.toFixed(2))
+    .join(" / ");
   return {
     lines: [
       `- cores: ${run("nproc", []) ?? String(cpus.length)} (nproc), ${cpus[0]?.model.trim() ?? "unknown CPU"}`,
@@ -54,5 +57,8 @@ export function describeMachine(): MachineInfo {
 
 /** The 1-minute load average now, to show whether something else was using the CPU during the run. */
 export function loadAverageNow(): string {
-  return os.loadavg().map((value) => value.toFixed(2)).join(" / ");
+  return os
+    .loadavg()
+    .map((value) => value.toFixed(2))
+    .join(" / ");
 }

@@ -17,8 +17,7 @@ function escapeCell(cell: string): string {
 export function renderTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
   const all = [header, ...rows].map((row) => header.map((_, index) => escapeCell(row[index] ?? "")));
   const widths = header.map((_, index) => Math.max(3, ...all.map((row) => row[index]?.length ?? 0)));
-  const line = (cells: readonly string[]): string =>
-    `| ${cells.map((cell, index) => cell.padEnd(widths[index] ?? 3)).join(" | ")} |`;
+  const line = (cells: readonly string[]): string => `| ${cells.map((cell, index) => cell.padEnd(widths[index] ?? 3)).join(" | ")} |`;
   const [head, ...body] = all;
   return [line(head ?? []), `|${widths.map((width) => "-".repeat(width + 2)).join("|")}|`, ...body.map(line)].join("\n");
 }

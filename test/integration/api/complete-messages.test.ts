@@ -127,7 +127,11 @@ describe("API: CompleteMessages against the emulator", () => {
   it.each([
     ["an empty list", { lockTokens: [] }, "/lockTokens"],
     ["a repeated token", { lockTokens: ["2b6f0c1e-0000-4000-8000-000000000001", "2b6f0c1e-0000-4000-8000-000000000001"] }, "/lockTokens"],
-    ["a token repeated in another letter case", { lockTokens: ["2b6f0c1e-0000-4000-8000-00000000000a", "2B6F0C1E-0000-4000-8000-00000000000A"] }, "/lockTokens/1"],
+    [
+      "a token repeated in another letter case",
+      { lockTokens: ["2b6f0c1e-0000-4000-8000-00000000000a", "2B6F0C1E-0000-4000-8000-00000000000A"] },
+      "/lockTokens/1",
+    ],
     ["a token that is not a UUID", { lockTokens: ["2b6f0c1e-0000-4000-8000-000000000001", "not-a-uuid"] }, "/lockTokens/1"],
     ["too many tokens", { lockTokens: Array.from({ length: MAX_MESSAGES_PER_REQUEST + 1 }, () => randomUUID()) }, "/lockTokens"],
     ["no list", {}, "/lockTokens"],
@@ -195,7 +199,10 @@ describe("API: CompleteMessages of session messages", () => {
     const elsewhere = await second.request("POST", "/queues/cases/locks/complete", { body: { lockTokens: [elsewhereToken] } });
     expect(elsewhere.status).toBe(200);
     const single = (await second.request("POST", `/queues/cases/locks/${elsewhereToken}/complete`)).body as { code: string; status: number; detail: string };
-    expect(elsewhere.body).toEqual({ completedLockTokens: [], failed: [{ lockToken: elsewhereToken, code: "SessionLockLost", status: 410, detail: single.detail }] });
+    expect(elsewhere.body).toEqual({
+      completedLockTokens: [],
+      failed: [{ lockToken: elsewhereToken, code: "SessionLockLost", status: 410, detail: single.detail }],
+    });
 
     const held = await fixture.api.request("POST", "/queues/cases/locks/complete", { body: { lockTokens: [...heldTokens, elsewhereToken] } });
     expect(held.body).toEqual({ completedLockTokens: [...heldTokens, elsewhereToken], failed: [] });

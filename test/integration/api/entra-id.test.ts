@@ -52,7 +52,11 @@ let current: SigningKey;
 async function token(options: TokenOptions = {}): Promise<string> {
   const key = options.key ?? current;
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ roles: options.roles ?? ["Messages.Send", "Messages.Listen"], oid: options.objectId ?? "9f8e7d6c-5b4a-3928-1716-151413121110", tid: options.tenant ?? TENANT })
+  return new SignJWT({
+    roles: options.roles ?? ["Messages.Send", "Messages.Listen"],
+    oid: options.objectId ?? "9f8e7d6c-5b4a-3928-1716-151413121110",
+    tid: options.tenant ?? TENANT,
+  })
     .setProtectedHeader({ alg: "RS256", kid: key.kid, typ: "JWT" })
     .setIssuer(options.issuer ?? tenantIssuers(TENANT)[1] ?? "")
     .setAudience(options.audience ?? AUDIENCE)
@@ -73,7 +77,7 @@ async function send(bearer: string | undefined, entity = "orders") {
 beforeAll(async () => {
   current = await newSigningKey("key-1");
   served = [current.publicJwk];
-  jwksServer = createServer((req, res) => {
+  jwksServer = createServer((_req, res) => {
     jwksFetches += 1;
     res.setHeader("Content-Type", "application/json");
     res.end(JSON.stringify({ keys: served }));

@@ -19,7 +19,10 @@ const config = parseEmulatorConfig({
           {
             Name: "order-events",
             Subscriptions: [
-              { Name: "billing", Rules: [{ Name: "orders", Properties: { FilterType: "Correlation", CorrelationFilter: { Properties: { eventType: "OrderSubmitted" } } } }] },
+              {
+                Name: "billing",
+                Rules: [{ Name: "orders", Properties: { FilterType: "Correlation", CorrelationFilter: { Properties: { eventType: "OrderSubmitted" } } } }],
+              },
             ],
           },
         ],
@@ -52,7 +55,14 @@ describe("API: typed business events against the emulator", () => {
       contentType: "application/json",
       subject: "OrderSubmitted",
       applicationProperties: { eventType: "OrderSubmitted", schemaVersion: 1 },
-      event: { eventType: "OrderSubmitted", schemaVersion: 1, messageId: "order-O-1001-submit-v1", correlationId: "08585-flow-run-1", source: "service-bus-bridge", data: order },
+      event: {
+        eventType: "OrderSubmitted",
+        schemaVersion: 1,
+        messageId: "order-O-1001-submit-v1",
+        correlationId: "08585-flow-run-1",
+        source: "service-bus-bridge",
+        data: order,
+      },
     });
     expect(message?.contractErrors).toBeUndefined();
     expect((message?.event as { occurredUtc?: string } | undefined)?.occurredUtc).toMatch(/Z$/);
@@ -88,7 +98,7 @@ describe("API: typed business events against the emulator", () => {
     });
     expect(refused.status).toBe(400);
     expect(refused.body).toMatchObject({ code: "ValidationFailed" });
-    const fields = ((refused.body as { errors: { body: Array<{ field: string }> } }).errors.body).map((error) => error.field).sort();
+    const fields = (refused.body as { errors: { body: Array<{ field: string }> } }).errors.body.map((error) => error.field).sort();
     expect(fields).toEqual(["/accountId", "/amount", "/currency", "/note"]);
   });
 
@@ -105,11 +115,25 @@ describe("API: typed business events against the emulator", () => {
 
   it("flags a received event that breaks its contract instead of hiding it", async () => {
     await fixture.api.request("POST", "/entities/orders/messages", {
-      body: { body: { eventType: "OrderSubmitted", schemaVersion: 1, messageId: "m", correlationId: "c", source: "legacy", occurredUtc: "2026-01-01T00:00:00Z", data: { orderId: "O-9" } } },
+      body: {
+        body: {
+          eventType: "OrderSubmitted",
+          schemaVersion: 1,
+          messageId: "m",
+          correlationId: "c",
+          source: "legacy",
+          occurredUtc: "2026-01-01T00:00:00Z",
+          data: { orderId: "O-9" },
+        },
+      },
     });
     const [message] = messagesOf((await fixture.api.request("GET", "/queues/orders/peek")).body);
     expect(message?.event).toMatchObject({ eventType: "OrderSubmitted", data: { orderId: "O-9" } });
-    expect((message?.contractErrors as Array<{ field: string }>).map((error) => error.field).sort()).toEqual(["/data/accountId", "/data/amount", "/data/currency"]);
+    expect((message?.contractErrors as Array<{ field: string }>).map((error) => error.field).sort()).toEqual([
+      "/data/accountId",
+      "/data/amount",
+      "/data/currency",
+    ]);
   });
 
   it("lists event types and serves their schemas for the connector", async () => {
@@ -119,6 +143,10 @@ describe("API: typed business events against the emulator", () => {
     expect((forOrders.body as { eventTypes: Array<{ eventType: string }> }).eventTypes.map((each) => each.eventType)).toEqual(["OrderSubmitted"]);
     const schema = await fixture.api.request("GET", "/event-types/OrderSubmitted/schema");
     expect(schema.status).toBe(200);
-    expect(schema.body).toMatchObject({ eventType: "OrderSubmitted", schemaVersion: 1, schema: { type: "object", required: ["orderId", "accountId", "amount", "currency"] } });
+    expect(schema.body).toMatchObject({
+      eventType: "OrderSubmitted",
+      schemaVersion: 1,
+      schema: { type: "object", required: ["orderId", "accountId", "amount", "currency"] },
+    });
   });
 });

@@ -55,7 +55,9 @@ describe("API: subscription management and backlog counts", () => {
     await fixture.api.request("POST", "/entities/events/messages", { body: { body: "small", applicationProperties: { amount: 5 } } });
     await fixture.api.request("POST", "/entities/events/messages", { body: { body: "big", applicationProperties: { amount: 500 } } });
     const peeked = messagesOf((await fixture.api.request("GET", `${subscription("large")}/peek`)).body);
-    expect(peeked.map((message) => [message.body, (message.applicationProperties as Record<string, unknown> | undefined)?.["priority"]])).toEqual([["big", "high"]]);
+    expect(peeked.map((message) => [message.body, (message.applicationProperties as Record<string, unknown> | undefined)?.["priority"]])).toEqual([
+      ["big", "high"],
+    ]);
   });
 
   it("answers 409 for an existing subscription and 400 for a bad filter", async () => {

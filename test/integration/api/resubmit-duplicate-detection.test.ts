@@ -28,12 +28,16 @@ describe("API: resubmitting dead letters on entities with duplicate detection", 
 
   /** Sends a message to `entity`, receives it from `source` and dead-letters it; resolves to its dead-letter sequence number. */
   async function deadLetter(entity: string, source: string, messageId: string, properties: Record<string, string> = {}): Promise<string> {
-    const sent = await fixture.api.request("POST", `/entities/${entity}/messages`, { body: { body: { messageId }, messageId, applicationProperties: properties } });
+    const sent = await fixture.api.request("POST", `/entities/${entity}/messages`, {
+      body: { body: { messageId }, messageId, applicationProperties: properties },
+    });
     expect(sent.status).toBe(201);
     const received = onlyMessage((await fixture.api.request("POST", `${source}/receive?maxMessages=1&maxWaitSeconds=5`)).body);
     expect(received.messageId).toBe(messageId);
     expect((await fixture.api.request("POST", `${source}/locks/${received.lockToken}/dead-letter`, { body: { deadLetterReason: "test" } })).status).toBe(204);
-    const dead = messagesOf((await fixture.api.request("GET", `${source}/peek?subQueue=deadLetter&maxMessages=100`)).body).find((message) => message.messageId === messageId);
+    const dead = messagesOf((await fixture.api.request("GET", `${source}/peek?subQueue=deadLetter&maxMessages=100`)).body).find(
+      (message) => message.messageId === messageId,
+    );
     expect(dead, `${messageId} is dead-lettered`).toBeDefined();
     return dead?.sequenceNumber ?? "";
   }
@@ -70,7 +74,9 @@ describe("API: resubmitting dead letters on entities with duplicate detection", 
 
   it("keeps the original id when asked, and duplicate detection then discards the copy (the documented risk)", async () => {
     const sequenceNumber = await deadLetter("orders", "/queues/orders", "order-3");
-    const resubmitted = await fixture.api.request("POST", "/queues/orders/dead-letters/resubmit", { body: { sequenceNumbers: [sequenceNumber], keepMessageId: true } });
+    const resubmitted = await fixture.api.request("POST", "/queues/orders/dead-letters/resubmit", {
+      body: { sequenceNumbers: [sequenceNumber], keepMessageId: true },
+    });
     expect(resubmitted.body).toEqual({ resubmitted: [{ sequenceNumber, messageId: "order-3", originalMessageId: "order-3" }], notFound: [] });
     expect(await receiveAll("/queues/orders")).toEqual([]);
   });
@@ -90,6 +96,8 @@ describe("API: resubmitting dead letters on entities with duplicate detection", 
     expect(fromBilling.resubmitted.map((each) => each.messageId)).toEqual([`order-4/resubmit/billing/${billingSequence}`]);
     expect(fromAnalytics.resubmitted).toHaveLength(1);
     const support = await receiveAll("/topics/order-events/subscriptions/support");
-    expect(support.map((message) => message.messageId).sort()).toEqual([...fromAnalytics.resubmitted, ...fromBilling.resubmitted].map((each) => each.messageId).sort());
+    expect(support.map((message) => message.messageId).sort()).toEqual(
+      [...fromAnalytics.resubmitted, ...fromBilling.resubmitted].map((each) => each.messageId).sort(),
+    );
   });
 });

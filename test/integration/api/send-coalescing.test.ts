@@ -64,7 +64,9 @@ describe("API: concurrent single sends are coalesced without mixing up their ans
   });
 
   it("drops duplicates among concurrent sends one by one, as Service Bus does in a batch", async () => {
-    const sends = ["a", "b", "a", "c", "a"].map((messageId) => fixture.api.request("POST", "/entities/orders/messages", { body: { body: messageId, messageId } }));
+    const sends = ["a", "b", "a", "c", "a"].map((messageId) =>
+      fixture.api.request("POST", "/entities/orders/messages", { body: { body: messageId, messageId } }),
+    );
     const responses = await Promise.all(sends);
     expect(responses.map((response) => response.status)).toEqual(Array(5).fill(201));
     expect((await peekAll(fixture, "orders")).map((message) => message.messageId).sort()).toEqual(["a", "b", "c"]);
@@ -81,8 +83,13 @@ describe("API: concurrent single sends are coalesced without mixing up their ans
   });
 
   it("gives a send without a session to a session queue its own 400 SessionIdRequired while concurrent sends with sessions succeed", async () => {
-    const withSession = Array.from({ length: 4 }, (_, n) => fixture.api.request("POST", "/entities/cases/messages", { body: { body: n, sessionId: "case-1" } }));
-    const withoutSession = [fixture.api.request("POST", "/entities/cases/messages", { body: { body: "lost" } }), fixture.api.request("POST", "/entities/cases/messages", { body: { body: "lost too" } })];
+    const withSession = Array.from({ length: 4 }, (_, n) =>
+      fixture.api.request("POST", "/entities/cases/messages", { body: { body: n, sessionId: "case-1" } }),
+    );
+    const withoutSession = [
+      fixture.api.request("POST", "/entities/cases/messages", { body: { body: "lost" } }),
+      fixture.api.request("POST", "/entities/cases/messages", { body: { body: "lost too" } }),
+    ];
     const [first, second, ...rest] = await Promise.all([...withoutSession, ...withSession]);
     for (const refused of [first, second] as ApiResponse[]) {
       expect(refused.body).toMatchObject({ status: 400, code: "SessionIdRequired" });

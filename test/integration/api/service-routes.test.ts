@@ -42,15 +42,19 @@ describe("API: service routes", () => {
     const documented = Object.values(document.paths).flatMap((item) => Object.values(item).map((operation) => operation.operationId));
     expect(documented.sort()).toEqual(OPERATIONS.map((operation) => operation.operationId).sort());
     const peek = document.paths["/queues/{queue}/peek"]?.["get"];
-    expect(peek?.parameters?.map((parameter) => `${parameter.in}:${parameter.name}`)).toEqual(["path:queue", "query:maxMessages", "query:fromSequenceNumber", "query:subQueue", "query:sessionId"]);
+    expect(peek?.parameters?.map((parameter) => `${parameter.in}:${parameter.name}`)).toEqual([
+      "path:queue",
+      "query:maxMessages",
+      "query:fromSequenceNumber",
+      "query:subQueue",
+      "query:sessionId",
+    ]);
     expect(Object.keys(peek?.responses ?? {})).toEqual(expect.arrayContaining(["200", "400", "401", "403", "404", "429", "500", "503", "504"]));
   });
 
   it("routes every registry operation (no operation answers RouteNotFound)", async () => {
     for (const operation of OPERATIONS) {
-      const path = operation.path
-        .replace("{lockToken}", "00000000-0000-4000-8000-000000000000")
-        .replace(/\{[^}]+\}/g, "x");
+      const path = operation.path.replace("{lockToken}", "00000000-0000-4000-8000-000000000000").replace(/\{[^}]+\}/g, "x");
       const response = await fetch(`${fixture.api.baseUrl}${path}`, { method: operation.method.toUpperCase() });
       const body = (await response.json()) as { code: string };
       expect(body.code, operation.operationId).toBe("Unauthorized");

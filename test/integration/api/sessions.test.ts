@@ -13,10 +13,7 @@ export function sessionEmulatorConfig(): EmulatorConfig {
       Namespaces: [
         {
           Name: "sbemulatorns",
-          Queues: [
-            { Name: "orders" },
-            { Name: "cases", Properties: { RequiresSession: true, MaxDeliveryCount: 5 } },
-          ],
+          Queues: [{ Name: "orders" }, { Name: "cases", Properties: { RequiresSession: true, MaxDeliveryCount: 5 } }],
           Topics: [{ Name: "events", Subscriptions: [{ Name: "ordered", Properties: { RequiresSession: true } }, { Name: "audit" }] }],
         },
       ],
@@ -49,7 +46,13 @@ describe("API: sessions against the emulator", () => {
   };
 
   it("receives one session's messages in order, then the next available session, and completes them through the session", async () => {
-    for (const [session, step] of [["case-1", 1], ["case-2", 1], ["case-1", 2], ["case-2", 2], ["case-1", 3]] as const) {
+    for (const [session, step] of [
+      ["case-1", 1],
+      ["case-2", 1],
+      ["case-1", 2],
+      ["case-2", 2],
+      ["case-1", 3],
+    ] as const) {
       expect((await send(session, { case: session, step })).status).toBe(201);
     }
     const first = await receive(fixture.api, "case-1");
@@ -85,11 +88,15 @@ describe("API: sessions against the emulator", () => {
     const [a, b, c] = (await receive(fixture.api, "case-9")).messages;
     expect((await fixture.api.request("POST", `/queues/cases/locks/${a?.lockToken}/abandon`)).status).toBe(204);
     expect((await fixture.api.request("POST", `/queues/cases/locks/${b?.lockToken}/defer`)).status).toBe(204);
-    expect((await fixture.api.request("POST", `/queues/cases/locks/${c?.lockToken}/dead-letter`, { body: { deadLetterReason: "Unprocessable" } })).status).toBe(204);
+    expect((await fixture.api.request("POST", `/queues/cases/locks/${c?.lockToken}/dead-letter`, { body: { deadLetterReason: "Unprocessable" } })).status).toBe(
+      204,
+    );
 
     const again = await receive(fixture.api, "case-9");
     expect(again.messages.map((message) => [message.body, message.deliveryCount])).toEqual([["a", 2]]);
-    expect(messagesOf((await fixture.api.request("GET", "/queues/cases/peek?subQueue=deadLetter")).body)).toMatchObject([{ body: "c", deadLetterReason: "Unprocessable" }]);
+    expect(messagesOf((await fixture.api.request("GET", "/queues/cases/peek?subQueue=deadLetter")).body)).toMatchObject([
+      { body: "c", deadLetterReason: "Unprocessable" },
+    ]);
     expect(messagesOf((await fixture.api.request("GET", "/queues/cases/peek?sessionId=case-9")).body).map((message) => [message.body, message.state])).toEqual([
       ["a", "active"],
       ["b", "deferred"],
@@ -183,7 +190,10 @@ describe("API: sessions against the emulator", () => {
   });
 
   it("answers 400 naming sessionId for a session peek or session state on an entity without sessions", async () => {
-    const notAllowed = { code: "ValidationFailed", errors: { query: [{ field: "/sessionId", message: "must be omitted: the entity does not require sessions" }] } };
+    const notAllowed = {
+      code: "ValidationFailed",
+      errors: { query: [{ field: "/sessionId", message: "must be omitted: the entity does not require sessions" }] },
+    };
     const peek = await fixture.api.request("GET", "/queues/orders/peek?sessionId=x");
     expect(peek.status).toBe(400);
     expect(peek.body).toMatchObject(notAllowed);

@@ -12,7 +12,8 @@ describe("API: settlement against the emulator", () => {
   afterEach(async () => fixture.close());
 
   const send = (body: unknown, queue = "orders") => fixture.api.request("POST", `/entities/${queue}/messages`, { body: { body } });
-  const receiveOne = async (queue = "orders", extra = "") => onlyMessage((await fixture.api.request("POST", `/queues/${queue}/receive?maxMessages=1&maxWaitSeconds=3${extra}`)).body);
+  const receiveOne = async (queue = "orders", extra = "") =>
+    onlyMessage((await fixture.api.request("POST", `/queues/${queue}/receive?maxMessages=1&maxWaitSeconds=3${extra}`)).body);
 
   it("abandons a message, which is redelivered with deliveryCount 2 and modified properties", async () => {
     await send({ step: "abandon" });
@@ -39,15 +40,25 @@ describe("API: settlement against the emulator", () => {
     expect(inDeadLetters.applicationProperties).toBeUndefined();
     expect(messagesOf((await fixture.api.request("GET", "/queues/orders/peek")).body)).toEqual([]);
 
-    const resubmitted = await fixture.api.request("POST", "/queues/orders/dead-letters/resubmit", { body: { sequenceNumbers: [inDeadLetters.sequenceNumber, "999"] } });
+    const resubmitted = await fixture.api.request("POST", "/queues/orders/dead-letters/resubmit", {
+      body: { sequenceNumbers: [inDeadLetters.sequenceNumber, "999"] },
+    });
     expect(resubmitted.status).toBe(200);
     // The copy gets a new id derived from the original one and the dead letter's sequence number (test/integration/api/resubmit-duplicate-detection.test.ts).
     const copyId = `${message.messageId}/resubmit/${inDeadLetters.sequenceNumber}`;
-    expect(resubmitted.body).toEqual({ resubmitted: [{ sequenceNumber: inDeadLetters.sequenceNumber, messageId: copyId, originalMessageId: message.messageId }], notFound: ["999"] });
+    expect(resubmitted.body).toEqual({
+      resubmitted: [{ sequenceNumber: inDeadLetters.sequenceNumber, messageId: copyId, originalMessageId: message.messageId }],
+      notFound: ["999"],
+    });
 
     expect(messagesOf((await fixture.api.request("GET", "/queues/orders/peek?subQueue=deadLetter")).body)).toEqual([]);
     const again = await receiveOne();
-    expect(again).toMatchObject({ body: { step: "poison" }, messageId: copyId, applicationProperties: { OriginalMessageId: message.messageId }, deliveryCount: 1 });
+    expect(again).toMatchObject({
+      body: { step: "poison" },
+      messageId: copyId,
+      applicationProperties: { OriginalMessageId: message.messageId },
+      deliveryCount: 1,
+    });
     expect(again.deadLetterReason).toBeUndefined();
   });
 
@@ -108,7 +119,9 @@ describe("API: settlement against the emulator", () => {
     expect((await second.request("POST", `/queues/orders/locks/${first.lockToken}/abandon`)).status).toBe(204);
     const redelivered = await receiveOne();
     expect(redelivered.deliveryCount).toBe(2);
-    expect((await second.request("POST", `/queues/orders/locks/${redelivered.lockToken}/dead-letter`, { body: { deadLetterReason: "cross" } })).status).toBe(204);
+    expect((await second.request("POST", `/queues/orders/locks/${redelivered.lockToken}/dead-letter`, { body: { deadLetterReason: "cross" } })).status).toBe(
+      204,
+    );
     expect(onlyMessage((await second.request("GET", "/queues/orders/peek?subQueue=deadLetter")).body).deadLetterReason).toBe("cross");
   });
 

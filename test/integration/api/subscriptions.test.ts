@@ -15,7 +15,9 @@ describe("API: topics and subscriptions", () => {
   const audit = "/topics/events/subscriptions/audit";
 
   it("routes a topic message to the subscriptions whose rules match", async () => {
-    await fixture.api.request("POST", "/entities/events/messages", { body: { body: { orderId: "1" }, applicationProperties: { eventType: "OrderSubmitted" } } });
+    await fixture.api.request("POST", "/entities/events/messages", {
+      body: { body: { orderId: "1" }, applicationProperties: { eventType: "OrderSubmitted" } },
+    });
     await fixture.api.request("POST", "/entities/events/messages", { body: { body: { caseId: "9" }, applicationProperties: { eventType: "CaseSync" } } });
     expect(messagesOf((await fixture.api.request("GET", `${billing}/peek`)).body).map((m) => m.body)).toEqual([{ orderId: "1" }]);
     expect(messagesOf((await fixture.api.request("GET", `${audit}/peek`)).body).map((m) => m.body)).toEqual([{ orderId: "1" }, { caseId: "9" }]);
@@ -44,7 +46,9 @@ describe("API: topics and subscriptions", () => {
     await fixture.api.request("POST", "/entities/events/messages", { body: { body: "later" } });
     const message = onlyMessage((await fixture.api.request("POST", `${audit}/receive?maxWaitSeconds=3`)).body);
     expect((await fixture.api.request("POST", `${audit}/locks/${message.lockToken}/defer`)).status).toBe(204);
-    const deferred = onlyMessage((await fixture.api.request("POST", `${audit}/deferred/receive`, { body: { sequenceNumbers: [message.sequenceNumber] } })).body);
+    const deferred = onlyMessage(
+      (await fixture.api.request("POST", `${audit}/deferred/receive`, { body: { sequenceNumbers: [message.sequenceNumber] } })).body,
+    );
     expect((await fixture.api.request("POST", `${audit}/locks/${deferred.lockToken}/renew`)).status).toBe(200);
     expect((await fixture.api.request("POST", `${audit}/locks/${deferred.lockToken}/complete`)).status).toBe(204);
   });
@@ -70,10 +74,17 @@ describe("API: listing", () => {
     expect((await fixture.api.request("GET", "/queues")).body).toEqual({ value: [{ name: "orders" }, { name: "short-lock" }] });
     expect((await fixture.api.request("GET", "/topics")).body).toEqual({ value: [{ name: "events" }] });
     expect((await fixture.api.request("GET", "/topics/events/subscriptions")).body).toEqual({
-      value: [{ name: "billing", topic: "events" }, { name: "audit", topic: "events" }],
+      value: [
+        { name: "billing", topic: "events" },
+        { name: "audit", topic: "events" },
+      ],
     });
     expect((await fixture.api.request("GET", "/send-entities")).body).toEqual({
-      value: [{ name: "orders", kind: "queue" }, { name: "short-lock", kind: "queue" }, { name: "events", kind: "topic" }],
+      value: [
+        { name: "orders", kind: "queue" },
+        { name: "short-lock", kind: "queue" },
+        { name: "events", kind: "topic" },
+      ],
     });
   });
 

@@ -190,7 +190,9 @@ const otlpEnv = (protocol: string): Record<string, string> => ({
 });
 
 describe("telemetry (OTLP over HTTP)", () => {
-  it("http/json: a server span continuing the traceparent, the SDK's Service Bus span in the same trace, Diagnostic-Id on the message, metrics, trace ids in the log", { timeout: 120_000 }, async () => {
+  it("http/json: a server span continuing the traceparent, the SDK's Service Bus span in the same trace, Diagnostic-Id on the message, metrics, trace ids in the log", {
+    timeout: 120_000,
+  }, async () => {
     const api = await startApi(otlpEnv("http/json"));
     const traceId = randomBytes(16).toString("hex");
     const parentSpanId = randomBytes(8).toString("hex");
@@ -214,7 +216,10 @@ describe("telemetry (OTLP over HTTP)", () => {
     expect(String(diagnosticId).split("-")[2]).toBe(server.spanId);
 
     const metrics = await until("the request metric", () => {
-      const text = exports.filter((each) => each.path === "/v1/metrics").map((each) => each.body.toString("utf8")).join("\n");
+      const text = exports
+        .filter((each) => each.path === "/v1/metrics")
+        .map((each) => each.body.toString("utf8"))
+        .join("\n");
       return text.includes("bridge.requests") && text.includes("SendMessage") ? text : undefined;
     });
     expect(metrics).toContain("bridge.request.duration");
@@ -223,7 +228,10 @@ describe("telemetry (OTLP over HTTP)", () => {
     for (const secret of [API_KEY, BODY_MARKER, emulator.connectionString, "SharedAccessKey"]) expect(everything).not.toContain(secret);
     // Log lines are written in the background: all of them are out once the process has stopped.
     expect(await api.stop()).toBe(0);
-    const requestLine = api.output().split("\n").find((line) => line.includes('"msg":"request"') && line.includes("/entities/orders/messages"));
+    const requestLine = api
+      .output()
+      .split("\n")
+      .find((line) => line.includes('"msg":"request"') && line.includes("/entities/orders/messages"));
     expect(requestLine).toContain(`"traceId":"${traceId}"`);
   });
 
@@ -239,13 +247,18 @@ describe("telemetry (OTLP over HTTP)", () => {
     expect(await api.stop()).toBe(0);
   });
 
-  it("off when neither variable is set: no exporter and no OpenTelemetry SDK is loaded, and messages carry no Diagnostic-Id", { timeout: 120_000 }, async () => {
+  it("off when neither variable is set: no exporter and no OpenTelemetry SDK is loaded, and messages carry no Diagnostic-Id", {
+    timeout: 120_000,
+  }, async () => {
     const off = await startApi({});
     expect(await sendTraced(off.baseUrl, randomBytes(16).toString("hex"), randomBytes(8).toString("hex"))).toBe(201);
     expect((await receiveOne())["Diagnostic-Id"]).toBeUndefined();
     const offImports = off.importedUrls();
     expect(await off.stop()).toBe(0);
-    expect(offImports.some((url) => url.includes("/api/src/server.ts")), "the recorder saw the server's imports").toBe(true);
+    expect(
+      offImports.some((url) => url.includes("/api/src/server.ts")),
+      "the recorder saw the server's imports",
+    ).toBe(true);
     const telemetryPackages = /@opentelemetry\/(exporter-|sdk-|resources)|@azure\/monitor-opentelemetry|opentelemetry-instrumentation-azure-sdk/;
     expect(offImports.filter((url) => telemetryPackages.test(url))).toEqual([]);
 

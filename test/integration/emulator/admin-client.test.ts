@@ -45,7 +45,10 @@ describe("emulator: ServiceBusAdministrationClient against the broker", () => {
     expect(runtime.totalMessageCount).toBe(4);
     await admin.deleteQueue("created");
     expect(await admin.queueExists("created")).toBe(false);
-    const error = await client.createSender("created").sendMessages({ body: "gone" }).catch((caught: unknown) => caught);
+    const error = await client
+      .createSender("created")
+      .sendMessages({ body: "gone" })
+      .catch((caught: unknown) => caught);
     expect((error as { code?: string }).code).toBe("MessagingEntityNotFound");
   });
 

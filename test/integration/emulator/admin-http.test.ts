@@ -37,7 +37,10 @@ interface RestErrorFields {
 
 /** The code, HTTP status and message an operation failed with. */
 async function failure(operation: Promise<unknown>): Promise<RestErrorFields> {
-  const error = await operation.then(() => undefined, (caught: unknown) => caught);
+  const error = await operation.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   if (!(error instanceof Error) || error.name !== "RestError") throw new Error(`expected a RestError, got ${String(error)}`);
   const { code, statusCode, message } = error as Error & Partial<RestErrorFields>;
   return { code, statusCode, message };
@@ -66,13 +69,29 @@ afterEach(async () => {
 describe("admin API: queues", () => {
   it("creates, gets, updates, lists and deletes queues", async () => {
     const created = await admin.createQueue("orders", {
-      lockDuration: "PT30S", maxDeliveryCount: 5, defaultMessageTimeToLive: "PT1H", deadLetteringOnMessageExpiration: true,
-      requiresSession: true, requiresDuplicateDetection: true, duplicateDetectionHistoryTimeWindow: "PT1M", userMetadata: "first",
+      lockDuration: "PT30S",
+      maxDeliveryCount: 5,
+      defaultMessageTimeToLive: "PT1H",
+      deadLetteringOnMessageExpiration: true,
+      requiresSession: true,
+      requiresDuplicateDetection: true,
+      duplicateDetectionHistoryTimeWindow: "PT1M",
+      userMetadata: "first",
     });
     expect(created).toMatchObject({
-      name: "orders", lockDuration: "PT30S", maxDeliveryCount: 5, defaultMessageTimeToLive: "PT1H", deadLetteringOnMessageExpiration: true,
-      requiresSession: true, requiresDuplicateDetection: true, duplicateDetectionHistoryTimeWindow: "PT1M", userMetadata: "first",
-      status: "Active", enablePartitioning: false, maxSizeInMegabytes: 1024, autoDeleteOnIdle: NEVER,
+      name: "orders",
+      lockDuration: "PT30S",
+      maxDeliveryCount: 5,
+      defaultMessageTimeToLive: "PT1H",
+      deadLetteringOnMessageExpiration: true,
+      requiresSession: true,
+      requiresDuplicateDetection: true,
+      duplicateDetectionHistoryTimeWindow: "PT1M",
+      userMetadata: "first",
+      status: "Active",
+      enablePartitioning: false,
+      maxSizeInMegabytes: 1024,
+      autoDeleteOnIdle: NEVER,
     });
     expect(backend.getQueue("orders")?.properties).toMatchObject({ lockDurationInMs: 30_000, maxDeliveryCount: 5, requiresSession: true });
 
@@ -102,8 +121,14 @@ describe("admin API: queues", () => {
     backend.setCounts("orders", { activeMessageCount: 4, deadLetterMessageCount: 2, scheduledMessageCount: 1, sizeInBytes: 1234 });
     const runtime = await admin.getQueueRuntimeProperties("orders");
     expect(runtime).toMatchObject({
-      name: "orders", activeMessageCount: 4, deadLetterMessageCount: 2, scheduledMessageCount: 1, transferMessageCount: 0,
-      transferDeadLetterMessageCount: 0, totalMessageCount: 7, sizeInBytes: 1234,
+      name: "orders",
+      activeMessageCount: 4,
+      deadLetterMessageCount: 2,
+      scheduledMessageCount: 1,
+      transferMessageCount: 0,
+      transferDeadLetterMessageCount: 0,
+      totalMessageCount: 7,
+      sizeInBytes: 1234,
     });
     expect(runtime.createdAt.getTime()).toBeGreaterThan(Date.now() - 60_000);
     expect(runtime.modifiedAt.getTime()).toBe(runtime.createdAt.getTime());
@@ -129,7 +154,10 @@ describe("admin API: queues", () => {
     await admin.createQueue("orders");
     expect(await failure(admin.createQueue("orders"))).toMatchObject({ code: "MessageEntityAlreadyExistsError", statusCode: 409 });
     expect(await failure(admin.createTopic("Orders"))).toMatchObject({ code: "MessageEntityAlreadyExistsError", statusCode: 409 });
-    expect(await failure(admin.getQueue("missing"))).toMatchObject({ code: "MessageEntityNotFoundError", message: 'The messaging entity "missing" being requested cannot be found.' });
+    expect(await failure(admin.getQueue("missing"))).toMatchObject({
+      code: "MessageEntityNotFoundError",
+      message: 'The messaging entity "missing" being requested cannot be found.',
+    });
     expect(await failure(admin.deleteQueue("missing"))).toMatchObject({ code: "MessageEntityNotFoundError", statusCode: 404 });
     const missing = await admin.getQueue("orders");
     await admin.deleteQueue("orders");
@@ -158,7 +186,9 @@ describe("admin API: topics, subscriptions and rules", () => {
   it("creates subscriptions with a SQL or a correlation default rule, and without one", async () => {
     await admin.createTopic("events");
     const red = await admin.createSubscription("events", "red", {
-      lockDuration: "PT45S", maxDeliveryCount: 3, defaultRuleOptions: { name: "onlyRed", filter: { sqlExpression: "color = 'red'" }, action: { sqlExpression: "SET seen = TRUE" } },
+      lockDuration: "PT45S",
+      maxDeliveryCount: 3,
+      defaultRuleOptions: { name: "onlyRed", filter: { sqlExpression: "color = 'red'" }, action: { sqlExpression: "SET seen = TRUE" } },
     });
     expect(red).toMatchObject({ topicName: "events", subscriptionName: "red", lockDuration: "PT45S", maxDeliveryCount: 3, status: "Active" });
     await admin.createSubscription("events", "vip", {
@@ -170,9 +200,21 @@ describe("admin API: topics, subscriptions and rules", () => {
       { name: "onlyRed", filter: { type: "sql", sqlExpression: "color = 'red'" }, action: { sqlExpression: "SET seen = TRUE" } },
     ]);
     expect(await all(admin.listRules("events", "vip"))).toEqual([
-      { name: "vipOnly", filter: { correlationId: "vip", applicationProperties: { tier: "gold", level: 3, active: true },
-        subject: undefined, to: undefined, replyTo: undefined, replyToSessionId: undefined, sessionId: undefined, messageId: undefined, contentType: undefined },
-      action: { sqlExpression: undefined, sqlParameters: undefined } },
+      {
+        name: "vipOnly",
+        filter: {
+          correlationId: "vip",
+          applicationProperties: { tier: "gold", level: 3, active: true },
+          subject: undefined,
+          to: undefined,
+          replyTo: undefined,
+          replyToSessionId: undefined,
+          sessionId: undefined,
+          messageId: undefined,
+          contentType: undefined,
+        },
+        action: { sqlExpression: undefined, sqlParameters: undefined },
+      },
     ]);
     expect(await admin.getRule("events", "all", "$Default")).toMatchObject({ name: "$Default", filter: { sqlExpression: "1=1" } });
 
@@ -186,7 +228,11 @@ describe("admin API: topics, subscriptions and rules", () => {
 
     backend.setCounts("events/Subscriptions/red", { activeMessageCount: 5, deadLetterMessageCount: 1 });
     expect(await admin.getSubscriptionRuntimeProperties("events", "red")).toMatchObject({
-      topicName: "events", subscriptionName: "red", activeMessageCount: 5, deadLetterMessageCount: 1, totalMessageCount: 6,
+      topicName: "events",
+      subscriptionName: "red",
+      activeMessageCount: 5,
+      deadLetterMessageCount: 1,
+      totalMessageCount: 6,
     });
 
     expect(await admin.subscriptionExists("events", "red")).toBe(true);
@@ -215,7 +261,10 @@ describe("admin API: topics, subscriptions and rules", () => {
     await admin.deleteRule("events", "audit", "$Default");
     expect(await admin.ruleExists("events", "audit", "$Default")).toBe(false);
 
-    expect(await failure(admin.createRule("events", "audit", "eu", { sqlExpression: "1=1" }))).toMatchObject({ code: "MessageEntityAlreadyExistsError", statusCode: 409 });
+    expect(await failure(admin.createRule("events", "audit", "eu", { sqlExpression: "1=1" }))).toMatchObject({
+      code: "MessageEntityAlreadyExistsError",
+      statusCode: 409,
+    });
     expect(await failure(admin.createRule("events", "audit", "bad", { sqlExpression: "amount >" }))).toMatchObject({ code: "ServiceError", statusCode: 400 });
     expect(await failure(admin.getRule("events", "audit", "missing"))).toMatchObject({ code: "MessageEntityNotFoundError" });
     expect(await failure(admin.deleteRule("events", "audit", "missing"))).toMatchObject({ code: "MessageEntityNotFoundError", statusCode: 404 });
@@ -243,7 +292,10 @@ describe("admin API: namespace, authentication, TLS, health", () => {
     const { status, body } = await new Promise<{ status: number | undefined; body: string }>((resolve, reject) => {
       get({ host: "127.0.0.1", port: server.port, path: "/health", ca: tls.cert }, (response) => {
         let text = "";
-        response.setEncoding("utf8").on("data", (chunk: string) => (text += chunk)).on("end", () => resolve({ status: response.statusCode, body: text }));
+        response
+          .setEncoding("utf8")
+          .on("data", (chunk: string) => (text += chunk))
+          .on("end", () => resolve({ status: response.statusCode, body: text }));
       }).on("error", reject);
     });
     expect(status).toBe(200);

@@ -11,12 +11,15 @@ describe.each(PARTITIONING_VARIANTS)("emulator: peek, scheduling and expiry with
 
   beforeEach(async () => {
     ({ client, close } = await startEmulatorWithClient({
-      config: withPartitioning(queuesConfig({
-        browse: {},
-        timed: {},
-        expiring: { DefaultMessageTimeToLive: "PT1H" },
-        "expiring-dlq": { DeadLetteringOnMessageExpiration: true },
-      }), enablePartitioning),
+      config: withPartitioning(
+        queuesConfig({
+          browse: {},
+          timed: {},
+          expiring: { DefaultMessageTimeToLive: "PT1H" },
+          "expiring-dlq": { DeadLetteringOnMessageExpiration: true },
+        }),
+        enablePartitioning,
+      ),
     }));
   });
   afterEach(async () => close());

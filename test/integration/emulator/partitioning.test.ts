@@ -30,7 +30,10 @@ const config = parseEmulatorConfig({
 
 /** The error a send failed with: the SDK's code (or the error's name for its own checks) and its message. */
 async function sendFailure(send: Promise<unknown>): Promise<{ code: string; message: string }> {
-  const error = await send.then(() => undefined, (caught: unknown) => caught);
+  const error = await send.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   if (error === undefined) throw new Error("the send succeeded");
   if (isServiceBusError(error)) return { code: error.code, message: error.message };
   return { code: (error as Error).name, message: (error as Error).message };
@@ -84,10 +87,15 @@ describe("emulator: what partitioned entities refuse and keep, with the real SDK
   });
 
   it("refuses a batch whose messages name different partition keys, and enqueues none of it", async () => {
-    const messages: ServiceBusMessage[] = [{ body: 1, partitionKey: "a" }, { body: 2, partitionKey: "b" }];
+    const messages: ServiceBusMessage[] = [
+      { body: 1, partitionKey: "a" },
+      { body: 2, partitionKey: "b" },
+    ];
     const failure = await sendFailure(client.createSender("partitioned").sendMessages(messages));
     expect(failure.code).toBe("GeneralError");
-    expect(failure.message).toMatch(/Batching brokered messages with distinct SessionId or PartitionKey is not supported for an entity with partitioning enabled/);
+    expect(failure.message).toMatch(
+      /Batching brokered messages with distinct SessionId or PartitionKey is not supported for an entity with partitioning enabled/,
+    );
     const batch = await client.createSender("partitioned").createMessageBatch();
     expect(batch.tryAddMessage({ body: 3, partitionKey: "a" }) && batch.tryAddMessage({ body: 4 })).toBe(true);
     expect((await sendFailure(client.createSender("partitioned").sendMessages(batch))).code).toBe("GeneralError");
@@ -98,11 +106,17 @@ describe("emulator: what partitioned entities refuse and keep, with the real SDK
   });
 
   it("refuses a batch whose messages name different sessions, on a partitioned session queue only", async () => {
-    const messages: ServiceBusMessage[] = [{ body: 1, sessionId: "s-1" }, { body: 2, sessionId: "s-2" }];
+    const messages: ServiceBusMessage[] = [
+      { body: 1, sessionId: "s-1" },
+      { body: 2, sessionId: "s-2" },
+    ];
     const failure = await sendFailure(client.createSender("partitioned-sessions").sendMessages(messages));
     expect(failure.code).toBe("GeneralError");
     expect(failure.message).toMatch(/distinct SessionId or PartitionKey/);
-    await client.createSender("partitioned-sessions").sendMessages([{ body: 1, sessionId: "s-1" }, { body: 2, sessionId: "s-1" }]);
+    await client.createSender("partitioned-sessions").sendMessages([
+      { body: 1, sessionId: "s-1" },
+      { body: 2, sessionId: "s-1" },
+    ]);
     const receiver = await client.acceptSession("partitioned-sessions", "s-1");
     expect((await receiver.receiveMessages(5, { maxWaitTimeInMs: 1500 })).map((message) => message.body)).toEqual([1, 2]);
     await client.createSender("plain-sessions").sendMessages(messages);
@@ -110,7 +124,10 @@ describe("emulator: what partitioned entities refuse and keep, with the real SDK
 
   it("accepts a batch with one partition key, and numbers messages uniquely and increasingly across partition keys", async () => {
     const sender = client.createSender("partitioned");
-    await sender.sendMessages([{ body: 0, partitionKey: "k" }, { body: 1, partitionKey: "k" }]);
+    await sender.sendMessages([
+      { body: 0, partitionKey: "k" },
+      { body: 1, partitionKey: "k" },
+    ]);
     for (let index = 2; index < 10; index += 1) await sender.sendMessages({ body: index, partitionKey: `key-${index % 3}` });
     const received = await client.createReceiver("partitioned", { receiveMode: "receiveAndDelete" }).receiveMessages(20, { maxWaitTimeInMs: 2000 });
     expect(received.map((message) => message.body)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
@@ -119,9 +136,16 @@ describe("emulator: what partitioned entities refuse and keep, with the real SDK
 
   it("with duplicate detection, refuses a batch of distinct message ids but drops a repeated single send", async () => {
     const sender = client.createSender("partitioned-dedup");
-    const failure = await sendFailure(sender.sendMessages([{ body: 1, messageId: "m-1" }, { body: 2, messageId: "m-2" }]));
+    const failure = await sendFailure(
+      sender.sendMessages([
+        { body: 1, messageId: "m-1" },
+        { body: 2, messageId: "m-2" },
+      ]),
+    );
     expect(failure.code).toBe("GeneralError");
-    expect(failure.message).toMatch(/Batching brokered messages with distinct SessionId, PartitionKey, or MessageId is not supported for an entity with partitioning and duplicate detection enabled/);
+    expect(failure.message).toMatch(
+      /Batching brokered messages with distinct SessionId, PartitionKey, or MessageId is not supported for an entity with partitioning and duplicate detection enabled/,
+    );
     await sender.sendMessages({ body: "first", messageId: "m-1" });
     await sender.sendMessages({ body: "again", messageId: "m-1" });
     expect((await client.createReceiver("partitioned-dedup").peekMessages(10)).map((message) => message.body)).toEqual(["first"]);
@@ -155,7 +179,12 @@ describe("emulator: partitioned entities through ServiceBusAdministrationClient"
     expect((await admin.getQueue("orders")).enablePartitioning).toBe(true);
     expect((await admin.getQueue("unpartitioned")).enablePartitioning).toBe(false);
     expect((await admin.getTopic("events")).enablePartitioning).toBe(true);
-    const failure = await sendFailure(client.createSender("orders").sendMessages([{ body: 1, sessionId: "a" }, { body: 2, sessionId: "b" }]));
+    const failure = await sendFailure(
+      client.createSender("orders").sendMessages([
+        { body: 1, sessionId: "a" },
+        { body: 2, sessionId: "b" },
+      ]),
+    );
     expect(failure.code).toBe("GeneralError");
     await client.createSender("events").sendMessages({ body: "e", partitionKey: "p" });
     const [message] = await client.createReceiver("events", "all").receiveMessages(1, { maxWaitTimeInMs: 3000 });

@@ -53,6 +53,5 @@ describe("emulator: the rule manager lists rules by name and names a duplicate r
     const error = await rules.createRule("RULENAME", { subject: "red" }).catch((caught: unknown) => caught);
     expect(isServiceBusError(error) && error.code).toBe("MessagingEntityAlreadyExists");
     expect((error as Error).message).toMatch(/^The messaging entity 'sbemulatorns:Topic:events\|orders\|RULENAME' already exists\./);
-
   });
 });

@@ -9,7 +9,10 @@ describe.each(PARTITIONING_VARIANTS)("emulator: sending and receiving with the r
   let close: () => Promise<void>;
 
   beforeEach(async () => {
-    ({ client, close } = await startEmulatorWithClient({ config: withPartitioning(queuesConfig({ orders: {}, small: {} }), enablePartitioning), maxMessageSizeInBytes: 8 * 1024 }));
+    ({ client, close } = await startEmulatorWithClient({
+      config: withPartitioning(queuesConfig({ orders: {}, small: {} }), enablePartitioning),
+      maxMessageSizeInBytes: 8 * 1024,
+    }));
   });
   afterEach(async () => close());
 
@@ -40,7 +43,16 @@ describe.each(PARTITIONING_VARIANTS)("emulator: sending and receiving with the r
     expect(message?.replyToSessionId).toBe("reply-session");
     expect(message?.timeToLive).toBe(60_000);
     // The SDK hands Date application properties back as epoch milliseconds, as it does with Azure.
-    expect(message?.applicationProperties).toEqual({ text: "x", integer: 42, negative: -7, big: 2 ** 40, float: 1.25, flag: true, nothing: null, when: 1_700_000_000_000 });
+    expect(message?.applicationProperties).toEqual({
+      text: "x",
+      integer: 42,
+      negative: -7,
+      big: 2 ** 40,
+      float: 1.25,
+      flag: true,
+      nothing: null,
+      when: 1_700_000_000_000,
+    });
     expect(message?.sequenceNumber?.toNumber()).toBe(1);
     expect(message?.deliveryCount).toBe(0);
     expect(message?.enqueuedTimeUtc).toBeInstanceOf(Date);
@@ -139,9 +151,15 @@ describe.each(PARTITIONING_VARIANTS)("emulator: sending and receiving with the r
   });
 
   it("reports MessagingEntityNotFound for an unknown queue", async () => {
-    const error = await client.createSender("missing").sendMessages({ body: 1 }).catch((caught: unknown) => caught);
+    const error = await client
+      .createSender("missing")
+      .sendMessages({ body: 1 })
+      .catch((caught: unknown) => caught);
     expect(isServiceBusError(error) && error.code).toBe("MessagingEntityNotFound");
-    const receiveError = await client.createReceiver("missing").receiveMessages(1, { maxWaitTimeInMs: 500 }).catch((caught: unknown) => caught);
+    const receiveError = await client
+      .createReceiver("missing")
+      .receiveMessages(1, { maxWaitTimeInMs: 500 })
+      .catch((caught: unknown) => caught);
     expect(isServiceBusError(receiveError) && receiveError.code).toBe("MessagingEntityNotFound");
   });
 

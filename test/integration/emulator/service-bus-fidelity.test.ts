@@ -32,11 +32,17 @@ describe("emulator: agreement with Service Bus on details the SDK can observe", 
   }
 
   it("peeks without bodies when asked to omit them, and with bodies otherwise", async () => {
-    await client.createSender("work").sendMessages([{ body: "first", subject: "a" }, { body: { second: true }, subject: "b" }]);
+    await client.createSender("work").sendMessages([
+      { body: "first", subject: "a" },
+      { body: { second: true }, subject: "b" },
+    ]);
     const receiver = client.createReceiver("work");
     // `omitMessageBody` is read by the SDK (it sends `omit-message-body`) but missing from its 7.9.5 option type.
     const withoutBodies = await receiver.peekMessages(10, { omitMessageBody: true } as PeekMessagesOptions);
-    expect(withoutBodies.map((message) => [message.subject, message.body])).toEqual([["a", undefined], ["b", undefined]]);
+    expect(withoutBodies.map((message) => [message.subject, message.body])).toEqual([
+      ["a", undefined],
+      ["b", undefined],
+    ]);
     const withBodies = await receiver.peekMessages(10, { fromSequenceNumber: Long.fromNumber(1) });
     expect(withBodies.map((message) => message.body)).toEqual(["first", { second: true }]);
   });

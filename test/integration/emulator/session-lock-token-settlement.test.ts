@@ -48,14 +48,19 @@ describe("emulator: a session message's lock token is settled only by the connec
       expect(errorCode(await stranger.deadLetterMessage(attempt).catch((caught: unknown) => caught))).toBe("SessionLockLost");
       expect(errorCode(await stranger.abandonMessage(attempt).catch((caught: unknown) => caught))).toBe("SessionLockLost");
     }
-    expect(errorCode(await stranger.renewMessageLock(byLockToken(message, message.sessionId ?? null)).catch((caught: unknown) => caught))).toBe("SessionLockLost");
+    expect(errorCode(await stranger.renewMessageLock(byLockToken(message, message.sessionId ?? null)).catch((caught: unknown) => caught))).toBe(
+      "SessionLockLost",
+    );
     // Still locked by the holder, who settles it.
     await holder.completeMessage(message);
     expect(await holder.peekMessages(5)).toHaveLength(0);
   });
 
   it("lets the holding connection settle by lock token through $management when it names the session", async () => {
-    await client.createSender("orders").sendMessages([{ body: "one", sessionId: "s2" }, { body: "two", sessionId: "s2" }]);
+    await client.createSender("orders").sendMessages([
+      { body: "one", sessionId: "s2" },
+      { body: "two", sessionId: "s2" },
+    ]);
     const holder = await client.acceptSession("orders", "s2");
     const [first, second] = await holder.receiveMessages(2, { maxWaitTimeInMs: 2000 });
     if (!first || !second) throw new Error("no messages");
@@ -86,7 +91,9 @@ describe("emulator: a session message's lock token is settled only by the connec
     const [message] = await client.createReceiver("plain").receiveMessages(1, { maxWaitTimeInMs: 2000 });
     if (!message) throw new Error("no message");
     expect(message.sessionId).toBe("carried-along");
-    await newClient().createReceiver("plain").completeMessage(byLockToken(message, message.sessionId ?? null));
+    await newClient()
+      .createReceiver("plain")
+      .completeMessage(byLockToken(message, message.sessionId ?? null));
     expect(await client.createReceiver("plain").peekMessages(5)).toHaveLength(0);
   });
 });

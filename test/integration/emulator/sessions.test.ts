@@ -9,10 +9,7 @@ const config = parseEmulatorConfig({
     Namespaces: [
       {
         Name: "sbemulatorns",
-        Queues: [
-          { Name: "orders", Properties: { RequiresSession: true, LockDuration: "PT5S" } },
-          { Name: "plain" },
-        ],
+        Queues: [{ Name: "orders", Properties: { RequiresSession: true, LockDuration: "PT5S" } }, { Name: "plain" }],
         Topics: [{ Name: "events", Subscriptions: [{ Name: "ordered", Properties: { RequiresSession: true } }] }],
       },
     ],
@@ -72,7 +69,9 @@ describe.each(PARTITIONING_VARIANTS)("emulator: sessions with the real SDK ($var
   it("gives a session lock to one receiver at a time and releases it when the receiver closes", async () => {
     await client.createSender("orders").sendMessages({ body: "x", sessionId: "exclusive" });
     const first = await client.acceptSession("orders", "exclusive");
-    const error = await newClient().acceptSession("orders", "exclusive").catch((caught: unknown) => caught);
+    const error = await newClient()
+      .acceptSession("orders", "exclusive")
+      .catch((caught: unknown) => caught);
     expect(errorCode(error)).toBe("SessionCannotBeLocked");
     await first.close();
     const second = await newClient().acceptSession("orders", "exclusive");
@@ -91,7 +90,10 @@ describe.each(PARTITIONING_VARIANTS)("emulator: sessions with the real SDK ($var
   });
 
   it("renews the session lock, and reports SessionLockLost once it expired", async () => {
-    await client.createSender("orders").sendMessages([{ body: 1, sessionId: "slow" }, { body: 2, sessionId: "slow" }]);
+    await client.createSender("orders").sendMessages([
+      { body: 1, sessionId: "slow" },
+      { body: 2, sessionId: "slow" },
+    ]);
     const receiver: ServiceBusSessionReceiver = await client.acceptSession("orders", "slow", { maxAutoLockRenewalDurationInMs: 0 });
     const before = receiver.sessionLockedUntilUtc?.getTime() ?? 0;
     expect(before).toBeGreaterThan(Date.now());
@@ -111,7 +113,11 @@ describe.each(PARTITIONING_VARIANTS)("emulator: sessions with the real SDK ($var
 
   it("peeks one session's messages only", async () => {
     const sender = client.createSender("orders");
-    for (const message of [{ body: "p1", sessionId: "peek-a" }, { body: "other", sessionId: "peek-b" }, { body: "p2", sessionId: "peek-a" }]) {
+    for (const message of [
+      { body: "p1", sessionId: "peek-a" },
+      { body: "other", sessionId: "peek-b" },
+      { body: "p2", sessionId: "peek-a" },
+    ]) {
       await sender.sendMessages(message);
     }
     const receiver = await client.acceptSession("orders", "peek-a");
@@ -119,13 +125,19 @@ describe.each(PARTITIONING_VARIANTS)("emulator: sessions with the real SDK ($var
   });
 
   it("refuses a non-session receiver on a session queue, and a session receiver on a plain queue", async () => {
-    const error = await client.createReceiver("orders").receiveMessages(1, { maxWaitTimeInMs: 500 }).catch((caught: unknown) => caught);
+    const error = await client
+      .createReceiver("orders")
+      .receiveMessages(1, { maxWaitTimeInMs: 500 })
+      .catch((caught: unknown) => caught);
     expect(String((error as Error).message)).toMatch(/requires sessions/);
     // The link is refused with an attach that names no session (then a detach with the reason); the SDK reads
     // the attach first and reports that it could not lock the requested session.
     const sessionError = await client.acceptSession("plain", "x").catch((caught: unknown) => caught);
     expect(errorCode(sessionError)).toBe("SessionCannotBeLocked");
-    const sendError = await client.createSender("orders").sendMessages({ body: "no session" }).catch((caught: unknown) => caught);
+    const sendError = await client
+      .createSender("orders")
+      .sendMessages({ body: "no session" })
+      .catch((caught: unknown) => caught);
     expect(String((sendError as Error).message)).toMatch(/SessionId was not set/);
   });
 
@@ -141,7 +153,10 @@ describe.each(PARTITIONING_VARIANTS)("emulator: sessions with the real SDK ($var
   });
 
   it("supports sessions on subscriptions", async () => {
-    await client.createSender("events").sendMessages([{ body: 1, sessionId: "t1" }, { body: 2, sessionId: "t1" }]);
+    await client.createSender("events").sendMessages([
+      { body: 1, sessionId: "t1" },
+      { body: 2, sessionId: "t1" },
+    ]);
     const receiver = await client.acceptNextSession("events", "ordered");
     expect(receiver.sessionId).toBe("t1");
     expect((await receiver.receiveMessages(5, { maxWaitTimeInMs: 1500 })).map((m) => m.body)).toEqual([1, 2]);

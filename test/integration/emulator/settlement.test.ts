@@ -16,10 +16,13 @@ describe.each(PARTITIONING_VARIANTS)("emulator: settlement with the real SDK ($v
 
   beforeEach(async () => {
     ({ client, newClient, close } = await startEmulatorWithClient({
-      config: withPartitioning(queuesConfig({
-        work: { MaxDeliveryCount: 3 },
-        short: { LockDuration: "PT5S", MaxDeliveryCount: 5 },
-      }), enablePartitioning),
+      config: withPartitioning(
+        queuesConfig({
+          work: { MaxDeliveryCount: 3 },
+          short: { LockDuration: "PT5S", MaxDeliveryCount: 5 },
+        }),
+        enablePartitioning,
+      ),
     }));
   });
   afterEach(async () => close());
@@ -65,11 +68,14 @@ describe.each(PARTITIONING_VARIANTS)("emulator: settlement with the real SDK ($v
     await client.createSender("work").sendMessages({ body: "bad data" });
     const receiver = client.createReceiver("work");
     const [message] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 5000 });
-    await receiver.deadLetterMessage(message as ServiceBusReceivedMessage, {
-      deadLetterReason: "ValidationFailed",
-      deadLetterErrorDescription: "amount must be positive",
-      extra: "context",
-    } as never);
+    await receiver.deadLetterMessage(
+      message as ServiceBusReceivedMessage,
+      {
+        deadLetterReason: "ValidationFailed",
+        deadLetterErrorDescription: "amount must be positive",
+        extra: "context",
+      } as never,
+    );
     const deadLettered = await receiveOne(client, "work", { subQueueType: "deadLetter" });
     expect(deadLettered.body).toBe("bad data");
     expect(deadLettered.deadLetterReason).toBe("ValidationFailed");

@@ -55,7 +55,9 @@ describe("emulator: SQL LIKE filters match in time linear in the pattern, whatev
       const plainInMs = await timeSends(sender);
       await useFilter(`sys.MessageId LIKE '${pattern}'`);
       const likeInMs = await timeSends(sender);
-      expect(likeInMs, `${pairs} pairs: ${likeInMs.toFixed(1)} ms against ${plainInMs.toFixed(1)} ms for =`).toBeLessThan(Math.max(MAX_RATIO * plainInMs, FLOOR_IN_MS));
+      expect(likeInMs, `${pairs} pairs: ${likeInMs.toFixed(1)} ms against ${plainInMs.toFixed(1)} ms for =`).toBeLessThan(
+        Math.max(MAX_RATIO * plainInMs, FLOOR_IN_MS),
+      );
 
       const matchingId = `${"x".repeat(pairs)}!`;
       await sender.sendMessages({ body: "matches", messageId: matchingId });

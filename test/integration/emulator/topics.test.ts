@@ -27,7 +27,11 @@ const config = parseEmulatorConfig({
                 Rules: [
                   {
                     Name: "big",
-                    Properties: { FilterType: "Sql", SqlFilter: { SqlExpression: "amount > 100 AND currency = 'EUR'" }, Action: { SqlExpression: "SET priority = 'high'; SET sys.Label = 'big'" } },
+                    Properties: {
+                      FilterType: "Sql",
+                      SqlFilter: { SqlExpression: "amount > 100 AND currency = 'EUR'" },
+                      Action: { SqlExpression: "SET priority = 'high'; SET sys.Label = 'big'" },
+                    },
                   },
                 ],
               },
@@ -40,7 +44,11 @@ const config = parseEmulatorConfig({
   },
 });
 
-async function drain(client: ServiceBusClient, topic: string, subscription: string): Promise<Array<{ body: unknown; subject?: string; applicationProperties?: Record<string, unknown> }>> {
+async function drain(
+  client: ServiceBusClient,
+  topic: string,
+  subscription: string,
+): Promise<Array<{ body: unknown; subject?: string; applicationProperties?: Record<string, unknown> }>> {
   const receiver = client.createReceiver(topic, subscription, { receiveMode: "receiveAndDelete" });
   const messages = await receiver.receiveMessages(20, { maxWaitTimeInMs: 1000 });
   return messages.map((m) => ({ body: m.body, subject: m.subject, applicationProperties: m.applicationProperties }));
@@ -134,7 +142,10 @@ describe.each(PARTITIONING_VARIANTS)("emulator: topics, subscriptions and rules 
 
   it("holds scheduled topic messages until due, then fans them out", async () => {
     const sender = client.createSender("events");
-    const [sequenceNumber] = await sender.scheduleMessages({ body: "later", applicationProperties: { eventType: "OrderSubmitted" } }, new Date(Date.now() + 800));
+    const [sequenceNumber] = await sender.scheduleMessages(
+      { body: "later", applicationProperties: { eventType: "OrderSubmitted" } },
+      new Date(Date.now() + 800),
+    );
     expect(sequenceNumber?.toNumber()).toBeGreaterThan(0);
     expect(await client.createReceiver("events", "all").peekMessages(5)).toHaveLength(0);
     const [message] = await client.createReceiver("events", "billing").receiveMessages(1, { maxWaitTimeInMs: 4000 });
@@ -146,9 +157,15 @@ describe.each(PARTITIONING_VARIANTS)("emulator: topics, subscriptions and rules 
   });
 
   it("refuses a receiver on the topic itself and a sender on a subscription", async () => {
-    const receiveError = await client.createReceiver("events" as never).receiveMessages(1, { maxWaitTimeInMs: 500 }).catch((caught: unknown) => caught);
+    const receiveError = await client
+      .createReceiver("events" as never)
+      .receiveMessages(1, { maxWaitTimeInMs: 500 })
+      .catch((caught: unknown) => caught);
     expect(isServiceBusError(receiveError)).toBe(true);
-    const sendError = await client.createSender("events/Subscriptions/all").sendMessages({ body: 1 }).catch((caught: unknown) => caught);
+    const sendError = await client
+      .createSender("events/Subscriptions/all")
+      .sendMessages({ body: 1 })
+      .catch((caught: unknown) => caught);
     expect(isServiceBusError(sendError)).toBe(true);
     expect(String((sendError as Error).message)).toMatch(/cannot be sent/);
   });
@@ -157,24 +174,30 @@ describe.each(PARTITIONING_VARIANTS)("emulator: topics, subscriptions and rules 
 describe.each(PARTITIONING_VARIANTS)("emulator: duplicate detection with the real SDK ($variant entities)", ({ enablePartitioning }) => {
   it("accepts a repeated message id within the window but enqueues it once", async () => {
     const { client, close } = await startEmulatorWithClient({
-      config: withPartitioning(parseEmulatorConfig({
-        UserConfig: {
-          Namespaces: [
-            {
-              Name: "sbemulatorns",
-              Queues: [{ Name: "dedup", Properties: { RequiresDuplicateDetection: true, DuplicateDetectionHistoryTimeWindow: "PT20S" } }, { Name: "plain" }],
-              Topics: [{ Name: "dedup-topic", Properties: { RequiresDuplicateDetection: true }, Subscriptions: [{ Name: "s" }] }],
-            },
-          ],
-        },
-      }), enablePartitioning),
+      config: withPartitioning(
+        parseEmulatorConfig({
+          UserConfig: {
+            Namespaces: [
+              {
+                Name: "sbemulatorns",
+                Queues: [{ Name: "dedup", Properties: { RequiresDuplicateDetection: true, DuplicateDetectionHistoryTimeWindow: "PT20S" } }, { Name: "plain" }],
+                Topics: [{ Name: "dedup-topic", Properties: { RequiresDuplicateDetection: true }, Subscriptions: [{ Name: "s" }] }],
+              },
+            ],
+          },
+        }),
+        enablePartitioning,
+      ),
     });
     try {
       for (const queue of ["dedup", "plain"]) {
         const sender = client.createSender(queue);
         await sender.sendMessages({ body: "first", messageId: "order-1-submit-v1" });
         await sender.sendMessages({ body: "retry", messageId: "order-1-submit-v1" });
-        await sender.sendMessages([{ body: "other", messageId: "order-2-submit-v1" }, { body: "again", messageId: "order-2-submit-v1" }]);
+        await sender.sendMessages([
+          { body: "other", messageId: "order-2-submit-v1" },
+          { body: "again", messageId: "order-2-submit-v1" },
+        ]);
       }
       expect((await client.createReceiver("dedup").peekMessages(10)).map((m) => m.body)).toEqual(["first", "other"]);
       expect((await client.createReceiver("plain").peekMessages(10)).map((m) => m.body)).toEqual(["first", "retry", "other", "again"]);
@@ -191,9 +214,19 @@ describe.each(PARTITIONING_VARIANTS)("emulator: duplicate detection with the rea
     let now = Date.now();
     const { client, close } = await startEmulatorWithClient({
       clock: { now: () => now },
-      config: withPartitioning(parseEmulatorConfig({
-        UserConfig: { Namespaces: [{ Name: "sbemulatorns", Queues: [{ Name: "dedup", Properties: { RequiresDuplicateDetection: true, DuplicateDetectionHistoryTimeWindow: "PT20S" } }] }] },
-      }), enablePartitioning),
+      config: withPartitioning(
+        parseEmulatorConfig({
+          UserConfig: {
+            Namespaces: [
+              {
+                Name: "sbemulatorns",
+                Queues: [{ Name: "dedup", Properties: { RequiresDuplicateDetection: true, DuplicateDetectionHistoryTimeWindow: "PT20S" } }],
+              },
+            ],
+          },
+        }),
+        enablePartitioning,
+      ),
     });
     try {
       const sender = client.createSender("dedup");
@@ -210,9 +243,19 @@ describe.each(PARTITIONING_VARIANTS)("emulator: duplicate detection with the rea
 
   it("remembers message ids across a restart on the same data dir", async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), "emulator-dedup-"));
-    const dedupConfig = withPartitioning(parseEmulatorConfig({
-      UserConfig: { Namespaces: [{ Name: "sbemulatorns", Queues: [{ Name: "dedup", Properties: { RequiresDuplicateDetection: true, DuplicateDetectionHistoryTimeWindow: "PT10M" } }] }] },
-    }), enablePartitioning);
+    const dedupConfig = withPartitioning(
+      parseEmulatorConfig({
+        UserConfig: {
+          Namespaces: [
+            {
+              Name: "sbemulatorns",
+              Queues: [{ Name: "dedup", Properties: { RequiresDuplicateDetection: true, DuplicateDetectionHistoryTimeWindow: "PT10M" } }],
+            },
+          ],
+        },
+      }),
+      enablePartitioning,
+    );
     try {
       const first = await startEmulatorWithClient({ config: dedupConfig, dataDir });
       await first.client.createSender("dedup").sendMessages({ body: "before restart", messageId: "once" });

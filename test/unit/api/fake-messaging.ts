@@ -2,8 +2,16 @@
 import type { OutgoingMessageJson, ReceivedMessageJson } from "../../../api/src/contract/schemas/message.js";
 import type { ReceivableEntity, SendableEntity } from "../../../api/src/contract/entity.js";
 import type {
-  DeadLetterOptions, MessagingPort, PeekMessagesOptions, ReceiveMessagesOptions, ReceiveSessionMessagesOptions, ReceiveSessionMessagesResult,
-  ResubmitResult, ResubmitSelection, SendMessagesResult, SessionStateJson,
+  DeadLetterOptions,
+  MessagingPort,
+  PeekMessagesOptions,
+  ReceiveMessagesOptions,
+  ReceiveSessionMessagesOptions,
+  ReceiveSessionMessagesResult,
+  ResubmitResult,
+  ResubmitSelection,
+  SendMessagesResult,
+  SessionStateJson,
 } from "../../../api/src/servicebus/messaging-port.js";
 
 /** One recorded call. */
@@ -31,7 +39,11 @@ export class FakeMessaging implements MessagingPort {
     return this.record("sendMessages", [entity, messages], { messageIds: messages.map((message, index) => message.messageId ?? `id-${index}`), batchCount: 1 });
   }
   scheduleMessages(entity: SendableEntity, messages: readonly OutgoingMessageJson[], at: Date): Promise<string[]> {
-    return this.record("scheduleMessages", [entity, messages, at], messages.map((_, index) => String(index + 1)));
+    return this.record(
+      "scheduleMessages",
+      [entity, messages, at],
+      messages.map((_, index) => String(index + 1)),
+    );
   }
   cancelScheduledMessages(entity: SendableEntity, sequenceNumbers: readonly string[]): Promise<void> {
     return this.record("cancelScheduledMessages", [entity, sequenceNumbers], undefined);
@@ -65,7 +77,11 @@ export class FakeMessaging implements MessagingPort {
   }
   receiveSessionMessages(source: ReceivableEntity, options: ReceiveSessionMessagesOptions): Promise<ReceiveSessionMessagesResult> {
     const sessionId = options.sessionId ?? "next-session";
-    return this.record("receiveSessionMessages", [source, options], { sessionId, sessionLockedUntil: new Date("2030-01-01T00:00:00.000Z"), messages: this.messages });
+    return this.record("receiveSessionMessages", [source, options], {
+      sessionId,
+      sessionLockedUntil: new Date("2030-01-01T00:00:00.000Z"),
+      messages: this.messages,
+    });
   }
   getSessionState(source: ReceivableEntity, sessionId: string): Promise<SessionStateJson> {
     return this.record("getSessionState", [source, sessionId], { state: null, stateEncoding: "json" });

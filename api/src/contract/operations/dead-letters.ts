@@ -60,7 +60,9 @@ export function resubmitDeadLettersOperation(source: ReceiverSourceSpec) {
               {
                 sequenceNumber: { ...SequenceNumber, description: "The sequence number the message had in the dead-letter sub-queue." },
                 messageId: Type.Optional(Type.String({ description: "The message identifier of the copy.", "x-ms-summary": "Message ID" })),
-                originalMessageId: Type.Optional(Type.String({ description: "The message identifier the dead letter had.", "x-ms-summary": "Original message ID" })),
+                originalMessageId: Type.Optional(
+                  Type.String({ description: "The message identifier the dead letter had.", "x-ms-summary": "Original message ID" }),
+                ),
               },
               { additionalProperties: false },
             ),

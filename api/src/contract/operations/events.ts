@@ -78,12 +78,21 @@ export const sendEvent = defineOperation({
         }),
       ),
       occurredUtc: Type.Optional(
-        Type.String({ format: "date-time", description: "When the business event happened (ISO 8601); now when omitted.", "x-ms-summary": "Occurred at (UTC)", "x-ms-visibility": "advanced" }),
+        Type.String({
+          format: "date-time",
+          description: "When the business event happened (ISO 8601); now when omitted.",
+          "x-ms-summary": "Occurred at (UTC)",
+          "x-ms-visibility": "advanced",
+        }),
       ),
     }),
     headers: Type.Object({
-      "x-ms-workflow-run-id": Type.Optional(Type.String({ maxLength: 128, description: "The Power Automate flow run that sends the event.", "x-ms-summary": "Flow run ID" })),
-      "x-ms-client-tracking-id": Type.Optional(Type.String({ maxLength: 128, description: "The client tracking id of the calling flow.", "x-ms-summary": "Client tracking ID" })),
+      "x-ms-workflow-run-id": Type.Optional(
+        Type.String({ maxLength: 128, description: "The Power Automate flow run that sends the event.", "x-ms-summary": "Flow run ID" }),
+      ),
+      "x-ms-client-tracking-id": Type.Optional(
+        Type.String({ maxLength: 128, description: "The client tracking id of the calling flow.", "x-ms-summary": "Client tracking ID" }),
+      ),
     }),
     body: Type.Object(
       {},
@@ -103,7 +112,9 @@ export const sendEvent = defineOperation({
         correlationId: Type.String({ description: "The correlation id the event carries.", "x-ms-summary": "Correlation ID" }),
         eventType: eventTypeOutput,
         schemaVersion: schemaVersionOutput,
-        sessionId: Type.Optional(Type.String({ description: "The session the event was sent in, for event types ordered per business object.", "x-ms-summary": "Session ID" })),
+        sessionId: Type.Optional(
+          Type.String({ description: "The session the event was sent in, for event types ordered per business object.", "x-ms-summary": "Session ID" }),
+        ),
       },
       { additionalProperties: false },
     ),
@@ -147,13 +158,18 @@ export const listEventTypes = defineOperation({
   tags: ["Events"],
   request: {
     query: Type.Object({
-      entity: Type.Optional(Type.String({ maxLength: 260, description: "Only event types that may be sent to this queue or topic.", "x-ms-summary": "Queue or topic" })),
+      entity: Type.Optional(
+        Type.String({ maxLength: 260, description: "Only event types that may be sent to this queue or topic.", "x-ms-summary": "Queue or topic" }),
+      ),
     }),
   },
   success: {
     status: 200,
     description: "The event types.",
-    schema: Type.Object({ eventTypes: Type.Array(EventTypeSummary, { description: "The event types.", "x-ms-summary": "Event types" }) }, { additionalProperties: false }),
+    schema: Type.Object(
+      { eventTypes: Type.Array(EventTypeSummary, { description: "The event types.", "x-ms-summary": "Event types" }) },
+      { additionalProperties: false },
+    ),
   },
   problems: [...COMMON_PROBLEMS],
   auth: { scopes: [] },

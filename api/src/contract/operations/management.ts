@@ -8,7 +8,7 @@ import { ApplicationProperties } from "../schemas/message.js";
 const params = Type.Object({ topic: TopicParam, subscription: SubscriptionParam });
 
 const EXPOSURE_NOTE =
-  "Only topics whose configuration exposes all their subscriptions (\"*\" in the topic's subscriptions) allow it, so every subscription created here can be received from through this API. " +
+  'Only topics whose configuration exposes all their subscriptions ("*" in the topic\'s subscriptions) allow it, so every subscription created here can be received from through this API. ' +
   "Subscriptions the configuration names are never replaced or deleted here (409 SubscriptionIsConfigured); only those created through the API are.";
 
 const text = (summary: string, description: string, maxLength = 128) => Type.Optional(Type.String({ maxLength, description, "x-ms-summary": summary }));
@@ -56,7 +56,8 @@ export const createSubscription = defineOperation({
           Type.String({
             minLength: 1,
             maxLength: 1024,
-            description: "A SQL filter over message properties, such as eventType = 'OrderSubmitted' AND amount > 100. Give either this or a correlation filter.",
+            description:
+              "A SQL filter over message properties, such as eventType = 'OrderSubmitted' AND amount > 100. Give either this or a correlation filter.",
             "x-ms-summary": "SQL filter",
           }),
         ),
@@ -75,18 +76,37 @@ export const createSubscription = defineOperation({
             "x-ms-summary": "Rule name",
           }),
         ),
-        requiresSession: Type.Optional(Type.Boolean({ description: "Whether the subscription requires sessions (ordered processing per session id).", "x-ms-summary": "Requires session" })),
+        requiresSession: Type.Optional(
+          Type.Boolean({ description: "Whether the subscription requires sessions (ordered processing per session id).", "x-ms-summary": "Requires session" }),
+        ),
         maxDeliveryCount: Type.Optional(
-          Type.Integer({ minimum: 1, maximum: 2000, description: "Deliveries after which a message is dead-lettered (default 10).", "x-ms-summary": "Maximum delivery count" }),
+          Type.Integer({
+            minimum: 1,
+            maximum: 2000,
+            description: "Deliveries after which a message is dead-lettered (default 10).",
+            "x-ms-summary": "Maximum delivery count",
+          }),
         ),
         lockDurationSeconds: Type.Optional(
-          Type.Integer({ minimum: 5, maximum: 300, description: "How long a received message stays locked, in seconds (5 to 300, default 60).", "x-ms-summary": "Lock duration (seconds)" }),
+          Type.Integer({
+            minimum: 5,
+            maximum: 300,
+            description: "How long a received message stays locked, in seconds (5 to 300, default 60).",
+            "x-ms-summary": "Lock duration (seconds)",
+          }),
         ),
         defaultMessageTimeToLiveSeconds: Type.Optional(
-          Type.Integer({ minimum: 1, description: "How long messages live in the subscription, in seconds (default: as long as the topic allows).", "x-ms-summary": "Message time to live (seconds)" }),
+          Type.Integer({
+            minimum: 1,
+            description: "How long messages live in the subscription, in seconds (default: as long as the topic allows).",
+            "x-ms-summary": "Message time to live (seconds)",
+          }),
         ),
         deadLetteringOnMessageExpiration: Type.Optional(
-          Type.Boolean({ description: "Whether expired messages are moved to the dead-letter sub-queue instead of being dropped.", "x-ms-summary": "Dead-letter expired messages" }),
+          Type.Boolean({
+            description: "Whether expired messages are moved to the dead-letter sub-queue instead of being dropped.",
+            "x-ms-summary": "Dead-letter expired messages",
+          }),
         ),
       },
       { additionalProperties: false },

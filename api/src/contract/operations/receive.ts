@@ -2,7 +2,15 @@
 import { Type } from "@sinclair/typebox";
 import { COMMON_PROBLEMS, SERVICE_BUS_PROBLEMS, defineOperation } from "../operation.js";
 import { SUB_QUEUE_TITLES, receiverPickers } from "../pickers.js";
-import { MaxWaitSecondsParam, NEXT_AVAILABLE_SESSION, SequenceNumber, SequenceNumbers, SubQueueParam, maxMessagesParam, stringEnum } from "../schemas/common.js";
+import {
+  MaxWaitSecondsParam,
+  NEXT_AVAILABLE_SESSION,
+  SequenceNumber,
+  SequenceNumbers,
+  SubQueueParam,
+  maxMessagesParam,
+  stringEnum,
+} from "../schemas/common.js";
 import { MessageList, ReceivedMessage } from "../schemas/message.js";
 import type { ReceiverSourceSpec } from "./receiver-source.js";
 
@@ -39,7 +47,11 @@ const ReceiveResult = Type.Object(
       }),
     ),
     sessionLockedUntilUtc: Type.Optional(
-      Type.String({ format: "date-time", description: "When the session lock expires unless the session is used or renewed.", "x-ms-summary": "Session locked until (UTC)" }),
+      Type.String({
+        format: "date-time",
+        description: "When the session lock expires unless the session is used or renewed.",
+        "x-ms-summary": "Session locked until (UTC)",
+      }),
     ),
   },
   { additionalProperties: false },
@@ -137,8 +149,7 @@ export function receiveDeferredMessagesOperation(source: ReceiverSourceSpec) {
     method: "post",
     path: `${source.pathPrefix}/deferred/receive`,
     summary: `Receive deferred messages from ${source.noun}`,
-    description:
-      "Receives deferred messages by their sequence numbers and locks them. Settle them with their lock tokens like any received message.",
+    description: "Receives deferred messages by their sequence numbers and locks them. Settle them with their lock tokens like any received message.",
     tags: [source.tag],
     request: {
       params: source.params,
@@ -148,6 +159,9 @@ export function receiveDeferredMessagesOperation(source: ReceiverSourceSpec) {
     success: { status: 200, description: "The deferred messages.", schema: MessageList },
     problems: [...receiveProblems, "MessageNotFound"],
     auth: { scopes: ["listen"], entity: source.target },
-    connector: { visibility: "advanced", parameters: { ...receiverPickers(source.target), subQueue: { visibility: "advanced", enumTitles: SUB_QUEUE_TITLES } } },
+    connector: {
+      visibility: "advanced",
+      parameters: { ...receiverPickers(source.target), subQueue: { visibility: "advanced", enumTitles: SUB_QUEUE_TITLES } },
+    },
   });
 }

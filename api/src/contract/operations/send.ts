@@ -32,8 +32,7 @@ export const sendMessage = defineOperation({
   method: "post",
   path: "/entities/{entity}/messages",
   summary: "Send a message",
-  description:
-    "Sends one message to a queue or topic. The message is durable once this returns. When no message id is given, one is generated and returned.",
+  description: "Sends one message to a queue or topic. The message is durable once this returns. When no message id is given, one is generated and returned.",
   tags: ["Send"],
   request: { params, body: OutgoingMessage },
   success: {
@@ -59,7 +58,14 @@ export const sendMessages = defineOperation({
   request: {
     params,
     body: Type.Object(
-      { messages: Type.Array(OutgoingMessage, { minItems: 1, maxItems: MAX_MESSAGES_PER_SEND, description: "The messages to send, in order.", "x-ms-summary": "Messages" }) },
+      {
+        messages: Type.Array(OutgoingMessage, {
+          minItems: 1,
+          maxItems: MAX_MESSAGES_PER_SEND,
+          description: "The messages to send, in order.",
+          "x-ms-summary": "Messages",
+        }),
+      },
       { additionalProperties: false },
     ),
   },
@@ -85,8 +91,7 @@ export const scheduleMessages = defineOperation({
   method: "post",
   path: "/entities/{entity}/scheduled-messages",
   summary: "Schedule messages",
-  description:
-    "Schedules messages to appear in a queue or topic at a given time. Returns their sequence numbers, which can cancel them before that time.",
+  description: "Schedules messages to appear in a queue or topic at a given time. Returns their sequence numbers, which can cancel them before that time.",
   tags: ["Send"],
   request: {
     params,
@@ -97,7 +102,12 @@ export const scheduleMessages = defineOperation({
           description: "When the messages become visible to receivers (ISO 8601).",
           "x-ms-summary": "Scheduled enqueue time (UTC)",
         }),
-        messages: Type.Array(OutgoingMessage, { minItems: 1, maxItems: MAX_MESSAGES_PER_SEND, description: "The messages to schedule.", "x-ms-summary": "Messages" }),
+        messages: Type.Array(OutgoingMessage, {
+          minItems: 1,
+          maxItems: MAX_MESSAGES_PER_SEND,
+          description: "The messages to schedule.",
+          "x-ms-summary": "Messages",
+        }),
       },
       { additionalProperties: false },
     ),
@@ -106,7 +116,12 @@ export const scheduleMessages = defineOperation({
     status: 201,
     description: "The messages were scheduled.",
     schema: Type.Object(
-      { sequenceNumbers: Type.Array(SequenceNumber, { description: "Sequence numbers of the scheduled messages, in request order.", "x-ms-summary": "Sequence numbers" }) },
+      {
+        sequenceNumbers: Type.Array(SequenceNumber, {
+          description: "Sequence numbers of the scheduled messages, in request order.",
+          "x-ms-summary": "Sequence numbers",
+        }),
+      },
       { additionalProperties: false },
     ),
   },

@@ -44,7 +44,10 @@ export function sessionOperations(source: ReceiverSourceSpec) {
         schema: Type.Object(
           {
             sessionId: sessionIdOutput,
-            state: Type.Unknown({ description: "The session state: a JSON value, a string, or base64 bytes as stateEncoding says; null when none is set.", "x-ms-summary": "State" }),
+            state: Type.Unknown({
+              description: "The session state: a JSON value, a string, or base64 bytes as stateEncoding says; null when none is set.",
+              "x-ms-summary": "State",
+            }),
             stateEncoding,
           },
           { additionalProperties: false },
@@ -66,7 +69,10 @@ export function sessionOperations(source: ReceiverSourceSpec) {
         params,
         body: Type.Object(
           {
-            state: Type.Unknown({ description: "The state to store: any JSON value, a string with stateEncoding text, or base64 with stateEncoding base64; null clears it.", "x-ms-summary": "State" }),
+            state: Type.Unknown({
+              description: "The state to store: any JSON value, a string with stateEncoding text, or base64 with stateEncoding base64; null clears it.",
+              "x-ms-summary": "State",
+            }),
             stateEncoding: Type.Optional(stateEncoding),
           },
           { additionalProperties: false },
@@ -92,7 +98,11 @@ export function sessionOperations(source: ReceiverSourceSpec) {
         schema: Type.Object(
           {
             sessionId: sessionIdOutput,
-            sessionLockedUntilUtc: Type.String({ format: "date-time", description: "When the renewed session lock expires.", "x-ms-summary": "Session locked until (UTC)" }),
+            sessionLockedUntilUtc: Type.String({
+              format: "date-time",
+              description: "When the renewed session lock expires.",
+              "x-ms-summary": "Session locked until (UTC)",
+            }),
           },
           { additionalProperties: false },
         ),

@@ -46,13 +46,19 @@ const completeMessagesResult = Type.Object(
       Type.Object(
         {
           lockToken: { ...lockTokenOutput, description: "The lock token that could not be completed." },
-          code: Type.String({ description: "The problem code the complete a message operation returns for this token, such as MessageLockLost.", "x-ms-summary": "Problem code" }),
+          code: Type.String({
+            description: "The problem code the complete a message operation returns for this token, such as MessageLockLost.",
+            "x-ms-summary": "Problem code",
+          }),
           status: Type.Integer({ description: "The HTTP status of that problem, such as 410.", "x-ms-summary": "Problem status" }),
           detail: Type.String({ description: "What went wrong and what to do about it.", "x-ms-summary": "Problem detail" }),
         },
         { additionalProperties: false },
       ),
-      { description: "The lock tokens that could not be completed, in request order, each with its problem (empty when all were completed).", "x-ms-summary": "Failed" },
+      {
+        description: "The lock tokens that could not be completed, in request order, each with its problem (empty when all were completed).",
+        "x-ms-summary": "Failed",
+      },
     ),
   },
   { additionalProperties: false },
@@ -109,8 +115,7 @@ export function settleOperations(source: ReceiverSourceSpec) {
       operationId: `AbandonMessage${source.inSuffix}`,
       path: `${lockPath}/abandon`,
       summary: `Abandon a message in ${source.noun}`,
-      description:
-        `Releases the lock so the message is delivered again, with its delivery count raised; after the entity's maximum delivery count it is dead-lettered. ${SETTLE_NOTE}`,
+      description: `Releases the lock so the message is delivered again, with its delivery count raised; after the entity's maximum delivery count it is dead-lettered. ${SETTLE_NOTE}`,
       request: { params, query: subQueueQuery, body: modifyBody, bodyRequired: false },
       success: { status: 204, description: "The message was abandoned." },
       connector: { visibility: "important", parameters, properties: { "body/propertiesToModify": { visibility: "advanced" } }, bodySummary: "Options" },
@@ -152,8 +157,7 @@ export function settleOperations(source: ReceiverSourceSpec) {
       operationId: `DeferMessage${source.inSuffix}`,
       path: `${lockPath}/defer`,
       summary: `Defer a message in ${source.noun}`,
-      description:
-        `Sets a locked message aside; it is no longer delivered by receive and must be received by its sequence number with the receive deferred messages operation. ${SETTLE_NOTE}`,
+      description: `Sets a locked message aside; it is no longer delivered by receive and must be received by its sequence number with the receive deferred messages operation. ${SETTLE_NOTE}`,
       request: { params, query: subQueueQuery, body: modifyBody, bodyRequired: false },
       success: { status: 204, description: "The message was deferred." },
       connector: { visibility: "advanced", parameters, properties: { "body/propertiesToModify": { visibility: "advanced" } }, bodySummary: "Options" },

@@ -8,8 +8,7 @@ import { ApplicationPropertyValue, SequenceNumber, stringEnum } from "./common.j
 
 /** How `body` is carried in JSON. */
 export const BodyEncoding = stringEnum(["json", "text", "base64"] as const, {
-  description:
-    "How body is written: json (a JSON value, the default for JSON content types), text (a string) or base64 (binary bytes, base64-encoded).",
+  description: "How body is written: json (a JSON value, the default for JSON content types), text (a string) or base64 (binary bytes, base64-encoded).",
   "x-ms-summary": "Body encoding",
 });
 
@@ -23,14 +22,12 @@ export const ApplicationProperties = Type.Object(
   },
 );
 
-const id = (summary: string, description: string) =>
-  Type.String({ maxLength: 128, description, "x-ms-summary": summary });
+const id = (summary: string, description: string) => Type.String({ maxLength: 128, description, "x-ms-summary": summary });
 
 /** Fields a caller may set on a message, shared by input and output. */
 const messageFields = {
   body: Type.Unknown({
-    description:
-      "The message body. A JSON object, array or value for JSON content, a string for text, or a base64 string when bodyEncoding is base64.",
+    description: "The message body. A JSON object, array or value for JSON content, a string for text, or a base64 string when bodyEncoding is base64.",
     "x-ms-summary": "Body",
   }),
   bodyEncoding: Type.Optional(BodyEncoding),
@@ -102,11 +99,12 @@ export const ReceivedMessage = Type.Object(
     lockedUntilUtc: Type.Optional(Type.String({ format: "date-time", description: "When the lock expires.", "x-ms-summary": "Locked until (UTC)" })),
     deliveryCount: Type.Integer({
       minimum: 0,
-      description:
-        "How many times the message has been delivered, counting this delivery (1 on the first). For peeked messages, the deliveries so far.",
+      description: "How many times the message has been delivered, counting this delivery (1 on the first). For peeked messages, the deliveries so far.",
       "x-ms-summary": "Delivery count",
     }),
-    enqueuedTimeUtc: Type.Optional(Type.String({ format: "date-time", description: "When Service Bus accepted the message.", "x-ms-summary": "Enqueued time (UTC)" })),
+    enqueuedTimeUtc: Type.Optional(
+      Type.String({ format: "date-time", description: "When Service Bus accepted the message.", "x-ms-summary": "Enqueued time (UTC)" }),
+    ),
     scheduledEnqueueTimeUtc: Type.Optional(
       Type.String({ format: "date-time", description: "When a scheduled message becomes visible.", "x-ms-summary": "Scheduled enqueue time (UTC)" }),
     ),
@@ -130,7 +128,8 @@ export const ReceivedMessage = Type.Object(
           { additionalProperties: false },
         ),
         {
-          description: "Present when the message is a business event that does not match its contract; the message is still returned so it can be dead-lettered or fixed.",
+          description:
+            "Present when the message is a business event that does not match its contract; the message is still returned so it can be dead-lettered or fixed.",
           "x-ms-summary": "Contract errors",
         },
       ),

@@ -69,7 +69,11 @@ describe("routing: deadlines and a holder that dies", () => {
     await server().serve(route, recording(ran));
     const client = await caller();
     // Past its deadline but with a long time to live, as after clock drift between instances.
-    const stale = encodeRequest({ callId: "stale-1", replyToSessionId: client.replySessionId, operation: "stale", args: null, deadline: Date.now() - 1 }, route, 60_000);
+    const stale = encodeRequest(
+      { callId: "stale-1", replyToSessionId: client.replySessionId, operation: "stale", args: null, deadline: Date.now() - 1 },
+      route,
+      60_000,
+    );
     await fixture.newInstance().createSender(CONTROL_QUEUE).sendMessages(stale);
     expect(await client.call(route, "fresh", null)).toBe("fresh");
     expect(ran).toEqual(["fresh"]);

@@ -56,7 +56,10 @@ describe("routing: calls forwarded through the control queue", () => {
   it("rejects with the problem the holder's handler answered: its code, detail and field errors", async () => {
     const failures: Record<string, () => never> = {
       problem: () => {
-        throw new ProblemError("ValidationFailed", { detail: "The sessionId is missing.", errors: { query: [{ field: "/sessionId", message: "is required" }] } });
+        throw new ProblemError("ValidationFailed", {
+          detail: "The sessionId is missing.",
+          errors: { query: [{ field: "/sessionId", message: "is required" }] },
+        });
       },
       sessionLost: () => {
         throw new ServiceBusError("session lock lost on link x", "SessionLockLost");

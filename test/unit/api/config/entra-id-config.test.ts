@@ -41,7 +41,9 @@ describe("auth.entraId configuration", () => {
     expect(errorOf(() => load({ auth: { entraId: { tenantId: TENANT, audience: "a", jwksUri: "http://keys.example.com/keys" } } })).message).toMatch(
       /bridge\.json:\/auth\/entraId\/jwksUri.*https/,
     );
-    expect(load({ auth: { entraId: { tenantId: TENANT, audience: "a", jwksUri: "http://127.0.0.1:9/keys" } } }).entraId?.jwksUri).toBe("http://127.0.0.1:9/keys");
+    expect(load({ auth: { entraId: { tenantId: TENANT, audience: "a", jwksUri: "http://127.0.0.1:9/keys" } } }).entraId?.jwksUri).toBe(
+      "http://127.0.0.1:9/keys",
+    );
   });
 
   it("without API keys nor auth.entraId, a real Service Bus is refused", () => {

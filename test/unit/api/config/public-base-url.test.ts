@@ -2,11 +2,13 @@ import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../../../api/src/config/config-error.js";
 import { loadConfig } from "../../../../api/src/config/load-config.js";
 
-const files = (content: Record<string, unknown>) => (file: string): string => {
-  const value = content[file];
-  if (value === undefined) throw new Error("ENOENT");
-  return JSON.stringify(value);
-};
+const files =
+  (content: Record<string, unknown>) =>
+  (file: string): string => {
+    const value = content[file];
+    if (value === undefined) throw new Error("ENOENT");
+    return JSON.stringify(value);
+  };
 
 describe("loadConfig: the public base URL", () => {
   it("is undefined by default", () => {
@@ -20,15 +22,21 @@ describe("loadConfig: the public base URL", () => {
     expect(loadConfig({ CONFIG_FILE: "bridge.json", PUBLIC_BASE_URL: "http://localhost:3000" }, file, "/app").publicBaseUrl).toBe("http://localhost:3000");
   });
 
-  it.each(["bridge.contoso.com", "ftp://bridge.contoso.com", "https://user:pw@bridge.contoso.com", "https://bridge.contoso.com/?a=1", "https://bridge.contoso.com/#x", "javascript:alert(1)"])(
-    "refuses %s naming the variable",
-    (value) => {
-      expect(() => loadConfig({ PUBLIC_BASE_URL: value }, files({}), "/app")).toThrow(ConfigError);
-      expect(() => loadConfig({ PUBLIC_BASE_URL: value }, files({}), "/app")).toThrow(/PUBLIC_BASE_URL/);
-    },
-  );
+  it.each([
+    "bridge.contoso.com",
+    "ftp://bridge.contoso.com",
+    "https://user:pw@bridge.contoso.com",
+    "https://bridge.contoso.com/?a=1",
+    "https://bridge.contoso.com/#x",
+    "javascript:alert(1)",
+  ])("refuses %s naming the variable", (value) => {
+    expect(() => loadConfig({ PUBLIC_BASE_URL: value }, files({}), "/app")).toThrow(ConfigError);
+    expect(() => loadConfig({ PUBLIC_BASE_URL: value }, files({}), "/app")).toThrow(/PUBLIC_BASE_URL/);
+  });
 
   it("refuses a bad publicBaseUrl in the file naming the field", () => {
-    expect(() => loadConfig({ CONFIG_FILE: "bridge.json" }, files({ "/app/bridge.json": { publicBaseUrl: "not a url" } }), "/app")).toThrow(/bridge\.json:\/publicBaseUrl/);
+    expect(() => loadConfig({ CONFIG_FILE: "bridge.json" }, files({ "/app/bridge.json": { publicBaseUrl: "not a url" } }), "/app")).toThrow(
+      /bridge\.json:\/publicBaseUrl/,
+    );
   });
 });

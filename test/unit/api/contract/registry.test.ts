@@ -5,19 +5,40 @@ import { EventCatalog } from "../../../../api/src/events/event-catalog.js";
 import { FakeMessaging } from "../fake-messaging.js";
 
 const ISSUE_OPERATION_IDS = [
-  "SendMessage", "SendMessages", "ScheduleMessages", "CancelScheduledMessages",
+  "SendMessage",
+  "SendMessages",
+  "ScheduleMessages",
+  "CancelScheduledMessages",
   ...["InQueue", "InSubscription"].flatMap((suffix) => [
-    `PeekMessages${suffix}`, `CompleteMessage${suffix}`, `CompleteMessages${suffix}`, `AbandonMessage${suffix}`, `DeadLetterMessage${suffix}`,
-    `DeferMessage${suffix}`, `RenewMessageLock${suffix}`, `ResubmitDeadLetters${suffix}`,
-    `GetSessionState${suffix}`, `SetSessionState${suffix}`, `RenewSessionLock${suffix}`, `CloseSession${suffix}`,
+    `PeekMessages${suffix}`,
+    `CompleteMessage${suffix}`,
+    `CompleteMessages${suffix}`,
+    `AbandonMessage${suffix}`,
+    `DeadLetterMessage${suffix}`,
+    `DeferMessage${suffix}`,
+    `RenewMessageLock${suffix}`,
+    `ResubmitDeadLetters${suffix}`,
+    `GetSessionState${suffix}`,
+    `SetSessionState${suffix}`,
+    `RenewSessionLock${suffix}`,
+    `CloseSession${suffix}`,
   ]),
   ...["FromQueue", "FromSubscription"].flatMap((suffix) => [`ReceiveMessages${suffix}`, `ReceiveDeferredMessages${suffix}`]),
-  "ListQueues", "ListTopics", "ListSubscriptions", "ListSendEntities",
-  "CreateSubscription", "DeleteSubscription",
+  "ListQueues",
+  "ListTopics",
+  "ListSubscriptions",
+  "ListSendEntities",
+  "CreateSubscription",
+  "DeleteSubscription",
   // Issue 5: typed business events.
-  "SendEvent", "ListEventTypes", "GetEventTypeSchema",
+  "SendEvent",
+  "ListEventTypes",
+  "GetEventTypeSchema",
   // Issue 5: polling triggers.
-  "WhenMessagesArriveInQueue", "WhenMessagesArriveInQueueAutoComplete", "WhenMessagesArriveInSubscription", "WhenMessagesArriveInSubscriptionAutoComplete",
+  "WhenMessagesArriveInQueue",
+  "WhenMessagesArriveInQueueAutoComplete",
+  "WhenMessagesArriveInSubscription",
+  "WhenMessagesArriveInSubscriptionAutoComplete",
 ];
 
 describe("contract registry", () => {
@@ -52,20 +73,25 @@ describe("contract registry", () => {
     expect(["important", "advanced", "internal"]).toContain(operation.connector.visibility);
   });
 
-  it.each(OPERATIONS.map((operation) => [operation.operationId, operation] as const))("%s declares exactly its path parameters, with summaries", (_id, operation) => {
-    const inPath = [...operation.path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]);
-    const declared = Object.keys(operation.request.params?.properties ?? {});
-    expect(declared).toEqual(inPath);
-    for (const schema of [...Object.values(operation.request.params?.properties ?? {}), ...Object.values(operation.request.query?.properties ?? {})]) {
-      expect((schema as Record<string, unknown>)["x-ms-summary"]).toEqual(expect.any(String));
-    }
-  });
+  it.each(OPERATIONS.map((operation) => [operation.operationId, operation] as const))(
+    "%s declares exactly its path parameters, with summaries",
+    (_id, operation) => {
+      const inPath = [...operation.path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]);
+      const declared = Object.keys(operation.request.params?.properties ?? {});
+      expect(declared).toEqual(inPath);
+      for (const schema of [...Object.values(operation.request.params?.properties ?? {}), ...Object.values(operation.request.query?.properties ?? {})]) {
+        expect((schema as Record<string, unknown>)["x-ms-summary"]).toEqual(expect.any(String));
+      }
+    },
+  );
 
   it("keeps the issue's parameter names", () => {
-    const names = new Set(OPERATIONS.flatMap((operation) => [
-      ...Object.keys(operation.request.params?.properties ?? {}),
-      ...Object.keys(operation.request.query?.properties ?? {}),
-    ]));
+    const names = new Set(
+      OPERATIONS.flatMap((operation) => [
+        ...Object.keys(operation.request.params?.properties ?? {}),
+        ...Object.keys(operation.request.query?.properties ?? {}),
+      ]),
+    );
     for (const name of ["entity", "queue", "topic", "subscription", "lockToken", "sessionId", "maxMessages", "maxWaitSeconds", "fromSequenceNumber"]) {
       expect(names.has(name), name).toBe(true);
     }

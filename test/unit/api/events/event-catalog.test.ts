@@ -44,7 +44,9 @@ describe("event catalog files", () => {
   });
 
   it("names the file and field of each problem", () => {
-    expect(problem({ ...valid, colour: "red" })).toBe("catalog/x.json: colour: is not a known field (known: eventType, schemaVersion, title, description, messageIdTemplate, sessionIdTemplate, entities, allowedSensitiveFields, dataSchema)");
+    expect(problem({ ...valid, colour: "red" })).toBe(
+      "catalog/x.json: colour: is not a known field (known: eventType, schemaVersion, title, description, messageIdTemplate, sessionIdTemplate, entities, allowedSensitiveFields, dataSchema)",
+    );
     expect(problem({ ...valid, eventType: "order submitted" })).toMatch(/^catalog\/x.json: eventType: must be PascalCase/);
     expect(problem({ ...valid, schemaVersion: 0 })).toMatch(/schemaVersion: must be a whole number/);
     expect(problem({ ...valid, entities: [] })).toMatch(/entities: must be a non-empty array/);

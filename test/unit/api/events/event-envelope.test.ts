@@ -77,13 +77,26 @@ describe("building an event message", () => {
     const refused = buildEventMessage(looseCatalog, schemaless, data, context());
     expect(!refused.ok && refused.errors.map((error) => error.field)).toEqual(["/customer/apiKey", "/customer/contacts/0/Password", "/connection_string"]);
     expect(!refused.ok && refused.errors[0]?.message).toMatch(/never put secrets in messages/);
-    const allowed = buildEventMessage(looseCatalog, { ...schemaless, allowedSensitiveFields: ["password", "/customer/apiKey", "connectionString"] }, data, context());
+    const allowed = buildEventMessage(
+      looseCatalog,
+      { ...schemaless, allowedSensitiveFields: ["password", "/customer/apiKey", "connectionString"] },
+      data,
+      context(),
+    );
     expect(allowed.ok).toBe(true);
   });
 });
 
 describe("reading a received event", () => {
-  const envelope = { messageId: "m", correlationId: "c", eventType: "OrderSubmitted", source: "s", occurredUtc: "2026-01-01T00:00:00.000Z", schemaVersion: 1, data: order };
+  const envelope = {
+    messageId: "m",
+    correlationId: "c",
+    eventType: "OrderSubmitted",
+    source: "s",
+    occurredUtc: "2026-01-01T00:00:00.000Z",
+    schemaVersion: 1,
+    data: order,
+  };
 
   it("returns the typed event of a known type", () => {
     expect(parseEventEnvelope(catalog, envelope)).toEqual({ event: envelope });

@@ -35,7 +35,10 @@ describe("trigger handlers", () => {
   it("answers pending with the same URL and state, and the idle Retry-After, when nothing is waiting", async () => {
     const { byId } = setUp([]);
     const result = await byId("WhenMessagesArriveInQueue")?.handle(input({ maxMessages: 2, triggerState: "4" }));
-    expect(result).toEqual({ pending: true, headers: { Location: "http://bridge.example/queues/orders/triggers/peek-lock?maxMessages=2&triggerState=4", "Retry-After": "15" } });
+    expect(result).toEqual({
+      pending: true,
+      headers: { Location: "http://bridge.example/queues/orders/triggers/peek-lock?maxMessages=2&triggerState=4", "Retry-After": "15" },
+    });
   });
 
   it("fires with the messages, moves the state to the last sequence number, and asks for an immediate poll after a full batch", async () => {
@@ -68,18 +71,26 @@ describe("trigger handlers", () => {
 
   it("nextPollUrl replaces the trigger state and keeps the other declared parameters", () => {
     const declaredQuery = ["eventType", "maxMessages", "triggerState"];
-    expect(nextPollUrl(new URL("https://h/q/triggers/peek-lock?eventType=A&triggerState=1"), "9", { declaredQuery })).toBe("https://h/q/triggers/peek-lock?eventType=A&triggerState=9");
+    expect(nextPollUrl(new URL("https://h/q/triggers/peek-lock?eventType=A&triggerState=1"), "9", { declaredQuery })).toBe(
+      "https://h/q/triggers/peek-lock?eventType=A&triggerState=9",
+    );
   });
 
   it("nextPollUrl drops parameters the operation does not declare", () => {
     const url = new URL("https://h/q/triggers/peek-lock?evil=https%3A%2F%2Fx&maxMessages=3&eventType=A&__proto__=1&triggerState=1&triggerState=2");
-    expect(nextPollUrl(url, "9", { declaredQuery: ["eventType", "maxMessages", "triggerState"] })).toBe("https://h/q/triggers/peek-lock?maxMessages=3&eventType=A&triggerState=9");
+    expect(nextPollUrl(url, "9", { declaredQuery: ["eventType", "maxMessages", "triggerState"] })).toBe(
+      "https://h/q/triggers/peek-lock?maxMessages=3&eventType=A&triggerState=9",
+    );
   });
 
   it("nextPollUrl uses the public base URL, with its path prefix, instead of the request's origin", () => {
     const url = new URL("http://attacker.example:8080/queues/orders/triggers/peek-lock?maxMessages=3");
     const declaredQuery = ["maxMessages", "triggerState"];
-    expect(nextPollUrl(url, "4", { declaredQuery, publicBaseUrl: "https://bridge.contoso.com" })).toBe("https://bridge.contoso.com/queues/orders/triggers/peek-lock?maxMessages=3&triggerState=4");
-    expect(nextPollUrl(url, "4", { declaredQuery, publicBaseUrl: "https://gw.contoso.com/servicebus/" })).toBe("https://gw.contoso.com/servicebus/queues/orders/triggers/peek-lock?maxMessages=3&triggerState=4");
+    expect(nextPollUrl(url, "4", { declaredQuery, publicBaseUrl: "https://bridge.contoso.com" })).toBe(
+      "https://bridge.contoso.com/queues/orders/triggers/peek-lock?maxMessages=3&triggerState=4",
+    );
+    expect(nextPollUrl(url, "4", { declaredQuery, publicBaseUrl: "https://gw.contoso.com/servicebus/" })).toBe(
+      "https://gw.contoso.com/servicebus/queues/orders/triggers/peek-lock?maxMessages=3&triggerState=4",
+    );
   });
 });

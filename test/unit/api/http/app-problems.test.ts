@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FAKE_APP_KEY, listenWithFakeMessaging } from "../fake-app.js";
 import type { FakeApp } from "../fake-app.js";
-import { createApp } from "../../../../api/src/app.js";
 import { FakeMessaging } from "../fake-messaging.js";
 
 const KEY = FAKE_APP_KEY;
@@ -56,7 +55,10 @@ describe("createApp with a fake Service Bus: error mapping", () => {
   it("answers an infinite count with 400 ValidationFailed and calls no Service Bus operation (found by the fuzz test)", async () => {
     const response = await fetch(`${baseUrl}/queues/orders/peek?maxMessages=-Infinity`, { headers: { "X-API-Key": KEY } });
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ code: "ValidationFailed", errors: { query: [{ field: "/maxMessages", message: "must be a finite number" }] } });
+    expect(await response.json()).toMatchObject({
+      code: "ValidationFailed",
+      errors: { query: [{ field: "/maxMessages", message: "must be a finite number" }] },
+    });
     expect(messaging.calls).toEqual([]);
   });
 
@@ -64,7 +66,10 @@ describe("createApp with a fake Service Bus: error mapping", () => {
     await post("/queues/ORDERS/receive?maxWaitSeconds=1.5");
     expect(messaging.calls[0]).toEqual({
       method: "receiveMessages",
-      args: [{ kind: "queue", queue: "Orders", subQueue: "main" }, { maxMessages: 10, maxWaitTimeInMs: 1500, receiveMode: "peekLock" }],
+      args: [
+        { kind: "queue", queue: "Orders", subQueue: "main" },
+        { maxMessages: 10, maxWaitTimeInMs: 1500, receiveMode: "peekLock" },
+      ],
     });
   });
 });

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FAKE_APP_KEY, listenWithFakeMessaging } from "../fake-app.js";
 import type { FakeApp } from "../fake-app.js";
-import { createApp } from "../../../../api/src/app.js";
 import { FakeMessaging } from "../fake-messaging.js";
 
 const KEY = FAKE_APP_KEY;
@@ -12,7 +11,10 @@ describe("createApp with a fake Service Bus: session parameters", () => {
   let baseUrl: string;
 
   beforeAll(async () => {
-    app = await listenWithFakeMessaging(messaging, ["send", "listen", "manage"], { queues: ["cases"], topics: [{ name: "events", subscriptions: ["ordered"] }] });
+    app = await listenWithFakeMessaging(messaging, ["send", "listen", "manage"], {
+      queues: ["cases"],
+      topics: [{ name: "events", subscriptions: ["ordered"] }],
+    });
     baseUrl = app.baseUrl;
   });
   afterAll(async () => app.close());
@@ -50,7 +52,10 @@ describe("createApp with a fake Service Bus: session parameters", () => {
     await call("GET", "/queues/cases/peek?sessionId=c-1");
     expect(messaging.calls[0]?.args[1]).toEqual({ maxMessages: 10, sessionId: "c-1" });
     expect(await call("PUT", "/queues/cases/sessions/c-1/state", { state: { step: 3 } })).toEqual({ status: 204, body: undefined });
-    expect(messaging.calls[1]).toEqual({ method: "setSessionState", args: [{ kind: "queue", queue: "cases", subQueue: "main" }, "c-1", { state: { step: 3 }, stateEncoding: "json" }] });
+    expect(messaging.calls[1]).toEqual({
+      method: "setSessionState",
+      args: [{ kind: "queue", queue: "cases", subQueue: "main" }, "c-1", { state: { step: 3 }, stateEncoding: "json" }],
+    });
     expect((await call("PUT", "/queues/cases/sessions/c-1/state", {})).status).toBe(400);
     expect(await call("GET", "/queues/cases/sessions/c-1/state")).toEqual({ status: 200, body: { sessionId: "c-1", state: null, stateEncoding: "json" } });
   });

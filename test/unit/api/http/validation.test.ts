@@ -25,7 +25,9 @@ describe("request validation of coerced values", () => {
   });
 
   it("keeps ajv's own errors for values it refuses", () => {
-    expect(peek.validate({ params: { queue: "orders" }, query: { maxMessages: "0" }, body: undefined })?.query).toEqual([{ field: "/maxMessages", message: "must be >= 1" }]);
+    expect(peek.validate({ params: { queue: "orders" }, query: { maxMessages: "0" }, body: undefined })?.query).toEqual([
+      { field: "/maxMessages", message: "must be >= 1" },
+    ]);
   });
 
   it("names non-finite numbers by field, also inside lists", () => {

@@ -13,9 +13,12 @@ describe("problemCodeForServiceBusError", () => {
   });
 
   it("maps Service Bus's refusal of a message without a session id to SessionIdRequired, other GeneralErrors to InternalError", () => {
-    const refusal = "InvalidOperationError: The SessionId was not set on a message, and it cannot be sent to the entity 'cases' that has session support enabled.";
+    const refusal =
+      "InvalidOperationError: The SessionId was not set on a message, and it cannot be sent to the entity 'cases' that has session support enabled.";
     expect(problemCodeForServiceBusError(Object.assign(new Error(refusal), { name: "ServiceBusError", code: "GeneralError" }))).toBe("SessionIdRequired");
-    expect(problemCodeForServiceBusError(Object.assign(new Error("InvalidOperationError: something else"), { name: "ServiceBusError", code: "GeneralError" }))).toBe("InternalError");
+    expect(
+      problemCodeForServiceBusError(Object.assign(new Error("InvalidOperationError: something else"), { name: "ServiceBusError", code: "GeneralError" })),
+    ).toBe("InternalError");
   });
 
   it("maps a socket-level MessagingError (refused connection) to ServiceCommunicationProblem, not InternalError", () => {

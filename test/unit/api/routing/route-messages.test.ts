@@ -2,11 +2,22 @@ import { describe, expect, it } from "vitest";
 import { decodeReply, decodeRequest, encodeReply, encodeRequest } from "../../../../api/src/routing/route-messages.js";
 import type { RouteReply, RouteRequest } from "../../../../api/src/routing/route-messages.js";
 
-const request: RouteRequest = { callId: "call-1", replyToSessionId: "reply:i1", operation: "getSessionState", args: { state: { a: [1, "b"] } }, deadline: 1_700_000_000_000 };
+const request: RouteRequest = {
+  callId: "call-1",
+  replyToSessionId: "reply:i1",
+  operation: "getSessionState",
+  args: { state: { a: [1, "b"] } },
+  deadline: 1_700_000_000_000,
+};
 
 /** What a receiver with skipParsingBodyAsJson sees of a sent message. */
 function received(message: { body: unknown; messageId?: unknown; correlationId?: unknown; replyToSessionId?: string }) {
-  return { body: message.body, messageId: message.messageId as string | undefined, correlationId: message.correlationId as string | undefined, replyToSessionId: message.replyToSessionId };
+  return {
+    body: message.body,
+    messageId: message.messageId as string | undefined,
+    correlationId: message.correlationId as string | undefined,
+    replyToSessionId: message.replyToSessionId,
+  };
 }
 
 const json = (value: unknown): Buffer => Buffer.from(JSON.stringify(value), "utf8");
@@ -14,8 +25,19 @@ const json = (value: unknown): Buffer => Buffer.from(JSON.stringify(value), "utf
 describe("route request messages", () => {
   it("carry the call to the route session and read back the same", () => {
     const message = encodeRequest(request, "route:orders:1", 4_000);
-    expect(message).toMatchObject({ sessionId: "route:orders:1", messageId: "call-1", replyToSessionId: "reply:i1", timeToLive: 4_000, contentType: "application/json" });
-    expect(JSON.parse((message.body as Buffer).toString("utf8"))).toEqual({ v: 1, operation: "getSessionState", args: request.args, deadline: request.deadline });
+    expect(message).toMatchObject({
+      sessionId: "route:orders:1",
+      messageId: "call-1",
+      replyToSessionId: "reply:i1",
+      timeToLive: 4_000,
+      contentType: "application/json",
+    });
+    expect(JSON.parse((message.body as Buffer).toString("utf8"))).toEqual({
+      v: 1,
+      operation: "getSessionState",
+      args: request.args,
+      deadline: request.deadline,
+    });
     expect(decodeRequest(received(message))).toEqual({ ok: true, value: request });
   });
 

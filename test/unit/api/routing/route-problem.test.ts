@@ -7,9 +7,18 @@ import { errorOfProblem, problemOfHandlerError } from "../../../../api/src/routi
 
 describe("problems across the control queue", () => {
   it("keep a ProblemError's code, detail and field errors, and turn back into the same ProblemError", () => {
-    const thrown = new ProblemError("ValidationFailed", { detail: "safe", errors: { body: [{ field: "/x", message: "is required" }] }, extensions: { limit: 3 } });
+    const thrown = new ProblemError("ValidationFailed", {
+      detail: "safe",
+      errors: { body: [{ field: "/x", message: "is required" }] },
+      extensions: { limit: 3 },
+    });
     const problem = problemOfHandlerError(thrown);
-    expect(problem).toEqual({ code: "ValidationFailed", detail: "safe", errors: { body: [{ field: "/x", message: "is required" }] }, extensions: { limit: 3 } });
+    expect(problem).toEqual({
+      code: "ValidationFailed",
+      detail: "safe",
+      errors: { body: [{ field: "/x", message: "is required" }] },
+      extensions: { limit: 3 },
+    });
     const rebuilt = errorOfProblem(problem);
     expect(rebuilt).toBeInstanceOf(ProblemError);
     expect({ code: rebuilt.code, status: rebuilt.status, detail: rebuilt.detail, errors: rebuilt.errors, extensions: rebuilt.extensions }).toEqual({
@@ -34,7 +43,10 @@ describe("problems across the control queue", () => {
   });
 
   it("without a translation, keep only ProblemErrors' codes", () => {
-    expect(problemOfHandlerError(new ServiceBusError("lock token abc expired", "MessageLockLost"))).toEqual({ code: "InternalError", detail: PROBLEMS.InternalError.detail });
+    expect(problemOfHandlerError(new ServiceBusError("lock token abc expired", "MessageLockLost"))).toEqual({
+      code: "InternalError",
+      detail: PROBLEMS.InternalError.detail,
+    });
   });
 
   it("answer InternalError without internal text for anything else", () => {

@@ -59,7 +59,10 @@ describe("decodeValueBody", () => {
   it("maps AMQP values: strings to text, binary to base64, others to JSON", () => {
     expect(decodeValueBody("s")).toEqual({ body: "s", bodyEncoding: "text" });
     expect(decodeValueBody(Buffer.from([1]))).toEqual({ body: "AQ==", bodyEncoding: "base64" });
-    expect(decodeValueBody({ when: new Date("2025-01-01T00:00:00Z"), n: 1 })).toEqual({ body: { when: "2025-01-01T00:00:00.000Z", n: 1 }, bodyEncoding: "json" });
+    expect(decodeValueBody({ when: new Date("2025-01-01T00:00:00Z"), n: 1 })).toEqual({
+      body: { when: "2025-01-01T00:00:00.000Z", n: 1 },
+      bodyEncoding: "json",
+    });
   });
 });
 

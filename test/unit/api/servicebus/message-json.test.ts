@@ -4,7 +4,9 @@ import { describe, expect, it } from "vitest";
 import { deliveryCountForCaller, timeToLiveSeconds, toMessageJson } from "../../../../api/src/servicebus/message-json.js";
 
 /** A received message as the SDK returns it with skipParsingBodyAsJson (only the fields the conversion reads). */
-function sdkMessage(fields: Partial<Record<keyof ServiceBusReceivedMessage, unknown>> & { bodyType?: "data" | "value" | "sequence" }): ServiceBusReceivedMessage {
+function sdkMessage(
+  fields: Partial<Record<keyof ServiceBusReceivedMessage, unknown>> & { bodyType?: "data" | "value" | "sequence" },
+): ServiceBusReceivedMessage {
   const { bodyType = "data", ...rest } = fields;
   return { state: "active", _rawAmqpMessage: { bodyType, body: rest.body }, ...rest } as unknown as ServiceBusReceivedMessage;
 }
@@ -77,11 +79,22 @@ describe("toMessageJson", () => {
       }),
       "peeked",
     );
-    expect(json).toEqual({ body: "text", bodyEncoding: "text", sequenceNumber: "3", deliveryCount: 2, deadLetterReason: "Poison", deadLetterErrorDescription: "bad amount", state: "active" });
+    expect(json).toEqual({
+      body: "text",
+      bodyEncoding: "text",
+      sequenceNumber: "3",
+      deliveryCount: 2,
+      deadLetterReason: "Poison",
+      deadLetterErrorDescription: "bad amount",
+      state: "active",
+    });
   });
 
   it("decodes AMQP value bodies from other clients", () => {
     expect(toMessageJson(sdkMessage({ body: "plain", bodyType: "value", sequenceNumber: Long.fromNumber(1) }), "peeked").body).toBe("plain");
-    expect(toMessageJson(sdkMessage({ body: [[1, 2]], bodyType: "sequence", sequenceNumber: Long.fromNumber(1) }), "peeked")).toMatchObject({ body: [[1, 2]], bodyEncoding: "json" });
+    expect(toMessageJson(sdkMessage({ body: [[1, 2]], bodyType: "sequence", sequenceNumber: Long.fromNumber(1) }), "peeked")).toMatchObject({
+      body: [[1, 2]],
+      bodyEncoding: "json",
+    });
   });
 });

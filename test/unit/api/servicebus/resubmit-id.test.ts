@@ -21,7 +21,9 @@ describe("resubmitMessageId", () => {
     const id = resubmitMessageId({ originalMessageId: long, deadLetterSequenceNumber: "9223372036854775807", subscription: "s".repeat(50) });
     expect(id).toMatch(/^resubmit\/[0-9a-f]{64}$/);
     expect(id.length).toBeLessThanOrEqual(MAX_MESSAGE_ID_LENGTH);
-    expect(resubmitMessageId({ originalMessageId: long, deadLetterSequenceNumber: "1" })).not.toBe(resubmitMessageId({ originalMessageId: long, deadLetterSequenceNumber: "2" }));
+    expect(resubmitMessageId({ originalMessageId: long, deadLetterSequenceNumber: "1" })).not.toBe(
+      resubmitMessageId({ originalMessageId: long, deadLetterSequenceNumber: "2" }),
+    );
     const edge = "y".repeat(MAX_MESSAGE_ID_LENGTH - "/resubmit/1".length);
     expect(resubmitMessageId({ originalMessageId: edge, deadLetterSequenceNumber: "1" })).toHaveLength(MAX_MESSAGE_ID_LENGTH);
   });

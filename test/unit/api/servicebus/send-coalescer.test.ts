@@ -2,7 +2,7 @@
  * The coalescer's decisions, with a recording sender (the SDK against the emulator is exercised in
  * test/integration/api/send-coalescing.test.ts).
  */
-import type { ServiceBusMessage, ServiceBusMessageBatch, ServiceBusSender } from "@azure/service-bus";
+import type { ServiceBusMessage, ServiceBusSender } from "@azure/service-bus";
 import { describe, expect, it } from "vitest";
 import { ProblemError } from "../../../../api/src/problems/problem-error.js";
 import { serviceBusProblem } from "../../../../api/src/http/service-bus-problems.js";
@@ -64,7 +64,12 @@ async function sendTogether(sender: RecordingSender, messages: ServiceBusMessage
   const outcomes = messages.map((each) =>
     coalescer.send(entity, sender.asSender(), each).then(
       () => "sent",
-      (error: unknown) => (isGatewayError(error) ? String(serviceBusProblem(error)?.code) : error instanceof ProblemError ? error.code : String((error as { code?: unknown }).code)),
+      (error: unknown) =>
+        isGatewayError(error)
+          ? String(serviceBusProblem(error)?.code)
+          : error instanceof ProblemError
+            ? error.code
+            : String((error as { code?: unknown }).code),
     ),
   );
   return Promise.all(outcomes);

@@ -73,11 +73,16 @@ describe("SessionRegistry", () => {
     const registry = create();
     const session = registry.hold("cases", new FakeSessionReceiver("s"));
     const order: string[] = [];
-    const step = (name: string, ms: number) => registry.use(session, async () => {
-      order.push(`${name}:start`);
-      await new Promise((resolve) => setTimeout(resolve, ms));
-      order.push(`${name}:end`);
-    }, { exclusive: true });
+    const step = (name: string, ms: number) =>
+      registry.use(
+        session,
+        async () => {
+          order.push(`${name}:start`);
+          await new Promise((resolve) => setTimeout(resolve, ms));
+          order.push(`${name}:end`);
+        },
+        { exclusive: true },
+      );
     await Promise.all([step("a", 20), step("b", 1)]);
     expect(order).toEqual(["a:start", "a:end", "b:start", "b:end"]);
   });

@@ -22,8 +22,19 @@ describe("telemetrySettings", () => {
   });
 
   it("takes OTLP over HTTP, http/protobuf by default, and Azure Monitor, together or alone", () => {
-    expect(telemetrySettings({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318" })).toEqual({ serviceName: "service-bus-bridge", otlp: { protocol: "http/protobuf" }, metricExportIntervalInMs: 60_000 });
-    expect(telemetrySettings({ APPLICATIONINSIGHTS_CONNECTION_STRING: CONNECTION_STRING, OTEL_EXPORTER_OTLP_ENDPOINT: "https://c:4318", OTEL_EXPORTER_OTLP_PROTOCOL: "http/json", OTEL_SERVICE_NAME: "bridge-eu" })).toEqual({
+    expect(telemetrySettings({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318" })).toEqual({
+      serviceName: "service-bus-bridge",
+      otlp: { protocol: "http/protobuf" },
+      metricExportIntervalInMs: 60_000,
+    });
+    expect(
+      telemetrySettings({
+        APPLICATIONINSIGHTS_CONNECTION_STRING: CONNECTION_STRING,
+        OTEL_EXPORTER_OTLP_ENDPOINT: "https://c:4318",
+        OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+        OTEL_SERVICE_NAME: "bridge-eu",
+      }),
+    ).toEqual({
       serviceName: "bridge-eu",
       azureMonitorConnectionString: CONNECTION_STRING,
       otlp: { protocol: "http/json" },
@@ -32,7 +43,9 @@ describe("telemetrySettings", () => {
   });
 
   it("names the variable at fault", () => {
-    expect(errorOf({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://c:4317", OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" }).message).toMatch(/^OTEL_EXPORTER_OTLP_PROTOCOL: .*http\/protobuf or http\/json/);
+    expect(errorOf({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://c:4317", OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" }).message).toMatch(
+      /^OTEL_EXPORTER_OTLP_PROTOCOL: .*http\/protobuf or http\/json/,
+    );
     expect(errorOf({ OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318" }).message).toMatch(/^OTEL_EXPORTER_OTLP_ENDPOINT: /);
     expect(errorOf({ APPLICATIONINSIGHTS_CONNECTION_STRING: "Endpoint=sb://x" }).message).toMatch(/^APPLICATIONINSIGHTS_CONNECTION_STRING: /);
     expect(errorOf({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://c:4318", OTEL_METRIC_EXPORT_INTERVAL: "soon" }).message).toMatch(/^OTEL_METRIC_EXPORT_INTERVAL: /);

@@ -15,13 +15,20 @@ function setup() {
     const route = parseAdminRoute(path);
     if (!route) throw new Error(`no route for ${path}`);
     const full: AdminRequest = {
-      method, route, body: options.body ?? "", ifMatch: options.ifMatch ?? false,
-      query: new URLSearchParams(options.query ?? "api-version=2021-05"), origin: "https://127.0.0.1:5300",
+      method,
+      route,
+      body: options.body ?? "",
+      ifMatch: options.ifMatch ?? false,
+      query: new URLSearchParams(options.query ?? "api-version=2021-05"),
+      origin: "https://127.0.0.1:5300",
     };
     return handle(full);
   };
   const failure = async (promise: Promise<unknown>): Promise<AdminError> => {
-    const error = await promise.then(() => undefined, (caught: unknown) => caught);
+    const error = await promise.then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
     if (!(error instanceof AdminError)) throw new Error(`expected an AdminError, got ${String(error)}`);
     return error;
   };
@@ -41,7 +48,10 @@ describe("admin handlers", () => {
     const entry = (await sdkParse(updated.body)).entry;
     expect(entry.id).toBe("https://127.0.0.1:5300/orders?api-version=2021-05");
     expect(entry.content.QueueDescription).toMatchObject({
-      LockDuration: "PT1M", MaxDeliveryCount: "3", CreatedAt: "2030-01-01T00:00:00.000Z", UpdatedAt: "2030-01-01T00:01:00.000Z",
+      LockDuration: "PT1M",
+      MaxDeliveryCount: "3",
+      CreatedAt: "2030-01-01T00:00:00.000Z",
+      UpdatedAt: "2030-01-01T00:01:00.000Z",
     });
   });
 
@@ -108,7 +118,9 @@ describe("admin handlers", () => {
     });
     const ruleNames = async (subscription: string) => {
       const feed = (await sdkParse((await request("GET", `/t/Subscriptions/${subscription}/Rules/`)).body)).feed;
-      return (Array.isArray(feed.entry) ? feed.entry : [feed.entry]).map((entry: { content: { RuleDescription: { Name: string } } }) => entry.content.RuleDescription.Name);
+      return (Array.isArray(feed.entry) ? feed.entry : [feed.entry]).map(
+        (entry: { content: { RuleDescription: { Name: string } } }) => entry.content.RuleDescription.Name,
+      );
     };
     expect(await ruleNames("plain")).toEqual(["$Default"]);
     expect(await ruleNames("red")).toEqual(["onlyRed"]);

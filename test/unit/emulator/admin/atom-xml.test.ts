@@ -38,13 +38,15 @@ describe("Atom entry and feed documents", () => {
   });
 
   it("writes a feed of several entries with self and next links as an array (needed for the SDK's paging)", async () => {
-    const parsed = await sdkParse(atomFeedDocument({
-      url: "https://h/$Resources/Queues?api-version=2021-05",
-      title: "Queues",
-      updated: AT,
-      entries: [entry("a"), entry("b")],
-      nextUrl: "https://h/$Resources/Queues?api-version=2021-05&$skip=2&$top=2",
-    }));
+    const parsed = await sdkParse(
+      atomFeedDocument({
+        url: "https://h/$Resources/Queues?api-version=2021-05",
+        title: "Queues",
+        updated: AT,
+        entries: [entry("a"), entry("b")],
+        nextUrl: "https://h/$Resources/Queues?api-version=2021-05&$skip=2&$top=2",
+      }),
+    );
     expect(parsed.feed.entry.map((each: Record<string, any>) => each.title._)).toEqual(["a", "b"]);
     expect(parsed.feed.link).toEqual([
       { $: { rel: "self", href: "https://h/$Resources/Queues?api-version=2021-05" } },
@@ -61,8 +63,9 @@ describe("Atom entry and feed documents", () => {
   });
 
   it("writes the <Error> document whose Detail the SDK reports", async () => {
-    expect(await sdkParse(errorDocument(409, "The messaging entity 'q' already exists & more")))
-      .toEqual({ Error: { Code: "409", Detail: "The messaging entity 'q' already exists & more" } });
+    expect(await sdkParse(errorDocument(409, "The messaging entity 'q' already exists & more"))).toEqual({
+      Error: { Code: "409", Detail: "The messaging entity 'q' already exists & more" },
+    });
   });
 });
 
@@ -74,7 +77,8 @@ describe("reading PUT bodies", () => {
   });
 
   it("ignores namespace prefixes on the envelope", async () => {
-    const body = '<a:entry xmlns:a="http://www.w3.org/2005/Atom"><a:content type="application/xml"><sb:QueueDescription xmlns:sb="x"><sb:LockDuration>PT2M</sb:LockDuration></sb:QueueDescription></a:content></a:entry>';
+    const body =
+      '<a:entry xmlns:a="http://www.w3.org/2005/Atom"><a:content type="application/xml"><sb:QueueDescription xmlns:sb="x"><sb:LockDuration>PT2M</sb:LockDuration></sb:QueueDescription></a:content></a:entry>';
     const { name, description } = readEntryContent(await parseXmlDocument(body));
     expect(name).toBe("QueueDescription");
     expect(description).toMatchObject({ "sb:LockDuration": "PT2M" });
@@ -86,7 +90,12 @@ describe("reading PUT bodies", () => {
     ["no content", '<entry xmlns="http://www.w3.org/2005/Atom"><title>x</title></entry>'],
     ["not an entry", "<feed><content><QueueDescription/></content></feed>"],
   ])("refuses %s with 400", async (_case, body) => {
-    const error = await parseXmlDocument(body).then(readEntryContent).then(() => undefined, (caught: unknown) => caught);
+    const error = await parseXmlDocument(body)
+      .then(readEntryContent)
+      .then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
     expect(error).toBeInstanceOf(AdminError);
     expect((error as AdminError).status).toBe(400);
   });
@@ -95,8 +104,9 @@ describe("reading PUT bodies", () => {
 describe("xml-writer", () => {
   it("escapes text and attributes, skips undefined children and attributes", () => {
     expect(escapeXml(`a<b>&"c'`)).toBe("a&lt;b&gt;&amp;&quot;c&apos;");
-    expect(xmlElement("e", { a: "1 & 2", b: undefined }, undefined, xmlText("t", "<x>"), xmlText("u", undefined)))
-      .toBe('<e a="1 &amp; 2"><t>&lt;x&gt;</t></e>');
+    expect(xmlElement("e", { a: "1 & 2", b: undefined }, undefined, xmlText("t", "<x>"), xmlText("u", undefined))).toBe(
+      '<e a="1 &amp; 2"><t>&lt;x&gt;</t></e>',
+    );
     expect(xmlElement("empty", {})).toBe("<empty/>");
   });
 });

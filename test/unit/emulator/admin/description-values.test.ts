@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import {
-  formatServiceDuration, readDuration, readForwardTarget, readTimeToLive, TIMESPAN_MAX_TEXT,
+  formatServiceDuration,
+  readDuration,
+  readForwardTarget,
+  readTimeToLive,
+  TIMESPAN_MAX_TEXT,
 } from "../../../../emulator/src/admin/description-values.js";
 import { TIMESPAN_MAX_IN_MS } from "../../../../emulator/src/config/durations.js";
 

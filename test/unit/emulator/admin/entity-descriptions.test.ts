@@ -4,8 +4,16 @@ import { AdminError } from "../../../../emulator/src/admin/admin-errors.js";
 import { readEntryContent } from "../../../../emulator/src/admin/atom-xml.js";
 import type { DescriptionState, EntityView } from "../../../../emulator/src/admin/entity-descriptions.js";
 import {
-  DEFAULT_DESCRIPTIVE_PROPERTIES, DEFAULT_DUPLICATE_DETECTION, DEFAULT_PARTITIONING, DEFAULT_RECEIVABLE_PROPERTIES, readQueueDescription,
-  readSubscriptionDescription, readTopicDescription, writeQueueDescription, writeSubscriptionDescription, writeTopicDescription,
+  DEFAULT_DESCRIPTIVE_PROPERTIES,
+  DEFAULT_DUPLICATE_DETECTION,
+  DEFAULT_PARTITIONING,
+  DEFAULT_RECEIVABLE_PROPERTIES,
+  readQueueDescription,
+  readSubscriptionDescription,
+  readTopicDescription,
+  writeQueueDescription,
+  writeSubscriptionDescription,
+  writeTopicDescription,
 } from "../../../../emulator/src/admin/entity-descriptions.js";
 import { parseXmlDocument, xmlChild } from "../../../../emulator/src/admin/xml-reader.js";
 import type { QueueConfig, SubscriptionConfig, TopicConfig } from "../../../../emulator/src/config/emulator-config.js";
@@ -24,8 +32,12 @@ const SUBSCRIPTION_DEFAULTS: DescriptionState<SubscriptionConfig["properties"]> 
   descriptive: { ...DEFAULT_DESCRIPTIVE_PROPERTIES },
 };
 const COUNTS: EntityRuntimeCounts = {
-  activeMessageCount: 3, deadLetterMessageCount: 2, scheduledMessageCount: 1,
-  transferMessageCount: 0, transferDeadLetterMessageCount: 0, sizeInBytes: 512,
+  activeMessageCount: 3,
+  deadLetterMessageCount: 2,
+  scheduledMessageCount: 1,
+  transferMessageCount: 0,
+  transferDeadLetterMessageCount: 0,
+  sizeInBytes: 512,
 };
 const CREATED = new Date("2030-01-02T03:04:05.000Z");
 const UPDATED = new Date("2030-01-03T03:04:05.000Z");
@@ -57,21 +69,42 @@ function adminErrorOf(action: () => unknown): AdminError {
 describe("QueueDescription", () => {
   it("reads every property the SDK's createQueue sends", async () => {
     const description = await sdkDescription("QueueDescription", {
-      LockDuration: "PT30S", MaxSizeInMegabytes: "2048", RequiresDuplicateDetection: "true", RequiresSession: "true",
-      DefaultMessageTimeToLive: "PT1H", DeadLetteringOnMessageExpiration: "true", DuplicateDetectionHistoryTimeWindow: "PT5M",
-      MaxDeliveryCount: "7", EnableBatchedOperations: "false", Status: "Active", ForwardTo: "sb://127.0.0.1:5300/target",
-      UserMetadata: "note", AutoDeleteOnIdle: "PT10M", EnablePartitioning: "false",
-      ForwardDeadLetteredMessagesTo: "sb://127.0.0.1:5300/dead", EnableExpress: "false",
+      LockDuration: "PT30S",
+      MaxSizeInMegabytes: "2048",
+      RequiresDuplicateDetection: "true",
+      RequiresSession: "true",
+      DefaultMessageTimeToLive: "PT1H",
+      DeadLetteringOnMessageExpiration: "true",
+      DuplicateDetectionHistoryTimeWindow: "PT5M",
+      MaxDeliveryCount: "7",
+      EnableBatchedOperations: "false",
+      Status: "Active",
+      ForwardTo: "sb://127.0.0.1:5300/target",
+      UserMetadata: "note",
+      AutoDeleteOnIdle: "PT10M",
+      EnablePartitioning: "false",
+      ForwardDeadLetteredMessagesTo: "sb://127.0.0.1:5300/dead",
+      EnableExpress: "false",
     });
     expect(readQueueDescription(description, QUEUE_DEFAULTS)).toEqual({
       properties: {
-        lockDurationInMs: 30_000, maxDeliveryCount: 7, defaultMessageTimeToLiveInMs: 3_600_000,
-        deadLetteringOnMessageExpiration: true, requiresSession: true, forwardTo: "target",
-        forwardDeadLetteredMessagesTo: "dead", requiresDuplicateDetection: true, duplicateDetectionHistoryTimeWindowInMs: 300_000,
+        lockDurationInMs: 30_000,
+        maxDeliveryCount: 7,
+        defaultMessageTimeToLiveInMs: 3_600_000,
+        deadLetteringOnMessageExpiration: true,
+        requiresSession: true,
+        forwardTo: "target",
+        forwardDeadLetteredMessagesTo: "dead",
+        requiresDuplicateDetection: true,
+        duplicateDetectionHistoryTimeWindowInMs: 300_000,
         enablePartitioning: false,
       },
       descriptive: {
-        ...DEFAULT_DESCRIPTIVE_PROPERTIES, userMetadata: "note", maxSizeInMegabytes: 2048, enableBatchedOperations: false, autoDeleteOnIdle: "PT10M",
+        ...DEFAULT_DESCRIPTIVE_PROPERTIES,
+        userMetadata: "note",
+        maxSizeInMegabytes: 2048,
+        enableBatchedOperations: false,
+        autoDeleteOnIdle: "PT10M",
       },
     });
   });
@@ -92,7 +125,8 @@ describe("QueueDescription", () => {
   it("reads TimeSpan.MaxValue as a time to live that never expires, and an empty ForwardTo as none", async () => {
     const base = { ...QUEUE_DEFAULTS, properties: { ...QUEUE_DEFAULTS.properties, defaultMessageTimeToLiveInMs: 60_000, forwardTo: "old" } };
     const state = readQueueDescription(
-      await sdkDescription("QueueDescription", { DefaultMessageTimeToLive: "P10675199DT2H48M5.4775807S", ForwardTo: "" }), base,
+      await sdkDescription("QueueDescription", { DefaultMessageTimeToLive: "P10675199DT2H48M5.4775807S", ForwardTo: "" }),
+      base,
     );
     expect(state.properties.defaultMessageTimeToLiveInMs).toBe(Number.POSITIVE_INFINITY);
     expect(state.properties.forwardTo).toBeUndefined();
@@ -125,28 +159,53 @@ describe("QueueDescription", () => {
     };
     const parsed = (await sdkParse(writeQueueDescription(queue, view({ ...DEFAULT_DESCRIPTIVE_PROPERTIES, userMetadata: "m & <x>" }))))["QueueDescription"];
     expect(parsed).toMatchObject({
-      LockDuration: "PT45.5S", MaxSizeInMegabytes: "1024", RequiresDuplicateDetection: "false", RequiresSession: "false",
-      DefaultMessageTimeToLive: "P10675199DT2H48M5.4775807S", DeadLetteringOnMessageExpiration: "false",
-      DuplicateDetectionHistoryTimeWindow: "PT10M", MaxDeliveryCount: "10", EnableBatchedOperations: "true",
-      SizeInBytes: "512", MessageCount: "6", Status: "Active", ForwardTo: "sb://127.0.0.1:5300/archive", UserMetadata: "m & <x>",
-      CreatedAt: "2030-01-02T03:04:05.000Z", UpdatedAt: "2030-01-03T03:04:05.000Z", AccessedAt: "2030-01-03T03:04:05.000Z",
-      AutoDeleteOnIdle: "P10675199DT2H48M5.4775807S", EnablePartitioning: "false", EntityAvailabilityStatus: "Available", EnableExpress: "false",
+      LockDuration: "PT45.5S",
+      MaxSizeInMegabytes: "1024",
+      RequiresDuplicateDetection: "false",
+      RequiresSession: "false",
+      DefaultMessageTimeToLive: "P10675199DT2H48M5.4775807S",
+      DeadLetteringOnMessageExpiration: "false",
+      DuplicateDetectionHistoryTimeWindow: "PT10M",
+      MaxDeliveryCount: "10",
+      EnableBatchedOperations: "true",
+      SizeInBytes: "512",
+      MessageCount: "6",
+      Status: "Active",
+      ForwardTo: "sb://127.0.0.1:5300/archive",
+      UserMetadata: "m & <x>",
+      CreatedAt: "2030-01-02T03:04:05.000Z",
+      UpdatedAt: "2030-01-03T03:04:05.000Z",
+      AccessedAt: "2030-01-03T03:04:05.000Z",
+      AutoDeleteOnIdle: "P10675199DT2H48M5.4775807S",
+      EnablePartitioning: "false",
+      EntityAvailabilityStatus: "Available",
+      EnableExpress: "false",
     });
     expect(parsed).not.toHaveProperty("ForwardDeadLetteredMessagesTo");
     // getMessageCountDetails: exactly one xmlns:<prefix> attribute, counts under that prefix.
     expect(parsed.CountDetails).toEqual({
       $: { "xmlns:d2p1": "http://schemas.microsoft.com/netservices/2011/06/servicebus" },
-      "d2p1:ActiveMessageCount": "3", "d2p1:DeadLetterMessageCount": "2", "d2p1:ScheduledMessageCount": "1",
-      "d2p1:TransferMessageCount": "0", "d2p1:TransferDeadLetterMessageCount": "0",
+      "d2p1:ActiveMessageCount": "3",
+      "d2p1:DeadLetterMessageCount": "2",
+      "d2p1:ScheduledMessageCount": "1",
+      "d2p1:TransferMessageCount": "0",
+      "d2p1:TransferDeadLetterMessageCount": "0",
     });
   });
 
   it("round-trips: what is written reads back to the same configuration", async () => {
     const state: DescriptionState<QueueConfig["properties"]> = {
       properties: {
-        lockDurationInMs: 5_000, maxDeliveryCount: 2_147_483_647, defaultMessageTimeToLiveInMs: 90_061_001,
-        deadLetteringOnMessageExpiration: true, requiresSession: true, forwardTo: "a/b", forwardDeadLetteredMessagesTo: "dlq",
-        requiresDuplicateDetection: true, duplicateDetectionHistoryTimeWindowInMs: 7 * 24 * 3_600_000, enablePartitioning: true,
+        lockDurationInMs: 5_000,
+        maxDeliveryCount: 2_147_483_647,
+        defaultMessageTimeToLiveInMs: 90_061_001,
+        deadLetteringOnMessageExpiration: true,
+        requiresSession: true,
+        forwardTo: "a/b",
+        forwardDeadLetteredMessagesTo: "dlq",
+        requiresDuplicateDetection: true,
+        duplicateDetectionHistoryTimeWindowInMs: 7 * 24 * 3_600_000,
+        enablePartitioning: true,
       },
       descriptive: { ...DEFAULT_DESCRIPTIVE_PROPERTIES, userMetadata: "x", maxSizeInMegabytes: 5120, autoDeleteOnIdle: "P1D" },
     };
@@ -158,14 +217,21 @@ describe("QueueDescription", () => {
 describe("TopicDescription", () => {
   it("reads the SDK's createTopic fields and round-trips", async () => {
     const description = await sdkDescription("TopicDescription", {
-      DefaultMessageTimeToLive: "P2D", MaxSizeInMegabytes: "3072", RequiresDuplicateDetection: "true",
-      DuplicateDetectionHistoryTimeWindow: "PT1M", EnableBatchedOperations: "false", SupportOrdering: "false", UserMetadata: "t",
+      DefaultMessageTimeToLive: "P2D",
+      MaxSizeInMegabytes: "3072",
+      RequiresDuplicateDetection: "true",
+      DuplicateDetectionHistoryTimeWindow: "PT1M",
+      EnableBatchedOperations: "false",
+      SupportOrdering: "false",
+      UserMetadata: "t",
       EnablePartitioning: "true",
     });
     const state = readTopicDescription(description, TOPIC_DEFAULTS);
     expect(state).toEqual({
       properties: {
-        defaultMessageTimeToLiveInMs: 2 * 86_400_000, requiresDuplicateDetection: true, duplicateDetectionHistoryTimeWindowInMs: 60_000,
+        defaultMessageTimeToLiveInMs: 2 * 86_400_000,
+        requiresDuplicateDetection: true,
+        duplicateDetectionHistoryTimeWindowInMs: 60_000,
         enablePartitioning: true,
       },
       descriptive: { ...DEFAULT_DESCRIPTIVE_PROPERTIES, maxSizeInMegabytes: 3072, enableBatchedOperations: false, supportOrdering: false, userMetadata: "t" },
@@ -177,9 +243,18 @@ describe("TopicDescription", () => {
   it("writes what buildTopic and buildTopicRuntimeProperties read", async () => {
     const parsed = (await sdkParse(writeTopicDescription({ name: "events", properties: TOPIC_DEFAULTS.properties }, 4, view())))["TopicDescription"];
     expect(parsed).toMatchObject({
-      DefaultMessageTimeToLive: "P10675199DT2H48M5.4775807S", MaxSizeInMegabytes: "1024", RequiresDuplicateDetection: "false",
-      DuplicateDetectionHistoryTimeWindow: "PT10M", EnableBatchedOperations: "true", SizeInBytes: "512", SupportOrdering: "true",
-      SubscriptionCount: "4", EnablePartitioning: "false", EnableExpress: "false", Status: "Active", AutoDeleteOnIdle: "P10675199DT2H48M5.4775807S",
+      DefaultMessageTimeToLive: "P10675199DT2H48M5.4775807S",
+      MaxSizeInMegabytes: "1024",
+      RequiresDuplicateDetection: "false",
+      DuplicateDetectionHistoryTimeWindow: "PT10M",
+      EnableBatchedOperations: "true",
+      SizeInBytes: "512",
+      SupportOrdering: "true",
+      SubscriptionCount: "4",
+      EnablePartitioning: "false",
+      EnableExpress: "false",
+      Status: "Active",
+      AutoDeleteOnIdle: "P10675199DT2H48M5.4775807S",
     });
     expect(parsed.CountDetails["d2p1:ScheduledMessageCount"]).toBe("1");
   });
@@ -188,15 +263,28 @@ describe("TopicDescription", () => {
 describe("SubscriptionDescription", () => {
   it("reads the SDK's createSubscription fields and round-trips", async () => {
     const description = await sdkDescription("SubscriptionDescription", {
-      LockDuration: "PT2M", RequiresSession: "true", DefaultMessageTimeToLive: "PT10M", DeadLetteringOnMessageExpiration: "true",
-      DeadLetteringOnFilterEvaluationExceptions: "false", MaxDeliveryCount: "4", EnableBatchedOperations: "true", Status: "Active",
-      ForwardTo: "sb://127.0.0.1:5300/q", UserMetadata: "s", AutoDeleteOnIdle: "PT5M",
+      LockDuration: "PT2M",
+      RequiresSession: "true",
+      DefaultMessageTimeToLive: "PT10M",
+      DeadLetteringOnMessageExpiration: "true",
+      DeadLetteringOnFilterEvaluationExceptions: "false",
+      MaxDeliveryCount: "4",
+      EnableBatchedOperations: "true",
+      Status: "Active",
+      ForwardTo: "sb://127.0.0.1:5300/q",
+      UserMetadata: "s",
+      AutoDeleteOnIdle: "PT5M",
     });
     const state = readSubscriptionDescription(description, SUBSCRIPTION_DEFAULTS);
     expect(state).toEqual({
       properties: {
-        lockDurationInMs: 120_000, requiresSession: true, defaultMessageTimeToLiveInMs: 600_000, deadLetteringOnMessageExpiration: true,
-        maxDeliveryCount: 4, forwardTo: "q", forwardDeadLetteredMessagesTo: undefined,
+        lockDurationInMs: 120_000,
+        requiresSession: true,
+        defaultMessageTimeToLiveInMs: 600_000,
+        deadLetteringOnMessageExpiration: true,
+        maxDeliveryCount: 4,
+        forwardTo: "q",
+        forwardDeadLetteredMessagesTo: undefined,
       },
       descriptive: { ...DEFAULT_DESCRIPTIVE_PROPERTIES, deadLetteringOnFilterEvaluationExceptions: false, userMetadata: "s", autoDeleteOnIdle: "PT5M" },
     });
@@ -209,8 +297,14 @@ describe("SubscriptionDescription", () => {
       "SubscriptionDescription"
     ];
     expect(parsed).toMatchObject({
-      LockDuration: "PT1M", RequiresSession: "false", MaxDeliveryCount: "10", MessageCount: "6", Status: "Active",
-      EntityAvailabilityStatus: "Available", AutoDeleteOnIdle: "P10675199DT2H48M5.4775807S", DeadLetteringOnFilterEvaluationExceptions: "true",
+      LockDuration: "PT1M",
+      RequiresSession: "false",
+      MaxDeliveryCount: "10",
+      MessageCount: "6",
+      Status: "Active",
+      EntityAvailabilityStatus: "Available",
+      AutoDeleteOnIdle: "P10675199DT2H48M5.4775807S",
+      DeadLetteringOnFilterEvaluationExceptions: "true",
       CreatedAt: "2030-01-02T03:04:05.000Z",
     });
   });

@@ -37,15 +37,24 @@ describe("RuleDescription: reading what the SDK sends", () => {
       Name: "red",
     });
     expect(readRuleDescription(description, "red")).toEqual({
-      name: "red", filter: { type: "sql", sqlExpression: "color = 'red' AND size > 3" }, action: undefined,
+      name: "red",
+      filter: { type: "sql", sqlExpression: "color = 'red' AND size > 3" },
+      action: undefined,
     });
   });
 
   it("reads a CorrelationFilter with typed application properties and a SqlRuleAction", async () => {
     const description = await sdkRule({
       Filter: sdkTyped("CorrelationFilter", {
-        CorrelationId: "c1", Label: "subject", To: "to", ReplyTo: "reply", ReplyToSessionId: "rs", ContentType: "application/json",
-        SessionId: "s", MessageId: "m", Properties: sdkKeyValuePairs({ region: "eu", priority: 2, ratio: 0.5, vip: true }),
+        CorrelationId: "c1",
+        Label: "subject",
+        To: "to",
+        ReplyTo: "reply",
+        ReplyToSessionId: "rs",
+        ContentType: "application/json",
+        SessionId: "s",
+        MessageId: "m",
+        Properties: sdkKeyValuePairs({ region: "eu", priority: 2, ratio: 0.5, vip: true }),
       }),
       Action: sdkTyped("SqlRuleAction", { SqlExpression: "SET routed = TRUE" }),
       Name: "corr",
@@ -53,8 +62,15 @@ describe("RuleDescription: reading what the SDK sends", () => {
     expect(readRuleDescription(description, "corr")).toEqual({
       name: "corr",
       filter: {
-        type: "correlation", correlationId: "c1", subject: "subject", to: "to", replyTo: "reply", replyToSessionId: "rs",
-        contentType: "application/json", sessionId: "s", messageId: "m",
+        type: "correlation",
+        correlationId: "c1",
+        subject: "subject",
+        to: "to",
+        replyTo: "reply",
+        replyToSessionId: "rs",
+        contentType: "application/json",
+        sessionId: "s",
+        messageId: "m",
         applicationProperties: { region: "eu", priority: 2, ratio: 0.5, vip: true },
       },
       action: { sqlExpression: "SET routed = TRUE" },
@@ -67,8 +83,10 @@ describe("RuleDescription: reading what the SDK sends", () => {
   });
 
   it("reads TrueFilter and FalseFilter as 1=1 and 1=0, and a missing filter as the true filter", async () => {
-    expect((await roundTrip({ name: "t", filter: { type: "sql", sqlExpression: "1=1" }, action: undefined })).filter)
-      .toEqual({ type: "sql", sqlExpression: "1=1" });
+    expect((await roundTrip({ name: "t", filter: { type: "sql", sqlExpression: "1=1" }, action: undefined })).filter).toEqual({
+      type: "sql",
+      sqlExpression: "1=1",
+    });
     expect(readRuleDescription(await sdkRule({ Filter: sdkTyped("TrueFilter") }), "t").filter).toEqual({ type: "sql", sqlExpression: "1=1" });
     expect(readRuleDescription(await sdkRule({ Filter: sdkTyped("FalseFilter") }), "f").filter).toEqual({ type: "sql", sqlExpression: "1=0" });
     expect(readRuleDescription(await sdkRule({ Name: "x" }), "x")).toEqual({ name: "x", filter: { type: "sql", sqlExpression: "1=1" }, action: undefined });
@@ -76,8 +94,11 @@ describe("RuleDescription: reading what the SDK sends", () => {
 
   it("infers the filter type when i:type is missing", async () => {
     expect(readRuleDescription(await sdkRule({ Filter: { SqlExpression: "a = 1" } }), "r").filter).toEqual({ type: "sql", sqlExpression: "a = 1" });
-    expect(readRuleDescription(await sdkRule({ Filter: { CorrelationId: "c" } }), "r").filter)
-      .toEqual({ type: "correlation", correlationId: "c", applicationProperties: {} });
+    expect(readRuleDescription(await sdkRule({ Filter: { CorrelationId: "c" } }), "r").filter).toEqual({
+      type: "correlation",
+      correlationId: "c",
+      applicationProperties: {},
+    });
   });
 
   it.each([
@@ -98,9 +119,11 @@ describe("RuleDescription: reading what the SDK sends", () => {
 
 describe("RuleDescription: writing what the SDK's buildRule reads", () => {
   it("writes a SQL filter and action with their i:type", async () => {
-    const parsed = (await sdkParse(writeRuleDescription(
-      { name: "r", filter: { type: "sql", sqlExpression: "a > 1 AND b <> 'x'" }, action: { sqlExpression: "SET c = 1" } }, CREATED,
-    )))["RuleDescription"];
+    const parsed = (
+      await sdkParse(
+        writeRuleDescription({ name: "r", filter: { type: "sql", sqlExpression: "a > 1 AND b <> 'x'" }, action: { sqlExpression: "SET c = 1" } }, CREATED),
+      )
+    )["RuleDescription"];
     expect(parsed.Filter).toEqual({ $: { "i:type": "SqlFilter" }, SqlExpression: "a > 1 AND b <> 'x'", CompatibilityLevel: "20" });
     expect(parsed.Action).toEqual({ $: { "i:type": "SqlRuleAction" }, SqlExpression: "SET c = 1", CompatibilityLevel: "20" });
     expect(parsed.Name).toBe("r");
@@ -116,15 +139,26 @@ describe("RuleDescription: writing what the SDK's buildRule reads", () => {
   });
 
   it("types correlation properties with a four-character prefix (the SDK strips five characters)", async () => {
-    const parsed = (await sdkParse(writeRuleDescription({
-      name: "c",
-      filter: { type: "correlation", subject: "s", applicationProperties: { text: "a", count: 7, ratio: 1.5, big: 2 ** 40, flag: false } },
-      action: undefined,
-    }, CREATED)))["RuleDescription"];
+    const parsed = (
+      await sdkParse(
+        writeRuleDescription(
+          {
+            name: "c",
+            filter: { type: "correlation", subject: "s", applicationProperties: { text: "a", count: 7, ratio: 1.5, big: 2 ** 40, flag: false } },
+            action: undefined,
+          },
+          CREATED,
+        ),
+      )
+    )["RuleDescription"];
     expect(parsed.Filter.Label).toBe("s");
     const pairs = parsed.Filter.Properties.KeyValueOfstringanyType as { Key: string; Value: { $: Record<string, string>; _: string } }[];
     expect(pairs.map((pair) => [pair.Key, pair.Value.$["i:type"]?.substring(5), pair.Value._])).toEqual([
-      ["text", "string", "a"], ["count", "int", "7"], ["ratio", "double", "1.5"], ["big", "double", String(2 ** 40)], ["flag", "boolean", "false"],
+      ["text", "string", "a"],
+      ["count", "int", "7"],
+      ["ratio", "double", "1.5"],
+      ["big", "double", String(2 ** 40)],
+      ["flag", "boolean", "false"],
     ]);
   });
 
@@ -133,8 +167,18 @@ describe("RuleDescription: writing what the SDK's buildRule reads", () => {
     { name: "false", filter: { type: "sql", sqlExpression: "1=0" }, action: undefined },
     {
       name: "corr",
-      filter: { type: "correlation", correlationId: "c", messageId: "m", to: "t", replyTo: "r", subject: "s", sessionId: "sid",
-        replyToSessionId: "rsid", contentType: "ct", applicationProperties: { a: "1", b: 2, c: true, d: -0.25 } },
+      filter: {
+        type: "correlation",
+        correlationId: "c",
+        messageId: "m",
+        to: "t",
+        replyTo: "r",
+        subject: "s",
+        sessionId: "sid",
+        replyToSessionId: "rsid",
+        contentType: "ct",
+        applicationProperties: { a: "1", b: 2, c: true, d: -0.25 },
+      },
       action: undefined,
     },
   ])("round-trips the rule $name", async (rule) => {

@@ -35,7 +35,8 @@ export function sdkKeyValuePairs(values: Record<string, string | number | boolea
       Key: key,
       Value: {
         $: {
-          "p4:type": typeof value === "number" ? "l28:double" : typeof value === "boolean" ? "l28:boolean" : value instanceof Date ? "l28:dateTime" : "l28:string",
+          "p4:type":
+            typeof value === "number" ? "l28:double" : typeof value === "boolean" ? "l28:boolean" : value instanceof Date ? "l28:dateTime" : "l28:string",
           "xmlns:l28": "http://www.w3.org/2001/XMLSchema",
         },
         _: value instanceof Date ? value.toJSON() : value,

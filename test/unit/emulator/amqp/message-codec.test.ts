@@ -81,13 +81,29 @@ describe("decodeIncomingMessage and encodeStoredMessage", () => {
   it("round-trips every property, application property and the body", () => {
     const received = roundTrip({
       ...ALL_PROPERTIES,
-      application_properties: { text: "x", integer: 42, negative: -7, flag: true, nothing: null, when: new Date(1_600_000_000_000), long: types.wrap_long(2 ** 40) },
+      application_properties: {
+        text: "x",
+        integer: 42,
+        negative: -7,
+        flag: true,
+        nothing: null,
+        when: new Date(1_600_000_000_000),
+        long: types.wrap_long(2 ** 40),
+      },
       body: amqp.data_section(Buffer.from("hello")),
     });
     for (const [name, value] of Object.entries(ALL_PROPERTIES)) {
       expect(field(received, name), name).toEqual(value);
     }
-    expect(received.application_properties).toEqual({ text: "x", integer: 42, negative: -7, flag: true, nothing: null, when: new Date(1_600_000_000_000), long: 2 ** 40 });
+    expect(received.application_properties).toEqual({
+      text: "x",
+      integer: 42,
+      negative: -7,
+      flag: true,
+      nothing: null,
+      when: new Date(1_600_000_000_000),
+      long: 2 ** 40,
+    });
     const body = received.body as { typecode: number; content: Buffer };
     expect(body.typecode).toBe(0x75);
     expect(body.content).toEqual(Buffer.from("hello"));
@@ -97,7 +113,14 @@ describe("decodeIncomingMessage and encodeStoredMessage", () => {
     const sent = encode({
       message_id: types.wrap_ulong(12345),
       correlation_id: types.wrap_uuid(Buffer.from("00112233445566778899aabbccddeeff", "hex")),
-      application_properties: { long: types.wrap_long(5), short: types.wrap_short(-2), ubyte: types.wrap_ubyte(200), float: types.wrap_float(1.5), symbol: types.wrap_symbol("sym"), binary: Buffer.from([1, 2]) },
+      application_properties: {
+        long: types.wrap_long(5),
+        short: types.wrap_short(-2),
+        ubyte: types.wrap_ubyte(200),
+        float: types.wrap_float(1.5),
+        symbol: types.wrap_symbol("sym"),
+        binary: Buffer.from([1, 2]),
+      },
       body: amqp.data_section(Buffer.from([0, 1, 2, 255])),
     });
     const incoming = decodeIncomingMessage(sent);
@@ -122,7 +145,11 @@ describe("decodeIncomingMessage and encodeStoredMessage", () => {
     const sequence = roundTrip({ message_id: "m", body: amqp.sequence_section([[1, 2], ["a"]]) }).body as { typecode: number; content: unknown };
     expect(sequence.typecode).toBe(0x76);
     expect(sequence.content).toEqual([[1, 2], ["a"]]);
-    const sections = roundTrip({ message_id: "m", body: amqp.data_sections([Buffer.from("a"), Buffer.from("b")]) }).body as { typecode: number; content: unknown; multiple?: boolean };
+    const sections = roundTrip({ message_id: "m", body: amqp.data_sections([Buffer.from("a"), Buffer.from("b")]) }).body as {
+      typecode: number;
+      content: unknown;
+      multiple?: boolean;
+    };
     expect(sections.typecode).toBe(0x75);
     expect(sections.multiple).toBe(true);
     expect(sections.content).toEqual([Buffer.from("a"), Buffer.from("b")]);

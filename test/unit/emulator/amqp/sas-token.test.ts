@@ -87,7 +87,11 @@ describe("verifySasToken", () => {
   it("refuses a token that misses any of sr, sig, se and skn", () => {
     const token = sasToken("sb://localhost/", ROOT, IN_AN_HOUR);
     for (const field of ["sr", "sig", "se", "skn"]) {
-      const without = token.replace(/^SharedAccessSignature /, "").split("&").filter((part) => !part.startsWith(`${field}=`)).join("&");
+      const without = token
+        .replace(/^SharedAccessSignature /, "")
+        .split("&")
+        .filter((part) => !part.startsWith(`${field}=`))
+        .join("&");
       expect(reasonOf(`SharedAccessSignature ${without}`), field).toMatch(/must carry sr, sig, se and skn/);
     }
     const emptySignature = token.replace(/sig=[^&]*/, "sig=");
@@ -97,7 +101,9 @@ describe("verifySasToken", () => {
   it("refuses text that is not a SharedAccessSignature", () => {
     expect(reasonOf("")).toMatch(/not a SharedAccessSignature/);
     expect(reasonOf("Bearer eyJ0eXAiOiJKV1QifQ")).toMatch(/not a SharedAccessSignature/);
-    expect(reasonOf(sasToken("sb://localhost/", ROOT, IN_AN_HOUR).replace("SharedAccessSignature ", "sharedaccesssignature "))).toMatch(/not a SharedAccessSignature/);
+    expect(reasonOf(sasToken("sb://localhost/", ROOT, IN_AN_HOUR).replace("SharedAccessSignature ", "sharedaccesssignature "))).toMatch(
+      /not a SharedAccessSignature/,
+    );
   });
 
   it("refuses an expiry that is not a whole number of seconds", () => {
@@ -118,7 +124,10 @@ describe("verifySasToken", () => {
 
   it("does not depend on the order of the fields", () => {
     const token = sasToken("sb://localhost/q1", ROOT, IN_AN_HOUR);
-    const parts = token.replace(/^SharedAccessSignature /, "").split("&").reverse();
+    const parts = token
+      .replace(/^SharedAccessSignature /, "")
+      .split("&")
+      .reverse();
     const result = verifySasToken(`SharedAccessSignature ${parts.join("&")}`, [ROOT], NOW_MS);
     expect(result.valid && result.audiencePath).toBe("q1");
   });

@@ -50,7 +50,12 @@ describe("MinHeap", () => {
   });
 
   it("pops values in ascending order whatever order they were pushed in", () => {
-    for (const input of [[1, 2, 3, 4, 5, 6], [6, 5, 4, 3, 2, 1], [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5], [2, 2, 2, 1, 1]]) {
+    for (const input of [
+      [1, 2, 3, 4, 5, 6],
+      [6, 5, 4, 3, 2, 1],
+      [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5],
+      [2, 2, 2, 1, 1],
+    ]) {
       const heap = numbers();
       for (const value of input) heap.push(value);
       expect(drain(heap)).toEqual([...input].sort((a, b) => a - b));

@@ -19,8 +19,15 @@ describe("describeEntities", () => {
               {
                 Name: "t",
                 Subscriptions: [
-                  { Name: "big", Properties: { RequiresSession: true }, Rules: [{ Name: "r", Properties: { FilterType: "Sql", SqlFilter: { SqlExpression: "amount > 100" } } }] },
-                  { Name: "labelled", Rules: [{ Name: "c", Properties: { FilterType: "Correlation", CorrelationFilter: { Label: "x", Properties: { tier: "vip" } } } }] },
+                  {
+                    Name: "big",
+                    Properties: { RequiresSession: true },
+                    Rules: [{ Name: "r", Properties: { FilterType: "Sql", SqlFilter: { SqlExpression: "amount > 100" } } }],
+                  },
+                  {
+                    Name: "labelled",
+                    Rules: [{ Name: "c", Properties: { FilterType: "Correlation", CorrelationFilter: { Label: "x", Properties: { tier: "vip" } } } }],
+                  },
                 ],
               },
               { Name: "empty" },
@@ -29,7 +36,9 @@ describe("describeEntities", () => {
         ],
       },
     });
-    expect(describeEntities(config)).toBe("topic t with subscriptions big (amount > 100, sessions), labelled (subject = x AND tier = vip); topic empty with no subscriptions");
+    expect(describeEntities(config)).toBe(
+      "topic t with subscriptions big (amount > 100, sessions), labelled (subject = x AND tier = vip); topic empty with no subscriptions",
+    );
     expect(describeEntities(parseEmulatorConfig({ UserConfig: { Namespaces: [{ Name: "ns" }] } }))).toBe("(none)");
   });
 });

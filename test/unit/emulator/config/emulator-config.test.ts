@@ -3,12 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { EmulatorConfigError } from "../../../../emulator/src/config/config-error.js";
-import {
-  defaultEmulatorConfig,
-  loadEmulatorConfigFile,
-  parseEmulatorConfig,
-  type EmulatorConfig,
-} from "../../../../emulator/src/config/emulator-config.js";
+import { defaultEmulatorConfig, loadEmulatorConfigFile, parseEmulatorConfig, type EmulatorConfig } from "../../../../emulator/src/config/emulator-config.js";
 
 const NS = "UserConfig.Namespaces[0]";
 const Q0 = `${NS}.Queues[0]`;
@@ -175,11 +170,7 @@ describe("parseEmulatorConfig", () => {
       expect(parsed.topics).toHaveLength(1);
       expect(topic?.name).toBe("topic.1");
       expect(topic?.properties).toEqual({ defaultMessageTimeToLiveInMs: 3_600_000, ...defaultDuplicateDetection, ...defaultPartitioning });
-      expect(topic?.subscriptions.map((subscription) => subscription.name)).toEqual([
-        "subscription.1",
-        "subscription.2",
-        "subscription.3",
-      ]);
+      expect(topic?.subscriptions.map((subscription) => subscription.name)).toEqual(["subscription.1", "subscription.2", "subscription.3"]);
       expect(topic?.subscriptions[0]?.properties).toEqual(defaultReceivableProperties);
     });
 
@@ -447,11 +438,7 @@ describe("parseEmulatorConfig", () => {
     });
 
     it("rejects a ForwardDeadLetteredMessagesTo naming a subscription", () => {
-      expectFailure(
-        namespace({ ForwardDeadLetteredMessagesTo: "s" }),
-        `${Q0}.Properties.ForwardDeadLetteredMessagesTo`,
-        /"s" is not a queue or topic/,
-      );
+      expectFailure(namespace({ ForwardDeadLetteredMessagesTo: "s" }), `${Q0}.Properties.ForwardDeadLetteredMessagesTo`, /"s" is not a queue or topic/);
     });
 
     it("rejects a queue forwarding to itself, whatever the case", () => {
@@ -623,11 +610,20 @@ describe("parseEmulatorConfig", () => {
     });
 
     it("rejects a topic sharing its name with a queue", () => {
-      expectFailure(config({ Queues: [{ Name: "events" }], Topics: [{ Name: "EVENTS" }] }), `${T0}.Name`, /already used by the queue or topic at .*Queues\[0\]/);
+      expectFailure(
+        config({ Queues: [{ Name: "events" }], Topics: [{ Name: "EVENTS" }] }),
+        `${T0}.Name`,
+        /already used by the queue or topic at .*Queues\[0\]/,
+      );
     });
 
     it("allows the same subscription name in different topics", () => {
-      const json = config({ Topics: [{ Name: "a", Subscriptions: [{ Name: "s" }] }, { Name: "b", Subscriptions: [{ Name: "s" }] }] });
+      const json = config({
+        Topics: [
+          { Name: "a", Subscriptions: [{ Name: "s" }] },
+          { Name: "b", Subscriptions: [{ Name: "s" }] },
+        ],
+      });
       expect(parseEmulatorConfig(json).topics.map((topic) => topic.subscriptions[0]?.name)).toEqual(["s", "s"]);
     });
 
@@ -680,9 +676,7 @@ describe("parseEmulatorConfig", () => {
       ["SQL", "sql"],
     ])("accepts FilterType %s in any case", (filterType, expected) => {
       const properties =
-        expected === "sql"
-          ? { FilterType: filterType, SqlFilter: { SqlExpression: "1=1" } }
-          : { FilterType: filterType, CorrelationFilter: { To: "x" } };
+        expected === "sql" ? { FilterType: filterType, SqlFilter: { SqlExpression: "1=1" } } : { FilterType: filterType, CorrelationFilter: { To: "x" } };
       expect(parseEmulatorConfig(ruleWith(properties)).topics[0]?.subscriptions[0]?.rules[0]?.filter.type).toBe(expected);
     });
 
@@ -756,9 +750,7 @@ describe("parseEmulatorConfig", () => {
     });
 
     it("keeps an application property named __proto__ as a plain property", () => {
-      const json: unknown = JSON.parse(
-        '{"FilterType":"Correlation","CorrelationFilter":{"Properties":{"__proto__":"p"}}}',
-      );
+      const json: unknown = JSON.parse('{"FilterType":"Correlation","CorrelationFilter":{"Properties":{"__proto__":"p"}}}');
       const filter = parseEmulatorConfig(ruleWith(json as Record<string, unknown>)).topics[0]?.subscriptions[0]?.rules[0]?.filter;
       expect(filter?.type === "correlation" && Object.getOwnPropertyDescriptor(filter.applicationProperties, "__proto__")?.value).toBe("p");
     });

@@ -270,9 +270,7 @@ describe("SET on system properties", () => {
     const snapshot = structuredClone(view);
     const action = compileSqlRuleAction("SET color = 'blue'; REMOVE priority; SET sys.To = quantity");
     expect(() => action(view)).toThrow(SqlFilterEvaluationError);
-    expect(() => action(view)).toThrow(
-      "Evaluation error at position 50: system property 'sys.To' requires a string value but got int",
-    );
+    expect(() => action(view)).toThrow("Evaluation error at position 50: system property 'sys.To' requires a string value but got int");
     expect(view).toEqual(snapshot);
   });
 

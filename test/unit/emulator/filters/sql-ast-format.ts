@@ -49,7 +49,5 @@ export function formatSql(node: SqlNode | SqlPredicate): string {
 
 /** Render an action statement, e.g. `SET user.a = 1`. */
 export function formatStatement(statement: SqlActionStatement): string {
-  return statement.kind === "set"
-    ? `SET ${formatSql(statement.target)} = ${formatSql(statement.value)}`
-    : `REMOVE ${formatSql(statement.target)}`;
+  return statement.kind === "set" ? `SET ${formatSql(statement.target)} = ${formatSql(statement.value)}` : `REMOVE ${formatSql(statement.target)}`;
 }

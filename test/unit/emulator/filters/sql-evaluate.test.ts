@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { evaluateSqlFilter } from "../../../../emulator/src/filters/sql-evaluate.js";
-import {
-  compileSqlFilter,
-  SqlFilterEvaluationError,
-  SqlFilterSyntaxError,
-  type MessageView,
-} from "../../../../emulator/src/filters/sql-filter.js";
+import { compileSqlFilter, SqlFilterEvaluationError, SqlFilterSyntaxError, type MessageView } from "../../../../emulator/src/filters/sql-filter.js";
 import { parseSqlFilter } from "../../../../emulator/src/filters/sql-parser.js";
 
 const ENQUEUED = new Date("2024-05-01T12:00:00Z");

@@ -194,7 +194,10 @@ describe("parseSqlFilter: property references", () => {
     ["[AND] = 1", "(user.AND = 1)"],
     ["user.[my prop] = 1", "(user.[my prop] = 1)"],
     ['"Contoso & Northwind" = 1', "(user.[Contoso & Northwind] = 1)"],
-    ['"http://schemas.microsoft.com/xrm/2011/Claims/EntityLogicalName" = \'account\'', "(user.[http://schemas.microsoft.com/xrm/2011/Claims/EntityLogicalName] = 'account')"],
+    [
+      "\"http://schemas.microsoft.com/xrm/2011/Claims/EntityLogicalName\" = 'account'",
+      "(user.[http://schemas.microsoft.com/xrm/2011/Claims/EntityLogicalName] = 'account')",
+    ],
     ["sys = 1", "(user.sys = 1)"],
     ["a_1 = 1", "(user.a_1 = 1)"],
     ["p = 1", "(user.p = 1)"],
