@@ -30,7 +30,11 @@ function withoutUndefined(values: Record<string, unknown>): Record<string, unkno
   return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined));
 }
 
-/** Maps the AMQP outcome the SDK sends to the Service Bus settlement it means (see servicebus-amqp.md §7.1). */
+/**
+ * Maps the AMQP outcome the SDK sends to the Service Bus settlement it means: accepted completes, released
+ * abandons, modified with `undeliverable-here` defers and without abandons (with its annotations merged), rejected
+ * dead-letters (its error info carrying the reason and description).
+ */
 export function settlementOfOutcome(kind: "accepted" | "rejected" | "modified" | "released", state: RemoteOutcome | undefined): Settlement {
   switch (kind) {
     case "accepted":

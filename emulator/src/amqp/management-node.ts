@@ -1,6 +1,7 @@
 /**
  * The `$management` node of an entity: the request/response operations the SDK sends (peek, renew-lock,
- * schedule, cancel, receive deferred by sequence number, update-disposition). See servicebus-amqp.md §8.
+ * schedule, cancel, receive deferred by sequence number, update-disposition, sessions and rules), each as the
+ * SDK's management client encodes its request and reads the answer.
  */
 import rhea from "rhea";
 import type { Typed } from "rhea";

@@ -1,6 +1,6 @@
 /**
  * The AMQP error conditions the emulator sends, each the one that `@azure/service-bus` translates into the
- * matching `ServiceBusError.code` (see shared/reference/servicebus-amqp.md §9).
+ * matching `ServiceBusError.code` (the SDK's condition-to-code table, in its `serviceBusError` module).
  */
 export const Conditions = {
   messageLockLost: "com.microsoft:message-lock-lost",

@@ -4,7 +4,7 @@ import type { ProblemCode } from "../../../../api/src/problems/codes.js";
 import { problemBody } from "../../../../api/src/problems/problem-body.js";
 import { MAPPED_SERVICE_BUS_CODES, problemCodeForServiceBusError } from "../../../../api/src/http/service-bus-problems.js";
 
-/** The statuses DESIGN.md §3 fixes, restated here so a change to the table is a visible test change. */
+/** The statuses the product fixes for each code (README, errors), restated here so a change to the table is a visible test change. */
 const EXPECTED: Record<ProblemCode, { status: number; retryAfter?: number }> = {
   ValidationFailed: { status: 400 },
   MalformedRequest: { status: 400 },
