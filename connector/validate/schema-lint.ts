@@ -8,11 +8,11 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { Ajv } from "ajv";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import ajvDraft04Module from "ajv-draft-04";
 import { parse as parseJsonc } from "jsonc-parser";
 import type { ParseError } from "jsonc-parser";
+import { createAjv } from "../../api/src/index.js";
 import { isObject } from "../schema.js";
 import type { JsonSchema } from "../schema.js";
 
@@ -111,7 +111,7 @@ export function compileConnectorSchemas(schemas: Record<keyof typeof SCHEMA_FILE
   const Ajv04 = ajvDraft04Module.default;
   const ajv04 = new Ajv04({ strict: false, allErrors: true, validateFormats: false });
   const definition = ajv04.compile(schemas.apiDefinition);
-  const ajv07 = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  const ajv07 = createAjv({ strict: false, useDefaults: false, validateFormats: false });
   const properties = ajv07.compile(withDraft07Id(schemas.apiProperties, "urn:powerplatform:apiProperties"));
   const connectionParameter: ValidateFunction = ajv07.compile({ $ref: "urn:powerplatform:apiProperties#/definitions/ConnectionParameter" });
   const settings = ajv07.compile(withDraft07Id(schemas.settings, "urn:powerplatform:settings"));

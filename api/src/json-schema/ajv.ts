@@ -5,7 +5,10 @@
  *   from strings (`coerceTypes: true`), bodies not;
  * - the configuration file's schema: strict, defaults applied;
  * - the event catalog's data schemas, written by others: not strict, nothing applied, so data is
- *   validated exactly as sent.
+ *   validated exactly as sent;
+ * - the connector's optional lint with Microsoft's paconn schemas (draft-07): as the catalog's, formats not
+ *   checked (those schemas name formats of their own). Their draft-04 definition schema needs ajv-draft-04's
+ *   class, a development-only dependency that the API must not load, so connector/validate keeps that one.
  */
 import { Ajv } from "ajv";
 import type { ErrorObject } from "ajv";
@@ -23,11 +26,13 @@ export interface JsonSchemaOptions {
   strict?: boolean;
   /** Fill in `default`s. Default true. */
   useDefaults?: boolean;
+  /** Check `format`s (ajv-formats). Default true. */
+  validateFormats?: boolean;
 }
 
 /** An ajv instance for the project's schemas. */
-export function createAjv({ coerceTypes = false, strict = true, useDefaults = true }: JsonSchemaOptions = {}): Ajv {
-  const ajv = new Ajv({ allErrors: true, coerceTypes, useDefaults, strict, ...(strict ? { strictTypes: false } : {}) });
+export function createAjv({ coerceTypes = false, strict = true, useDefaults = true, validateFormats = true }: JsonSchemaOptions = {}): Ajv {
+  const ajv = new Ajv({ allErrors: true, coerceTypes, useDefaults, strict, validateFormats, ...(strict ? { strictTypes: false } : {}) });
   formatsModule.default(ajv);
   ajv.addVocabulary(CONNECTOR_KEYWORDS);
   return ajv;
