@@ -28,6 +28,7 @@ import { createServiceBusClients } from "./servicebus/service-bus-clients.js";
 import type { ServiceBusClientsTarget } from "./servicebus/service-bus-clients.js";
 import { createServiceBusGateway } from "./servicebus/service-bus-gateway.js";
 import { traceLogFields } from "./telemetry/log-trace.js";
+import { registerHeldGauges } from "./telemetry/held-gauges.js";
 import { startTelemetry } from "./telemetry/start-telemetry.js";
 import { tracedMessaging } from "./telemetry/traced-messaging.js";
 import { telemetrySettings } from "./telemetry/telemetry-settings.js";
@@ -110,6 +111,7 @@ async function main(): Promise<void> {
     ...(management ? { requiresSession: (source) => management.requiresSession(source) } : {}),
   });
   const messaging = telemetry ? tracedMessaging(gateway, telemetry.meter) : gateway;
+  if (telemetry) registerHeldGauges(telemetry.meter, gateway);
   const app = createApp({
     messaging,
     ...(management ? { management } : {}),

@@ -78,6 +78,14 @@ export interface ResubmitResult {
   notFound: string[];
 }
 
+/** Result of {@link MessagingPort.heldCounts}. */
+export interface HeldCounts {
+  /** Messages received peek-lock (outside sessions) and not yet settled; expired locks drop out within seconds. */
+  locks: number;
+  /** Sessions this instance holds. */
+  sessions: number;
+}
+
 /**
  * Everything the API does with Service Bus. Methods reject with the SDK's errors (`name`
  * "ServiceBusError" and a `code`, read by service-bus-errors.ts) or with a {@link GatewayError}.
@@ -118,6 +126,8 @@ export interface MessagingPort {
   closeSession(source: ReceivableEntity, sessionId: string): Promise<boolean>;
   /** Resolves when Service Bus answers within the timeout; rejects otherwise. */
   checkReadiness(timeoutInMs: number): Promise<void>;
+  /** How many message locks and sessions this instance holds now (for telemetry). */
+  heldCounts(): HeldCounts;
   /** Stops receiving and closes every link and the connection. Locks still held are left to expire (logged). */
   close(): Promise<void>;
 }

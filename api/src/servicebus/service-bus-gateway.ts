@@ -147,6 +147,10 @@ export function createServiceBusGateway(options: ServiceBusGatewayOptions): Mess
   const toLongs = (sequenceNumbers: readonly string[]): Long[] => sequenceNumbers.map((value) => Long.fromString(value));
 
   return {
+    heldCounts() {
+      return { locks: locks.size, sessions: sessions.size };
+    },
+
     async sendMessage(entity, message) {
       const sdkMessage = toServiceBusMessage(message);
       // Single sends of concurrent requests leave together (send-coalescer.ts); each still gets its own answer.

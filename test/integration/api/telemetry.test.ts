@@ -223,6 +223,8 @@ describe("telemetry (OTLP over HTTP)", () => {
       return text.includes("bridge.requests") && text.includes("SendMessage") ? text : undefined;
     });
     expect(metrics).toContain("bridge.request.duration");
+    expect(metrics).toContain("bridge.locks.held");
+    expect(metrics).toContain("bridge.sessions.held");
 
     const everything = exports.map((each) => each.body.toString("utf8")).join("\n");
     for (const secret of [API_KEY, BODY_MARKER, emulator.connectionString, "SharedAccessKey"]) expect(everything).not.toContain(secret);

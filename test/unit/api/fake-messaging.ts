@@ -95,6 +95,9 @@ export class FakeMessaging implements MessagingPort {
   closeSession(source: ReceivableEntity, sessionId: string): Promise<boolean> {
     return this.record("closeSession", [source, sessionId], true);
   }
+  heldCounts(): { locks: number; sessions: number } {
+    return { locks: 0, sessions: 0 };
+  }
   checkReadiness(): Promise<void> {
     return this.record("checkReadiness", [], undefined);
   }
