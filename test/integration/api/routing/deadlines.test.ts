@@ -1,13 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ServiceBusClient } from "@azure/service-bus";
 import { pino } from "pino";
-import { RouteClient, isRouteCallTimeoutError } from "../../../../api/src/routing/route-client.js";
+import { isRouteCallTimeoutError } from "../../../../api/src/routing/route-client.js";
 import { encodeRequest } from "../../../../api/src/routing/route-messages.js";
 import { isRouteHeld } from "../../../../api/src/routing/route-probe.js";
-import { RouteServer } from "../../../../api/src/routing/route-server.js";
 import type { RouteHandler } from "../../../../api/src/routing/route-server.js";
 import { routeSessionId } from "../../../../api/src/routing/route-session-id.js";
-import { CONTROL_QUEUE, fastKeeping, startRoutingFixture } from "./routing-fixture.js";
+import { CONTROL_QUEUE, startRoutingFixture } from "./routing-fixture.js";
 import type { RoutingFixture } from "./routing-fixture.js";
 
 const route = routeSessionId("order-events/Subscriptions/billing", "order-7");
@@ -29,36 +27,19 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 
 describe("routing: deadlines and a holder that dies", () => {
   let fixture: RoutingFixture;
-  const closers: Array<() => Promise<void>> = [];
-
-  const server = (client: ServiceBusClient = fixture.newInstance()): RouteServer => {
-    const created = new RouteServer(client, fastKeeping);
-    closers.push(() => created.close());
-    return created;
-  };
-  const caller = async (client: ServiceBusClient = fixture.newInstance()): Promise<RouteClient> => {
-    const created = new RouteClient(client, fastKeeping);
-    closers.push(() => created.close());
-    await created.started();
-    return created;
-  };
 
   beforeEach(async () => {
     fixture = await startRoutingFixture();
   });
-  afterEach(async () => {
-    fixture.thawAll();
-    await Promise.all(closers.splice(0).map((close) => close()));
-    await fixture.close();
-  });
+  afterEach(async () => fixture.close());
 
   it("rejects with a timeout at the deadline when nobody serves the route, and a later holder never runs that call", async () => {
-    const client = await caller();
+    const client = await fixture.caller();
     const error = await rejection(client.call(route, "tooLate", null, { deadlineInMs: 300 }));
     expect(isRouteCallTimeoutError(error)).toBe(true);
     expect(client.pendingCalls).toBe(0);
     const ran: string[] = [];
-    await server().serve(route, recording(ran));
+    await fixture.server().serve(route, recording(ran));
     // Requests of a session arrive in order: once this one is answered, the earlier one was seen.
     expect(await client.call(route, "inTime", null)).toBe("inTime");
     expect(ran).toEqual(["inTime"]);
@@ -66,8 +47,8 @@ describe("routing: deadlines and a holder that dies", () => {
 
   it("skips a request whose deadline has passed even when Service Bus still delivers it", async () => {
     const ran: string[] = [];
-    await server().serve(route, recording(ran));
-    const client = await caller();
+    await fixture.server().serve(route, recording(ran));
+    const client = await fixture.caller();
     // Past its deadline but with a long time to live, as after clock drift between instances.
     const stale = encodeRequest(
       { callId: "stale-1", replyToSessionId: client.replySessionId, operation: "stale", args: null, deadline: Date.now() - 1 },
@@ -84,8 +65,8 @@ describe("routing: deadlines and a holder that dies", () => {
   it("times out a call to a holder that died, and another instance serves the route once its lock expires", async () => {
     const dying = await fixture.newFreezableInstance();
     const ranOnDead: string[] = [];
-    await server(dying.client).serve(route, recording(ranOnDead));
-    const client = await caller();
+    await fixture.server(dying.client).serve(route, recording(ranOnDead));
+    const client = await fixture.caller();
     expect(await client.call(route, "beforeDeath", null)).toBe("beforeDeath");
 
     dying.proxy.freeze();
@@ -96,7 +77,7 @@ describe("routing: deadlines and a holder that dies", () => {
 
     const ranOnHeir: string[] = [];
     // Resolves once the dead holder's lock has expired (the heir keeps trying until then).
-    await server().serve(route, recording(ranOnHeir));
+    await fixture.server().serve(route, recording(ranOnHeir));
     expect(await client.call(route, "afterDeath", null)).toBe("afterDeath");
     expect(ranOnHeir).toEqual(["afterDeath"]);
     expect(ranOnDead).toEqual(["beforeDeath"]);
@@ -108,17 +89,17 @@ describe("routing: deadlines and a holder that dies", () => {
     const running = new Promise<void>((resolve) => {
       started = resolve;
     });
-    await server(dying.client).serve(route, () => {
+    await fixture.server(dying.client).serve(route, () => {
       started();
       return new Promise<never>(() => undefined);
     });
-    const client = await caller();
+    const client = await fixture.caller();
     // A deadline well past the control session's lock, so the request would still be in time for the heir.
     const stuck = client.call(route, "stuck", null, { deadlineInMs: 60_000 }).catch((error: unknown) => error);
     await running;
     dying.proxy.freeze();
     const ranOnHeir: string[] = [];
-    await server().serve(route, recording(ranOnHeir));
+    await fixture.server().serve(route, recording(ranOnHeir));
     expect(await client.call(route, "next", null)).toBe("next");
     // Wait until the route session is empty: a request left for the heir would have run by then.
     const left = (): number => fixture.emulator.broker.resolve(CONTROL_QUEUE).queue.peek(1, 10, route).length;
@@ -132,12 +113,8 @@ describe("routing: deadlines and a holder that dies", () => {
   it("keeps route and reply sessions past their lock duration (the SDK renews their locks)", async () => {
     const lines: string[] = [];
     const logger = pino({ level: "debug" }, { write: (line: string) => lines.push(line) });
-    const served = new RouteServer(fixture.newInstance(), { ...fastKeeping, logger });
-    closers.push(() => served.close());
-    await served.serve(route, recording([]));
-    const client = new RouteClient(fixture.newInstance(), { ...fastKeeping, logger });
-    closers.push(() => client.close());
-    await client.started();
+    await fixture.server(fixture.newInstance(), { logger }).serve(route, recording([]));
+    const client = await fixture.caller(fixture.newInstance(), { logger });
     // One and a half lock durations of the control queue (5 s): without renewal both locks would have expired.
     await new Promise((resolve) => setTimeout(resolve, 7_500));
     expect(await isRouteHeld(fixture.newInstance(), route)).toBe(true);
@@ -148,9 +125,9 @@ describe("routing: deadlines and a holder that dies", () => {
   });
 
   it("accepts its reply session again after losing its lock, and answers calls after that", async () => {
-    await server().serve(route, recording([]));
+    await fixture.server().serve(route, recording([]));
     const cut = await fixture.newFreezableInstance();
-    const client = await caller(cut.client);
+    const client = await fixture.caller(cut.client);
     expect(await client.call(route, "before", null)).toBe("before");
 
     cut.proxy.freeze();

@@ -1,16 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ServiceBusError } from "@azure/service-bus";
 import type { ServiceBusReceivedMessage } from "@azure/service-bus";
-import { problemOf } from "../../../../api/src/http/problem-of-error.js";
 import { PROBLEMS } from "../../../../api/src/problems/codes.js";
 import { ProblemError } from "../../../../api/src/problems/problem-error.js";
-import { RouteClient } from "../../../../api/src/routing/route-client.js";
 import type { JsonValue } from "../../../../api/src/routing/route-messages.js";
 import { isRouteHeld } from "../../../../api/src/routing/route-probe.js";
-import { MALFORMED_REQUEST_REASON, RouteServer } from "../../../../api/src/routing/route-server.js";
+import { MALFORMED_REQUEST_REASON } from "../../../../api/src/routing/route-server.js";
 import type { RouteHandler } from "../../../../api/src/routing/route-server.js";
 import { routeSessionId } from "../../../../api/src/routing/route-session-id.js";
-import { CONTROL_QUEUE, fastKeeping, startRoutingFixture } from "./routing-fixture.js";
+import { CONTROL_QUEUE, startRoutingFixture } from "./routing-fixture.js";
 import type { RoutingFixture } from "./routing-fixture.js";
 
 const route = routeSessionId("orders", "order-1");
@@ -22,32 +20,15 @@ const echo =
 
 describe("routing: calls forwarded through the control queue", () => {
   let fixture: RoutingFixture;
-  const closers: Array<() => Promise<void>> = [];
-
-  const server = (client = fixture.newInstance()): RouteServer => {
-    const created = new RouteServer(client, { ...fastKeeping, problemOf: (error) => problemOf(error).problem });
-    closers.push(() => created.close());
-    return created;
-  };
-  const caller = async (client = fixture.newInstance()): Promise<RouteClient> => {
-    const created = new RouteClient(client, fastKeeping);
-    closers.push(() => created.close());
-    await created.started();
-    return created;
-  };
 
   beforeEach(async () => {
     fixture = await startRoutingFixture();
   });
-  afterEach(async () => {
-    fixture.thawAll();
-    await Promise.all(closers.splice(0).map((close) => close()));
-    await fixture.close();
-  });
+  afterEach(async () => fixture.close());
 
   it("runs a call on the route's holder and resolves with its answer", async () => {
-    await server().serve(route, echo("holder"));
-    const client = await caller();
+    await fixture.server().serve(route, echo("holder"));
+    const client = await fixture.caller();
     const result = await client.call(route, "getSessionState", { sessionId: "order-1", nested: [1, "two", null] });
     expect(result).toEqual({ answeredBy: "holder", operation: "getSessionState", args: { sessionId: "order-1", nested: [1, "two", null] } });
     expect(client.pendingCalls).toBe(0);
@@ -71,8 +52,8 @@ describe("routing: calls forwarded through the control queue", () => {
         throw new TypeError("secret internal text");
       },
     };
-    await server().serve(route, async (operation) => (failures[operation] as () => never)());
-    const client = await caller();
+    await fixture.server().serve(route, async (operation) => (failures[operation] as () => never)());
+    const client = await fixture.caller();
     const outcome = async (operation: string): Promise<ProblemError> => {
       const error = await client.call(route, operation, null).then(
         () => undefined,
@@ -96,8 +77,8 @@ describe("routing: calls forwarded through the control queue", () => {
   });
 
   it("answers MessageSizeExceeded, not a timeout, when the result does not fit in one message", async () => {
-    await server().serve(route, async () => "x".repeat(300 * 1024));
-    const error = await (await caller()).call(route, "receiveMessages", null).then(
+    await fixture.server().serve(route, async () => "x".repeat(300 * 1024));
+    const error = await (await fixture.caller()).call(route, "receiveMessages", null).then(
       () => undefined,
       (rejected: unknown) => rejected,
     );
@@ -106,8 +87,8 @@ describe("routing: calls forwarded through the control queue", () => {
   });
 
   it("delivers each reply to its own caller when three instances call a fourth at once", async () => {
-    await server().serve(route, async (_operation, args) => args);
-    const callers = await Promise.all([caller(), caller(), caller()]);
+    await fixture.server().serve(route, async (_operation, args) => args);
+    const callers = await Promise.all([fixture.caller(), fixture.caller(), fixture.caller()]);
     const calls = callers.flatMap((client, callerIndex) =>
       Array.from({ length: 10 }, (_, n) => client.call(route, "echo", { callerIndex, n }).then((result: JsonValue) => ({ callerIndex, n, result }))),
     );
@@ -117,12 +98,12 @@ describe("routing: calls forwarded through the control queue", () => {
   });
 
   it("dead-letters a malformed message on a route session, with a reason, and keeps serving", async () => {
-    const served = server();
+    const served = fixture.server();
     await served.serve(route, echo("holder"));
     const sender = fixture.newInstance().createSender(CONTROL_QUEUE);
     await sender.sendMessages({ body: "not a route request", sessionId: route, applicationProperties: { secret: "s3cr3t" } });
     await sender.sendMessages({ body: Buffer.from('{"v":1,"operation":"x"}'), sessionId: route, messageId: "m2", replyToSessionId: "reply:nobody" });
-    expect(await (await caller()).call(route, "afterGarbage", 1)).toMatchObject({ operation: "afterGarbage" });
+    expect(await (await fixture.caller()).call(route, "afterGarbage", 1)).toMatchObject({ operation: "afterGarbage" });
     const deadLetters = fixture.newInstance().createReceiver(CONTROL_QUEUE, { subQueueType: "deadLetter" });
     const dead: ServiceBusReceivedMessage[] = [];
     for (let attempt = 0; dead.length < 2 && attempt < 3; attempt += 1) dead.push(...(await deadLetters.receiveMessages(2, { maxWaitTimeInMs: 5_000 })));
@@ -131,7 +112,7 @@ describe("routing: calls forwarded through the control queue", () => {
   });
 
   it("releases a route session at once on stop() and close(), so another instance serves it at once", async () => {
-    const first = server();
+    const first = fixture.server();
     await first.serve(route, echo("first"));
     const other = fixture.newInstance();
     await expect(other.acceptSession(CONTROL_QUEUE, route)).rejects.toMatchObject({ code: "SessionCannotBeLocked" });
@@ -141,7 +122,7 @@ describe("routing: calls forwarded through the control queue", () => {
     const taken = await other.acceptSession(CONTROL_QUEUE, route);
     await taken.close();
 
-    const second = server();
+    const second = fixture.server();
     await second.serve(route, echo("second"));
     await second.close();
     const again = await other.acceptSession(CONTROL_QUEUE, route);
@@ -152,7 +133,7 @@ describe("routing: calls forwarded through the control queue", () => {
     const prober = fixture.newInstance();
     expect(await isRouteHeld(prober, route)).toBe(false);
     expect(await isRouteHeld(prober, route)).toBe(false);
-    const served = server();
+    const served = fixture.server();
     await served.serve(route, echo("holder"));
     expect(await isRouteHeld(prober, route)).toBe(true);
     await served.stop(route);
@@ -162,12 +143,12 @@ describe("routing: calls forwarded through the control queue", () => {
   it("serves a route that a probe holds for a moment, by accepting again", async () => {
     const prober = fixture.newInstance();
     const probe = await prober.acceptSession(CONTROL_QUEUE, route);
-    const served = server();
+    const served = fixture.server();
     const serving = served.serve(route, echo("holder"));
     // Long enough for the first accept to be refused (not a pass/fail timing: the test passes either way once it is).
     await new Promise((resolve) => setTimeout(resolve, 300));
     await probe.close();
     await serving;
-    expect(await (await caller()).call(route, "afterProbe", null)).toMatchObject({ answeredBy: "holder" });
+    expect(await (await fixture.caller()).call(route, "afterProbe", null)).toMatchObject({ answeredBy: "holder" });
   });
 });
