@@ -80,6 +80,19 @@ describe("security: errors of Node's HTTP parser are problems", () => {
     }
   });
 
+  it("answers a Host header that names no host as a request without one: never a 500", async () => {
+    for (const host of ["a b", "[::1"]) {
+      const peek = await exchange(
+        fixture.api.baseUrl,
+        `GET /queues/orders/peek HTTP/1.1\r\nHost: ${host}\r\nX-API-Key: ${TEST_KEYS.admin}\r\nConnection: close\r\n\r\n`,
+      );
+      expect(peek.status, `${host}: ${peek.body}`).toBe(200);
+      const document = await exchange(fixture.api.baseUrl, `GET /openapi.json HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+      expect(document.status).toBe(200);
+      expect((JSON.parse(document.body) as { servers: unknown }).servers).toEqual([{ url: "/" }]);
+    }
+  });
+
   it("still answers well-formed requests on the same server", async () => {
     const answer = await exchange(fixture.api.baseUrl, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     expect(answer.status).toBe(200);

@@ -22,6 +22,7 @@ import { ProblemError } from "../problems/problem-error.js";
 import { normaliseLockTokens } from "./lock-tokens.js";
 import type { OperationBinding, OperationResult } from "./operation-binding.js";
 import { requestContextOf } from "./request-context.js";
+import { requestUrl } from "./request-origin.js";
 import { compileOperationValidator, createRequestAjv } from "./validation.js";
 import type { OperationValidator, RawRequest } from "./validation.js";
 
@@ -142,11 +143,6 @@ function authorise(apiKey: ApiKeyRecord, operation: AnyOperation, entity: Entity
   }
 }
 
-/** The URL the caller used (scheme and host as the request names them). */
-function requestUrlOf(req: Request): URL {
-  return new URL(req.originalUrl, `${req.protocol}://${req.get("host") ?? "localhost"}`);
-}
-
 /** Step 6: writes the handler's result as the operation's success (or, for polling triggers, pending) response. */
 function respond(res: Response, operation: AnyOperation, result: OperationResult): void {
   for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
@@ -178,7 +174,7 @@ function handlerFor(binding: OperationBinding, validator: OperationValidator, re
       body: request.body as undefined,
       apiKey,
       entity,
-      requestUrl: requestUrlOf(req),
+      requestUrl: requestUrl(req.protocol, req.get("host"), req.originalUrl),
       log: context.log,
     });
     respond(res, operation, result);

@@ -1,7 +1,8 @@
 /** Unauthenticated service routes: liveness, readiness, the OpenAPI document, problem types. */
 import { Router } from "express";
 import type { OpenAPIV3 } from "openapi-types";
-import { documentTextRenderer, requestOrigin } from "../openapi/served-document.js";
+import { documentTextRenderer } from "../openapi/served-document.js";
+import { requestOrigin } from "./request-origin.js";
 import { isProblemCode, problemDefinition } from "../problems/codes.js";
 import { ProblemError } from "../problems/problem-error.js";
 import type { MessagingPort } from "../servicebus/messaging-port.js";

@@ -18,17 +18,3 @@ export function documentTextRenderer(document: OpenAPIV3.Document): (serverUrl: 
   const tail = JSON.stringify(rest).slice(1);
   return (serverUrl) => `${head},"servers":${JSON.stringify([{ url: serverUrl }])}${tail === "}" ? "}" : `,${tail}`}`;
 }
-
-/**
- * The origin a request came to (`http://host:port`), from its protocol and Host header; `/` (the
- * document's own origin, a relative server URL) when the Host header is missing or not a host.
- */
-export function requestOrigin(protocol: string, host: string | undefined): string {
-  if (!host) return "/";
-  try {
-    const url = new URL(`${protocol}://${host}`);
-    return url.host === "" ? "/" : url.origin;
-  } catch {
-    return "/";
-  }
-}

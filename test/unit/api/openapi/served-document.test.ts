@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { OPERATIONS } from "../../../../api/src/contract/registry.js";
 import { buildOpenApiDocument } from "../../../../api/src/openapi/build-document.js";
-import { documentTextRenderer, requestOrigin, withServer } from "../../../../api/src/openapi/served-document.js";
+import { requestOrigin } from "../../../../api/src/http/request-origin.js";
+import { documentTextRenderer, withServer } from "../../../../api/src/openapi/served-document.js";
 
 describe("the served OpenAPI document", () => {
   const document = buildOpenApiDocument(OPERATIONS, { version: "1.2.3" });
