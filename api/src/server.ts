@@ -27,6 +27,8 @@ import { createAdminManagement } from "./servicebus/admin-management.js";
 import { createServiceBusClients } from "./servicebus/service-bus-clients.js";
 import type { ServiceBusClientsTarget } from "./servicebus/service-bus-clients.js";
 import { createServiceBusGateway } from "./servicebus/service-bus-gateway.js";
+import { createRoutedMessaging } from "./routing/routed-messaging.js";
+import { problemOf } from "./http/problem-of-error.js";
 import { traceLogFields } from "./telemetry/log-trace.js";
 import { registerHeldGauges } from "./telemetry/held-gauges.js";
 import { startTelemetry } from "./telemetry/start-telemetry.js";
@@ -43,6 +45,11 @@ function readinessProbe(config: AppConfig): QueueEntity | SubscriptionEntity | u
   const topic = config.entities.topics.find((each) => each.subscriptions.length > 0);
   const subscription = topic?.subscriptions[0];
   return topic && subscription !== undefined ? { kind: "subscription", topic: topic.name, subscription } : undefined;
+}
+
+/** The emulator's entities but one queue (the control queue, which the API does not expose). */
+function withoutQueue(emulatorConfig: EmulatorConfig, queueName: string): EmulatorConfig {
+  return { ...emulatorConfig, queues: emulatorConfig.queues.filter((queue) => queue.name.toLowerCase() !== queueName.toLowerCase()) };
 }
 
 /** Where Service Bus is; in embedded-emulator mode the emulator, its entities and (without configured keys) the demo key. */
@@ -110,7 +117,16 @@ async function main(): Promise<void> {
     sessionRegistry: { idleReleaseInMs: config.sessionIdleReleaseInMs },
     ...(management ? { requiresSession: (source) => management.requiresSession(source) } : {}),
   });
-  const messaging = telemetry ? tracedMessaging(gateway, telemetry.meter) : gateway;
+  // Session calls reach the instance holding the session, whichever instance they land on (routing/).
+  const routed = createRoutedMessaging({
+    local: gateway,
+    client,
+    controlQueue: config.controlQueue,
+    callDeadlineInMs: config.forwardedCallDeadlineInMs,
+    problemOf: (error) => problemOf(error).problem,
+    logger,
+  });
+  const messaging = telemetry ? tracedMessaging(routed, telemetry.meter) : routed;
   if (telemetry) registerHeldGauges(telemetry.meter, gateway);
   const app = createApp({
     messaging,
@@ -172,7 +188,8 @@ async function main(): Promise<void> {
   if (serviceBus.emulator) {
     lines.push(
       `Service Bus: embedded emulator (${config.serviceBus.kind === "embeddedEmulator" && config.serviceBus.dataDir ? `data in ${config.serviceBus.dataDir}` : "in memory"}), connection string ${serviceBus.emulator.instance.connectionString}`,
-      `Entities: ${describeEntities(serviceBus.emulator.config)}`,
+      `Entities: ${describeEntities(withoutQueue(serviceBus.emulator.config, config.controlQueue))}`,
+      `Control queue: ${config.controlQueue} (session calls routed between instances of the API; not exposed)`,
     );
   }
   if (serviceBus.demoKey !== undefined) lines.push(`API key: ${serviceBus.demoKey}`);

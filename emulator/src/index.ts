@@ -12,5 +12,5 @@ export { defaultEmulatorConfig, loadEmulatorConfigFile, parseEmulatorConfig } fr
 export type { EmulatorConfig, QueueConfig, RuleConfig, SubscriptionConfig, TopicConfig } from "./config/emulator-config.js";
 
 // The demo entities (defined once) and the start banner's description of entities
-export { DEMO_CONFIG_JSON, demoEmulatorConfig } from "./config/demo-config.js";
+export { CONTROL_QUEUE_NAME, DEMO_CONFIG_JSON, demoEmulatorConfig } from "./config/demo-config.js";
 export { describeEntities } from "./config/describe-entities.js";

@@ -7,7 +7,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { describeEntities, demoEmulatorConfig } from "../../emulator/src/index.js";
+import { CONTROL_QUEUE_NAME, describeEntities, demoEmulatorConfig } from "../../emulator/src/index.js";
 import { killApiProcesses, startApiProcess, writeApiConfigFile } from "../helpers/api-process.js";
 import { temporaryDirectory } from "../helpers/emulator-process.js";
 
@@ -50,12 +50,14 @@ describe("security: the demo key of the embedded-emulator mode", () => {
     const listed = await fetch(`${api.baseUrl}/queues`, { headers: { "X-API-Key": api.demoKey ?? "" } });
     expect(listed.status).toBe(200);
 
-    const config = demoEmulatorConfig();
-    const entityLine = api
-      .stdout()
-      .split("\n")
-      .find((line) => line.startsWith("Entities: "));
+    const emulatorConfig = demoEmulatorConfig();
+    // The control queue carries the API's own traffic: it exists in the emulator but is not an exposed entity.
+    const config = { ...emulatorConfig, queues: emulatorConfig.queues.filter((queue) => queue.name !== CONTROL_QUEUE_NAME) };
+    expect(config.queues.length).toBe(emulatorConfig.queues.length - 1);
+    const lines = api.stdout().split("\n");
+    const entityLine = lines.find((line) => line.startsWith("Entities: "));
     expect(entityLine).toBe(`Entities: ${describeEntities(config)}`);
+    expect(lines.find((line) => line.startsWith("Control queue: "))).toMatch(/^Control queue: bridge-control \(/);
     const names = [
       ...config.queues.map((queue) => queue.name),
       ...config.topics.flatMap((topic) => [topic.name, ...topic.subscriptions.map((each) => each.name)]),

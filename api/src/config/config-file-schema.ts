@@ -75,6 +75,10 @@ export const ConfigFileSchema = Type.Object(
         {
           // A held session unused this long is released so other receivers can take it.
           idleReleaseSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600 })),
+          // The session-enabled queue the API's instances route session calls through (default bridge-control).
+          controlQueue: Type.Optional(name),
+          // How long a session call forwarded to the instance holding the session waits for its answer.
+          forwardedCallDeadlineSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 60 })),
         },
         { additionalProperties: false },
       ),

@@ -12,6 +12,7 @@ import { ConfigFileSchema } from "./config-file-schema.js";
 import type { ConfigFile } from "./config-file-schema.js";
 import { DEFAULT_SESSION_IDLE_RELEASE_IN_MS } from "../servicebus/session-registry.js";
 import { DEMO_ENTITIES } from "./demo.js";
+import { DEFAULT_CALL_DEADLINE_IN_MS, DEFAULT_CONTROL_QUEUE } from "../routing/control-queue.js";
 import type { ExposedEntities } from "./exposed-entities.js";
 
 /** Where Service Bus is. */
@@ -36,6 +37,10 @@ export interface AppConfig {
   jsonBodyLimitInBytes: number;
   /** A held session unused this long is released (`sessions.idleReleaseSeconds`, default 60 s). */
   sessionIdleReleaseInMs: number;
+  /** The session-enabled queue session calls are routed through between instances (`sessions.controlQueue`, default `bridge-control`). */
+  controlQueue: string;
+  /** How long a forwarded session call waits for its answer (`sessions.forwardedCallDeadlineSeconds`, default 5 s). */
+  forwardedCallDeadlineInMs: number;
   /** The data folder (`DATA_DIR`), absolute. */
   dataDir: string;
   /** The event catalog's folder, absolute (`EVENT_CATALOG_DIR`, or `events.catalogDir`; the demo catalog by default). */
@@ -221,6 +226,14 @@ export function loadConfig(env: Env, readFile: (file: string) => string, cwd: st
     const variable = serviceBus.kind === "namespace" ? "SERVICEBUS_NAMESPACE" : "SERVICEBUS_CONNECTION_STRING";
     throw new ConfigError(configFile ? `${configFile}:/apiKeys` : "CONFIG_FILE", `at least one API key (or auth.entraId) is required when ${variable} is set`);
   }
+  const controlQueue = file.sessions?.controlQueue ?? DEFAULT_CONTROL_QUEUE;
+  const exposedControlQueue = (file.entities?.queues ?? []).findIndex((queue) => queue.toLowerCase() === controlQueue.toLowerCase());
+  if (exposedControlQueue >= 0) {
+    throw new ConfigError(
+      `${configFile}:/entities/queues/${exposedControlQueue}`,
+      `is the control queue (sessions.controlQueue) that instances of the API route session calls through; it must not be exposed to callers`,
+    );
+  }
   return {
     port: integer(env, "PORT", 3000, 0, 65535),
     host: env["HOST"] || (embedded ? "127.0.0.1" : "0.0.0.0"),
@@ -231,6 +244,8 @@ export function loadConfig(env: Env, readFile: (file: string) => string, cwd: st
     ...(entraId ? { entraId } : {}),
     jsonBodyLimitInBytes: file.limits?.jsonBodyLimitInBytes ?? DEFAULT_JSON_BODY_LIMIT_IN_BYTES,
     sessionIdleReleaseInMs: (file.sessions?.idleReleaseSeconds ?? DEFAULT_SESSION_IDLE_RELEASE_IN_MS / 1000) * 1000,
+    controlQueue,
+    forwardedCallDeadlineInMs: (file.sessions?.forwardedCallDeadlineSeconds ?? DEFAULT_CALL_DEADLINE_IN_MS / 1000) * 1000,
     eventCatalogDir: env["EVENT_CATALOG_DIR"]
       ? path.resolve(cwd, env["EVENT_CATALOG_DIR"])
       : file.events?.catalogDir

@@ -7,9 +7,15 @@ import { ProblemError } from "../problems/problem-error.js";
 import type { ReceivedMessageJson } from "../contract/schemas/message.js";
 import type { EventCatalog } from "../events/event-catalog.js";
 import { withTypedEvents } from "../events/typed-messages.js";
-import type { MessagingPort } from "../servicebus/messaging-port.js";
+import type { LockToken } from "../contract/lock-token.js";
+import type { MessageLock, MessagingPort } from "../servicebus/messaging-port.js";
 import { completeLockTokens } from "./complete-messages.js";
 import { sessionBindings } from "./session-handlers.js";
+
+/** The lock a settle call names: its token, and the session it gave (an empty `sessionId` names none). */
+function messageLock(lockToken: LockToken, sessionId: string | undefined): MessageLock {
+  return sessionId === undefined || sessionId === "" ? { lockToken } : { lockToken, sessionId };
+}
 
 /** Bindings of the receive-side operations of one entity kind. */
 export function receiverBindings(operations: ReturnType<typeof receiverOperations>, messaging: MessagingPort, catalog: EventCatalog): OperationBinding[] {
@@ -53,31 +59,33 @@ export function receiverBindings(operations: ReturnType<typeof receiverOperation
       const messages = await messaging.receiveDeferredMessages(entity, body.sequenceNumbers);
       return { body: { messages: typed(messages) } };
     }),
-    bindOperation(operations.complete, async ({ entity, params }) => {
-      await messaging.completeMessage(entity, params.lockToken);
+    bindOperation(operations.complete, async ({ entity, params, query }) => {
+      await messaging.completeMessage(entity, messageLock(params.lockToken, query.sessionId));
       return {};
     }),
-    bindOperation(operations.completeMessages, async ({ entity, body, log }) => {
-      return { body: await completeLockTokens(body.lockTokens, (lockToken) => messaging.completeMessage(entity, lockToken), log) };
+    bindOperation(operations.completeMessages, async ({ entity, query, body, log }) => {
+      return {
+        body: await completeLockTokens(body.lockTokens, (lockToken) => messaging.completeMessage(entity, messageLock(lockToken, query.sessionId)), log),
+      };
     }),
-    bindOperation(operations.abandon, async ({ entity, params, body }) => {
-      await messaging.abandonMessage(entity, params.lockToken, body?.propertiesToModify);
+    bindOperation(operations.abandon, async ({ entity, params, query, body }) => {
+      await messaging.abandonMessage(entity, messageLock(params.lockToken, query.sessionId), body?.propertiesToModify);
       return {};
     }),
-    bindOperation(operations.deadLetter, async ({ entity, params, body }) => {
-      await messaging.deadLetterMessage(entity, params.lockToken, {
+    bindOperation(operations.deadLetter, async ({ entity, params, query, body }) => {
+      await messaging.deadLetterMessage(entity, messageLock(params.lockToken, query.sessionId), {
         ...(body?.deadLetterReason === undefined ? {} : { deadLetterReason: body.deadLetterReason }),
         ...(body?.deadLetterErrorDescription === undefined ? {} : { deadLetterErrorDescription: body.deadLetterErrorDescription }),
         ...(body?.propertiesToModify === undefined ? {} : { propertiesToModify: body.propertiesToModify }),
       });
       return {};
     }),
-    bindOperation(operations.defer, async ({ entity, params, body }) => {
-      await messaging.deferMessage(entity, params.lockToken, body?.propertiesToModify);
+    bindOperation(operations.defer, async ({ entity, params, query, body }) => {
+      await messaging.deferMessage(entity, messageLock(params.lockToken, query.sessionId), body?.propertiesToModify);
       return {};
     }),
-    bindOperation(operations.renewLock, async ({ entity, params }) => {
-      const lockedUntil = await messaging.renewMessageLock(entity, params.lockToken);
+    bindOperation(operations.renewLock, async ({ entity, params, query }) => {
+      const lockedUntil = await messaging.renewMessageLock(entity, messageLock(params.lockToken, query.sessionId));
       return { body: { lockedUntilUtc: lockedUntil.toISOString() } };
     }),
     bindOperation(operations.resubmitDeadLetters, async ({ entity, body }) => {

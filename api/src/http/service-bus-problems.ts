@@ -121,6 +121,21 @@ function problemOfGatewayError(error: GatewayError): ProblemError {
           : "must be omitted: the entity does not require sessions",
         cause,
       );
+    case "sessionIdNeeded":
+      return new ProblemError("SessionIdRequired", {
+        detail:
+          "The lock token belongs to a session-enabled entity, and this instance of the API holds no session that received it. " +
+          "Give the message's sessionId (returned with the message by the receive or the trigger), so the call reaches the instance holding its session.",
+        errors: { query: [{ field: "/sessionId", message: "is required for a message of a session this instance does not hold" }] },
+        cause,
+      });
+    case "holderUnreachable":
+      return new ProblemError("SessionLockLost", {
+        detail:
+          `Another instance of the API holds the ${failure.subject === "message" ? "message's session" : "session"} and did not answer within ${Math.round(failure.waitedInMs / 1000)} s: ` +
+          "it may have stopped, and its locks are lost. Once the session's lock expires, receive from the session again (its unsettled messages come back).",
+        cause,
+      });
     case "sessionNotHeld":
       return new ProblemError("SessionLockLost", { detail: SESSION_NOT_HELD[failure.subject], cause });
     case "management":

@@ -9,7 +9,7 @@ export type { FieldError, FieldErrors } from "./problem-body.js";
 export interface ProblemErrorOptions {
   /** Replaces the table's default detail; must be safe to show to callers. */
   detail?: string;
-  /** Per-field errors (ValidationFailed only). */
+  /** Per-field errors (ValidationFailed, and problems that name the one field to fix). */
   errors?: FieldErrors;
   /** Extra members for the problem body (RFC 9457 extensions), such as `limitInBytes`. */
   extensions?: Record<string, unknown>;

@@ -18,6 +18,10 @@ export type GatewayFailure =
   | { kind: "sessionRequired" }
   /** A session was asked for on an entity without sessions, or on a dead-letter sub-queue. */
   | { kind: "sessionNotAllowed"; on: "entity" | "deadLetters" }
+  /** A lock token of a session-enabled entity, of no session this instance holds, named without its session id. */
+  | { kind: "sessionIdNeeded" }
+  /** Another instance holds the session of a message or a session, and did not answer a forwarded call in time (it may have died). */
+  | { kind: "holderUnreachable"; subject: "message" | "session"; waitedInMs: number }
   /** This instance does not hold the session of a message (`message`) or a session (`session`). */
   | { kind: "sessionNotHeld"; subject: "message" | "session" }
   /** Service Bus's management API refused or failed a create or delete of a `what`. */

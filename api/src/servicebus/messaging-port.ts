@@ -55,6 +55,17 @@ export interface SessionStateJson {
   stateEncoding: BodyEncoding;
 }
 
+/**
+ * A locked message as a settle or renew call names it: its lock token and, for a message of a session, the
+ * session's id. Service Bus settles a session message only through the receiver holding its session, so the
+ * session id is what lets any instance find that receiver; without it, only the instance that received the
+ * message can tell which session the token belongs to.
+ */
+export interface MessageLock {
+  lockToken: LockToken;
+  sessionId?: string;
+}
+
 /** Options of {@link MessagingPort.deadLetterMessage}. */
 export interface DeadLetterOptions {
   deadLetterReason?: string;
@@ -101,12 +112,16 @@ export interface MessagingPort {
   peekMessages(source: ReceivableEntity, options: PeekMessagesOptions): Promise<ReceivedMessageJson[]>;
   receiveMessages(source: ReceivableEntity, options: ReceiveMessagesOptions): Promise<ReceivedMessageJson[]>;
   receiveDeferredMessages(source: ReceivableEntity, sequenceNumbers: readonly string[]): Promise<ReceivedMessageJson[]>;
-  completeMessage(source: ReceivableEntity, lockToken: LockToken): Promise<void>;
-  abandonMessage(source: ReceivableEntity, lockToken: LockToken, propertiesToModify?: Record<string, string | number | boolean>): Promise<void>;
-  deferMessage(source: ReceivableEntity, lockToken: LockToken, propertiesToModify?: Record<string, string | number | boolean>): Promise<void>;
-  deadLetterMessage(source: ReceivableEntity, lockToken: LockToken, options: DeadLetterOptions): Promise<void>;
-  /** Resolves to the new lock expiry. */
-  renewMessageLock(source: ReceivableEntity, lockToken: LockToken): Promise<Date>;
+  /**
+   * Settles a locked message. A session message whose session this instance does not hold is refused with
+   * GatewayError sessionNotHeld, or sessionIdNeeded when the lock names no session.
+   */
+  completeMessage(source: ReceivableEntity, lock: MessageLock): Promise<void>;
+  abandonMessage(source: ReceivableEntity, lock: MessageLock, propertiesToModify?: Record<string, string | number | boolean>): Promise<void>;
+  deferMessage(source: ReceivableEntity, lock: MessageLock, propertiesToModify?: Record<string, string | number | boolean>): Promise<void>;
+  deadLetterMessage(source: ReceivableEntity, lock: MessageLock, options: DeadLetterOptions): Promise<void>;
+  /** Resolves to the new lock expiry (of the session, for a session message). */
+  renewMessageLock(source: ReceivableEntity, lock: MessageLock): Promise<Date>;
   /** Resubmits dead letters of the entity (its dead-letter sub-queue, whatever `subQueue` says) to where its messages are sent. */
   resubmitDeadLetters(source: ReceivableEntity, selection: ResubmitSelection, options?: ResubmitOptions): Promise<ResubmitResult>;
   /**

@@ -16,7 +16,7 @@ import { sourceKey } from "./entity-path.js";
 import { LockRegistry } from "./lock-registry.js";
 import type { LockRegistryOptions } from "./lock-registry.js";
 import { toMessageJson } from "./message-json.js";
-import type { DeadLetterOptions, MessagingPort, PeekMessagesOptions, ReceiveMessagesOptions } from "./messaging-port.js";
+import type { DeadLetterOptions, MessageLock, MessagingPort, PeekMessagesOptions, ReceiveMessagesOptions } from "./messaging-port.js";
 import { SessionEntityKnowledge, assertSessionFit, createSessionOperations, sessionMismatch, sessionNotHeld } from "./session-operations.js";
 import type { SdkSessionRegistry } from "./session-operations.js";
 import { SessionRegistry } from "./session-registry.js";
@@ -26,7 +26,8 @@ import { ReceiverPool } from "./receiver-pool.js";
 import { createSendCoalescer } from "./send-coalescer.js";
 import { rehydrateLockedMessage } from "./rehydrated-message.js";
 import { resubmitDeadLetters } from "./resubmit.js";
-import { isLockLost } from "./service-bus-errors.js";
+import { isLockLost, serviceBusCodeOf } from "./service-bus-errors.js";
+import { GatewayError } from "./gateway-error.js";
 
 /** Options of {@link createServiceBusGateway}. */
 export interface ServiceBusGatewayOptions {
@@ -46,20 +47,39 @@ export interface ServiceBusGatewayOptions {
   requiresSession?: (entity: QueueEntity | SubscriptionEntity) => Promise<boolean | undefined>;
 }
 
+/** What the gateway tells about the sessions it holds, for routing session calls to it (api/src/routing/). */
+export interface HeldSessionLookup {
+  /** Whether this instance holds the session now. */
+  holdsSession(source: QueueEntity | SubscriptionEntity, sessionId: string): boolean;
+  /**
+   * Calls `listener` whenever a held session stops being held (closed, released when idle, or its lock lost),
+   * with its entity path (`queue` or `topic/Subscriptions/subscription`) and id.
+   */
+  onSessionReleased(listener: (entityPath: string, sessionId: string) => void): void;
+}
+
+/** The gateway: the messaging port, and what it holds. */
+export type ServiceBusGateway = MessagingPort & HeldSessionLookup;
+
 type PropertiesToModify = Record<string, string | number | boolean>;
 type SdkDeadLetterOptions = Parameters<ServiceBusReceiver["deadLetterMessage"]>[1] & object;
 
 /** Creates the Service Bus gateway. */
-export function createServiceBusGateway(options: ServiceBusGatewayOptions): MessagingPort {
+export function createServiceBusGateway(options: ServiceBusGatewayOptions): ServiceBusGateway {
   const { client, logger } = options;
   const senders = new Map<string, ServiceBusSender>();
   const coalescer = createSendCoalescer();
   const managementReceivers = new Map<string, ServiceBusReceiver>();
   const pool = new ReceiverPool();
   const locks = new LockRegistry<ServiceBusReceivedMessage>(options.lockRegistry);
+  const releaseListeners: Array<(entityPath: string, sessionId: string) => void> = [];
   const sessions: SdkSessionRegistry = new SessionRegistry({
     ...options.sessionRegistry,
     onIdleRelease: (entity, sessionId) => logger.info({ entity, sessionId }, "released an idle session"),
+    // Sessions are never held on a dead-letter sub-queue, so the source key is the entity path.
+    onRelease: (entityPath, sessionId) => {
+      for (const listener of releaseListeners) listener(entityPath, sessionId);
+    },
   });
   const knowledge = new SessionEntityKnowledge(options.requiresSession);
   const sessionOperations = createSessionOperations({ client, sessions, knowledge });
@@ -113,15 +133,17 @@ export function createServiceBusGateway(options: ServiceBusGatewayOptions): Mess
    * A token this instance does not hold: settled through the management path, except on entities that
    * require sessions, where only the instance holding the session can settle it.
    */
-  const checkUnheldToken = async (source: ReceivableEntity, lockToken: LockToken): Promise<void> => {
-    if (!locks.get(sourceKey(source), lockToken) && (await knowledge.requiresSession(source))) throw sessionNotHeld("message");
+  const checkUnheldToken = async (source: ReceivableEntity, { lockToken, sessionId }: MessageLock): Promise<void> => {
+    if (locks.get(sourceKey(source), lockToken) || !(await knowledge.requiresSession(source))) return;
+    throw sessionId === undefined ? new GatewayError({ kind: "sessionIdNeeded" }) : sessionNotHeld("message");
   };
 
   const settle = async (
     source: ReceivableEntity,
-    lockToken: LockToken,
+    lock: MessageLock,
     action: (receiver: ServiceBusReceiver, message: ServiceBusReceivedMessage) => Promise<void>,
   ): Promise<void> => {
+    const { lockToken } = lock;
     const session = sessions.findByLockToken(sourceKey(source), lockToken);
     if (session) {
       const message = session.messages.get(lockToken) as ServiceBusReceivedMessage;
@@ -134,19 +156,34 @@ export function createServiceBusGateway(options: ServiceBusGatewayOptions): Mess
       }
       return;
     }
-    await checkUnheldToken(source, lockToken);
+    await checkUnheldToken(source, lock);
     try {
       await action(managementReceiver(source), lockedMessage(source, lockToken));
       locks.remove(lockToken);
     } catch (error) {
       if (isLockLost(error)) locks.remove(lockToken);
-      throw error;
+      throw sessionIdNeededFor(lock, error) ?? error;
     }
   };
+
+  /**
+   * Service Bus refuses a session message's token on the management path with SessionLockLost: when the call named
+   * no session (and whether the entity has sessions was not known before), the session's id is what is missing.
+   */
+  const sessionIdNeededFor = (lock: MessageLock, error: unknown): GatewayError | undefined =>
+    lock.sessionId === undefined && serviceBusCodeOf(error) === "SessionLockLost" ? new GatewayError({ kind: "sessionIdNeeded" }, { cause: error }) : undefined;
 
   const toLongs = (sequenceNumbers: readonly string[]): Long[] => sequenceNumbers.map((value) => Long.fromString(value));
 
   return {
+    holdsSession(source, sessionId) {
+      return sessions.get(sourceKey({ ...source, subQueue: "main" }), sessionId) !== undefined;
+    },
+
+    onSessionReleased(listener) {
+      releaseListeners.push(listener);
+    },
+
     heldCounts() {
       return { locks: locks.size, sessions: sessions.size };
     },
@@ -209,19 +246,19 @@ export function createServiceBusGateway(options: ServiceBusGatewayOptions): Mess
       return remember(source, messages);
     },
 
-    completeMessage(source, lockToken) {
-      return settle(source, lockToken, (receiver, message) => receiver.completeMessage(message));
+    completeMessage(source, lock) {
+      return settle(source, lock, (receiver, message) => receiver.completeMessage(message));
     },
 
-    abandonMessage(source, lockToken, propertiesToModify?: PropertiesToModify) {
-      return settle(source, lockToken, (receiver, message) => receiver.abandonMessage(message, propertiesToModify));
+    abandonMessage(source, lock, propertiesToModify?: PropertiesToModify) {
+      return settle(source, lock, (receiver, message) => receiver.abandonMessage(message, propertiesToModify));
     },
 
-    deferMessage(source, lockToken, propertiesToModify?: PropertiesToModify) {
-      return settle(source, lockToken, (receiver, message) => receiver.deferMessage(message, propertiesToModify));
+    deferMessage(source, lock, propertiesToModify?: PropertiesToModify) {
+      return settle(source, lock, (receiver, message) => receiver.deferMessage(message, propertiesToModify));
     },
 
-    deadLetterMessage(source, lockToken, deadLetter: DeadLetterOptions) {
+    deadLetterMessage(source, lock, deadLetter: DeadLetterOptions) {
       // The SDK takes the reason, the description and the properties to modify in one object.
       // The SDK's type marks both texts required, but it sends only those that are set.
       const sdkOptions = {
@@ -229,21 +266,22 @@ export function createServiceBusGateway(options: ServiceBusGatewayOptions): Mess
         ...(deadLetter.deadLetterReason === undefined ? {} : { deadLetterReason: deadLetter.deadLetterReason }),
         ...(deadLetter.deadLetterErrorDescription === undefined ? {} : { deadLetterErrorDescription: deadLetter.deadLetterErrorDescription }),
       } as SdkDeadLetterOptions;
-      return settle(source, lockToken, (receiver, message) => receiver.deadLetterMessage(message, sdkOptions));
+      return settle(source, lock, (receiver, message) => receiver.deadLetterMessage(message, sdkOptions));
     },
 
-    async renewMessageLock(source, lockToken) {
+    async renewMessageLock(source, lock) {
+      const { lockToken } = lock;
       // A session message's lock is its session's lock: renewing it renews the session lock.
       const session = sessions.findByLockToken(sourceKey(source), lockToken);
       if (session) return sessions.use(session, (receiver) => receiver.renewSessionLock());
-      await checkUnheldToken(source, lockToken);
+      await checkUnheldToken(source, lock);
       try {
         const lockedUntil = await managementReceiver(source).renewMessageLock(lockedMessage(source, lockToken));
         locks.renewed(lockToken, lockedUntil);
         return lockedUntil;
       } catch (error) {
         if (isLockLost(error)) locks.remove(lockToken);
-        throw error;
+        throw sessionIdNeededFor(lock, error) ?? error;
       }
     },
 

@@ -40,6 +40,8 @@ export interface SessionRegistryOptions {
   now?: () => number;
   /** Called after a session was released for being idle. */
   onIdleRelease?: (sourceKey: string, sessionId: string) => void;
+  /** Called whenever a held session stops being held: released, idle, or found closed (its lock lost). Not on {@link SessionRegistry.close}. */
+  onRelease?: (sourceKey: string, sessionId: string) => void;
 }
 
 /** The default idle time after which a held session is released. */
@@ -55,12 +57,20 @@ export class SessionRegistry<R extends SessionReceiverLike, M> {
   private readonly now: () => number;
   private readonly timer: NodeJS.Timeout;
   private readonly onIdleRelease: ((sourceKey: string, sessionId: string) => void) | undefined;
+  private readonly onRelease: ((sourceKey: string, sessionId: string) => void) | undefined;
   private closed = false;
 
-  constructor({ idleReleaseInMs = DEFAULT_SESSION_IDLE_RELEASE_IN_MS, sweepIntervalInMs, now = Date.now, onIdleRelease }: SessionRegistryOptions = {}) {
+  constructor({
+    idleReleaseInMs = DEFAULT_SESSION_IDLE_RELEASE_IN_MS,
+    sweepIntervalInMs,
+    now = Date.now,
+    onIdleRelease,
+    onRelease,
+  }: SessionRegistryOptions = {}) {
     this.idleReleaseInMs = idleReleaseInMs;
     this.now = now;
     this.onIdleRelease = onIdleRelease;
+    this.onRelease = onRelease;
     this.timer = setInterval(() => void this.sweep(), sweepIntervalInMs ?? Math.max(250, Math.min(10_000, Math.floor(idleReleaseInMs / 4))));
     this.timer.unref();
   }
@@ -77,6 +87,7 @@ export class SessionRegistry<R extends SessionReceiverLike, M> {
     if (!entry) return undefined;
     if (entry.receiver.isClosed) {
       this.sessions.delete(key);
+      this.onRelease?.(sourceKey, sessionId);
       return undefined;
     }
     entry.lastUsedMs = this.now();
@@ -159,6 +170,7 @@ export class SessionRegistry<R extends SessionReceiverLike, M> {
     if (!entry) return false;
     this.sessions.delete(key);
     await entry.receiver.close().catch(() => undefined);
+    this.onRelease?.(sourceKey, entry.sessionId);
     return true;
   }
 

@@ -4,10 +4,14 @@
  *
  * Queue `orders` (duplicate detection); session queue `order-updates` (one session per order, in order);
  * session queue `cases` (one session per case id, for ordered CaseSync events); topic `order-events` with
- * subscriptions `billing` (OrderSubmitted events only), `analytics` and `support` (everything).
+ * subscriptions `billing` (OrderSubmitted events only), `analytics` and `support` (everything); and the API's
+ * control queue `bridge-control` (session-enabled), which the API uses and does not expose.
  */
 import { parseEmulatorConfig } from "./emulator-config.js";
 import type { EmulatorConfig } from "./emulator-config.js";
+
+/** The session-enabled queue of the API's own traffic between its instances (the API's default control queue). */
+export const CONTROL_QUEUE_NAME = "bridge-control";
 
 /** The demo entities in the official emulator's Config.json format. */
 export const DEMO_CONFIG_JSON = {
@@ -22,6 +26,8 @@ export const DEMO_CONFIG_JSON = {
             Name: "cases",
             Properties: { RequiresSession: true, MaxDeliveryCount: 5, RequiresDuplicateDetection: true, DuplicateDetectionHistoryTimeWindow: "PT10M" },
           },
+          // The API's own traffic: instances route session calls to the one holding the session through it. Not exposed.
+          { Name: CONTROL_QUEUE_NAME, Properties: { RequiresSession: true, LockDuration: "PT30S", DefaultMessageTimeToLive: "PT5M" } },
         ],
         Topics: [
           {

@@ -188,7 +188,7 @@ describe("API: CompleteMessages of session messages", () => {
   });
   afterEach(async () => fixture.close());
 
-  it("completes them through the instance holding the session; another instance reports 410 SessionLockLost per token", async () => {
+  it("completes them through the instance holding the session; another instance (without routing) reports the single operation's problem per token", async () => {
     const messages = [1, 2, 3].map((step) => ({ body: { step }, sessionId: "case-1" }));
     expect((await fixture.api.request("POST", "/entities/cases/messages/batch", { body: { messages } })).status).toBe(201);
     const received = messagesOf((await fixture.api.request("POST", "/queues/cases/receive?maxMessages=3&maxWaitSeconds=3&sessionId=case-1")).body);
@@ -196,9 +196,18 @@ describe("API: CompleteMessages of session messages", () => {
     const [elsewhereToken, ...heldTokens] = received.map((message) => message.lockToken ?? "");
 
     const second = await fixture.startAnotherInstance();
-    const elsewhere = await second.request("POST", "/queues/cases/locks/complete", { body: { lockTokens: [elsewhereToken] } });
+    // Without the session's id the other instance cannot tell which session the token is of: 400 naming sessionId.
+    const unnamed = await second.request("POST", "/queues/cases/locks/complete", { body: { lockTokens: [elsewhereToken] } });
+    expect(unnamed.status).toBe(200);
+    const unnamedSingle = (await second.request("POST", `/queues/cases/locks/${elsewhereToken}/complete`)).body as { detail: string };
+    expect(unnamed.body).toEqual({
+      completedLockTokens: [],
+      failed: [{ lockToken: elsewhereToken, code: "SessionIdRequired", status: 400, detail: unnamedSingle.detail }],
+    });
+    // Named, it is a session that instance does not hold (no control queue here, so no routing): 410.
+    const elsewhere = await second.request("POST", "/queues/cases/locks/complete?sessionId=case-1", { body: { lockTokens: [elsewhereToken] } });
     expect(elsewhere.status).toBe(200);
-    const single = (await second.request("POST", `/queues/cases/locks/${elsewhereToken}/complete`)).body as { code: string; status: number; detail: string };
+    const single = (await second.request("POST", `/queues/cases/locks/${elsewhereToken}/complete?sessionId=case-1`)).body as { detail: string };
     expect(elsewhere.body).toEqual({
       completedLockTokens: [],
       failed: [{ lockToken: elsewhereToken, code: "SessionLockLost", status: 410, detail: single.detail }],

@@ -16,7 +16,8 @@ const ENTITIES: ExposedEntities = { queues: ["orders", "cases"], topics: [] };
 /**
  * Without the management API an instance cannot tell that an entity requires sessions, so it hands a lock
  * token it does not hold to Service Bus (`update-disposition` by lock token). Service Bus, and so the emulator,
- * refuses that for a session message: the answer must be 410 SessionLockLost, never a settlement.
+ * refuses that for a session message (SessionLockLost), never a settlement: the API answers 400 naming the
+ * missing sessionId when the call gave none, and 410 SessionLockLost when it named the session.
  */
 describe("API: a session message's lock token used on an instance without the management API", () => {
   let fixture: ApiFixture;
@@ -26,12 +27,15 @@ describe("API: a session message's lock token used on an instance without the ma
   });
   afterEach(async () => fixture.close());
 
-  it("answers 410 SessionLockLost on an instance that does not hold the session, and the holder still settles", async () => {
+  it("answers 400 naming sessionId without it and 410 SessionLockLost with it on an instance that does not hold the session, and the holder still settles", async () => {
     await fixture.api.request("POST", "/entities/cases/messages", { body: { body: "held", sessionId: "case-1" } });
     const message = onlyMessage((await fixture.api.request("POST", "/queues/cases/receive?maxWaitSeconds=2&sessionId=case-1")).body);
     const second = await fixture.startAnotherInstance();
-    for (const action of ["complete", "abandon", "dead-letter", "defer"]) {
-      const elsewhere = await second.request("POST", `/queues/cases/locks/${message.lockToken}/${action}`);
+    for (const action of ["complete", "abandon", "dead-letter", "defer", "renew"]) {
+      const unnamed = await second.request("POST", `/queues/cases/locks/${message.lockToken}/${action}`);
+      expect(unnamed.status, action).toBe(400);
+      expect(unnamed.body, action).toMatchObject({ code: "SessionIdRequired", errors: { query: [{ field: "/sessionId" }] } });
+      const elsewhere = await second.request("POST", `/queues/cases/locks/${message.lockToken}/${action}?sessionId=case-1`);
       expect(elsewhere.status, action).toBe(410);
       expect(elsewhere.body, action).toMatchObject({ code: "SessionLockLost" });
     }

@@ -148,11 +148,15 @@ describe("API: sessions against the emulator", () => {
     expect(taken.messages.map((message) => [message.body, message.deliveryCount])).toEqual([["held", 2]]);
   });
 
-  it("refuses to settle a session message on an instance that does not hold its session (410 SessionLockLost)", async () => {
+  it("refuses to settle a session message on an instance that does not hold its session: 400 naming sessionId without it, 410 SessionLockLost with it", async () => {
     await send("case-8", "cross");
     const [message] = (await receive(fixture.api, "case-8")).messages;
     const second = await fixture.startAnotherInstance();
-    const elsewhere = await second.request("POST", `/queues/cases/locks/${message?.lockToken}/complete`);
+    const unnamed = await second.request("POST", `/queues/cases/locks/${message?.lockToken}/complete`);
+    expect(unnamed.status).toBe(400);
+    expect(unnamed.body).toMatchObject({ code: "SessionIdRequired", errors: { query: [{ field: "/sessionId" }] } });
+    // These instances have no control queue, so nothing is routed: the session is held elsewhere.
+    const elsewhere = await second.request("POST", `/queues/cases/locks/${message?.lockToken}/complete?sessionId=case-8`);
     expect(elsewhere.status).toBe(410);
     expect(elsewhere.body).toMatchObject({ code: "SessionLockLost" });
     expect((elsewhere.body as { detail: string }).detail).toMatch(/instance/);
@@ -164,9 +168,13 @@ describe("API: sessions against the emulator", () => {
     await send("case-c", "closed");
     const [message] = (await receive(fixture.api, "case-c")).messages;
     expect((await fixture.api.request("POST", "/queues/cases/sessions/case-c/close")).status).toBe(204);
-    const late = await fixture.api.request("POST", `/queues/cases/locks/${message?.lockToken}/complete`);
+    const late = await fixture.api.request("POST", `/queues/cases/locks/${message?.lockToken}/complete?sessionId=case-c`);
     expect(late.status).toBe(410);
     expect(late.body).toMatchObject({ code: "SessionLockLost" });
+    // Without the session's id, the instance no longer knows the token: it asks for the session.
+    const unnamed = await fixture.api.request("POST", `/queues/cases/locks/${message?.lockToken}/complete`);
+    expect(unnamed.status).toBe(400);
+    expect(unnamed.body).toMatchObject({ code: "SessionIdRequired" });
   });
 
   it("releases held sessions when an instance shuts down, so another instance takes them at once", async () => {
@@ -231,7 +239,7 @@ describe("API: idle sessions are released", () => {
     const received = (await fixture.api.request("POST", "/queues/cases/receive?maxWaitSeconds=2&sessionId=case-i")).body as ReceiveBody;
     const token = received.messages[0]?.lockToken;
     await new Promise((resolve) => setTimeout(resolve, 1_500));
-    const late = await fixture.api.request("POST", `/queues/cases/locks/${token}/complete`);
+    const late = await fixture.api.request("POST", `/queues/cases/locks/${token}/complete?sessionId=case-i`);
     expect(late.status).toBe(410);
     expect(late.body).toMatchObject({ code: "SessionLockLost" });
     const second = await fixture.startAnotherInstance();

@@ -3,6 +3,7 @@ import type { OutgoingMessageJson, ReceivedMessageJson } from "../../../api/src/
 import type { ReceivableEntity, SendableEntity } from "../../../api/src/contract/entity.js";
 import type {
   DeadLetterOptions,
+  MessageLock,
   MessagingPort,
   PeekMessagesOptions,
   ReceiveMessagesOptions,
@@ -57,20 +58,20 @@ export class FakeMessaging implements MessagingPort {
   receiveDeferredMessages(source: ReceivableEntity, sequenceNumbers: readonly string[]): Promise<ReceivedMessageJson[]> {
     return this.record("receiveDeferredMessages", [source, sequenceNumbers], this.messages);
   }
-  completeMessage(source: ReceivableEntity, lockToken: string): Promise<void> {
-    return this.record("completeMessage", [source, lockToken], undefined);
+  completeMessage(source: ReceivableEntity, lock: MessageLock): Promise<void> {
+    return this.record("completeMessage", [source, lock], undefined);
   }
-  abandonMessage(source: ReceivableEntity, lockToken: string, propertiesToModify?: Record<string, string | number | boolean>): Promise<void> {
-    return this.record("abandonMessage", [source, lockToken, propertiesToModify], undefined);
+  abandonMessage(source: ReceivableEntity, lock: MessageLock, propertiesToModify?: Record<string, string | number | boolean>): Promise<void> {
+    return this.record("abandonMessage", [source, lock, propertiesToModify], undefined);
   }
-  deferMessage(source: ReceivableEntity, lockToken: string, propertiesToModify?: Record<string, string | number | boolean>): Promise<void> {
-    return this.record("deferMessage", [source, lockToken, propertiesToModify], undefined);
+  deferMessage(source: ReceivableEntity, lock: MessageLock, propertiesToModify?: Record<string, string | number | boolean>): Promise<void> {
+    return this.record("deferMessage", [source, lock, propertiesToModify], undefined);
   }
-  deadLetterMessage(source: ReceivableEntity, lockToken: string, options: DeadLetterOptions): Promise<void> {
-    return this.record("deadLetterMessage", [source, lockToken, options], undefined);
+  deadLetterMessage(source: ReceivableEntity, lock: MessageLock, options: DeadLetterOptions): Promise<void> {
+    return this.record("deadLetterMessage", [source, lock, options], undefined);
   }
-  renewMessageLock(source: ReceivableEntity, lockToken: string): Promise<Date> {
-    return this.record("renewMessageLock", [source, lockToken], new Date("2030-01-01T00:00:00.000Z"));
+  renewMessageLock(source: ReceivableEntity, lock: MessageLock): Promise<Date> {
+    return this.record("renewMessageLock", [source, lock], new Date("2030-01-01T00:00:00.000Z"));
   }
   resubmitDeadLetters(source: ReceivableEntity, selection: ResubmitSelection): Promise<ResubmitResult> {
     return this.record("resubmitDeadLetters", [source, selection], { resubmitted: [], notFound: [] });

@@ -5,18 +5,35 @@ import { COMMON_PROBLEMS, SERVICE_BUS_PROBLEMS, defineOperation } from "../opera
 import { LockTokenParam, MAX_MESSAGES_PER_REQUEST, PropertiesToModify, SubQueueParam } from "../schemas/common.js";
 import type { ReceiverSourceSpec } from "./receiver-source.js";
 
-const settleProblems = [...COMMON_PROBLEMS, ...SERVICE_BUS_PROBLEMS, "MessagingEntityNotFound", "MessageLockLost", "SessionLockLost"] as const;
+const settleProblems = [
+  ...COMMON_PROBLEMS,
+  ...SERVICE_BUS_PROBLEMS,
+  "MessagingEntityNotFound",
+  "MessageLockLost",
+  "SessionLockLost",
+  "SessionIdRequired",
+] as const;
 
 function lockParams(source: ReceiverSourceSpec) {
   return Type.Object({ ...source.params.properties, lockToken: LockTokenParam });
 }
 
-const subQueueQuery = Type.Object({ subQueue: Type.Optional(SubQueueParam) });
+/** `sessionId` on settle and renew: the session of the message, which lets any instance reach the one holding it. */
+const lockSessionIdParam = Type.String({
+  maxLength: 128,
+  description:
+    "The message's sessionId, as returned with it by the receive or the trigger (messages of session-enabled entities only; empty or omitted for others). " +
+    "Service Bus settles a session message only through the receiver holding its session: with the session id, the call reaches the instance of this API that holds it, whichever instance it lands on.",
+  "x-ms-summary": "Session ID",
+});
+
+const settleQuery = Type.Object({ subQueue: Type.Optional(SubQueueParam), sessionId: Type.Optional(lockSessionIdParam) });
 
 const modifyBody = Type.Object({ propertiesToModify: Type.Optional(PropertiesToModify) }, { additionalProperties: false });
 
 const SETTLE_NOTE =
-  "Settle with the lock token returned by a receive; tokens received through another instance of this API are settled through Service Bus directly. " +
+  "Settle with the lock token returned by a receive; tokens received through another instance of this API are settled through Service Bus directly, " +
+  "and messages of a session through the instance holding the session when sessionId is given (without it, such a message gives 400 SessionIdRequired unless this instance holds its session). " +
   "An expired or unknown lock token gives 410.";
 
 /** The request body of CompleteMessages: as many lock tokens as one receive returns at most. */
@@ -83,7 +100,7 @@ export function settleOperations(source: ReceiverSourceSpec) {
       path: `${lockPath}/complete`,
       summary: `Complete a message in ${source.noun}`,
       description: `Completes a locked message, removing it for good. Call it after the message has been processed. ${SETTLE_NOTE}`,
-      request: { params, query: subQueueQuery },
+      request: { params, query: settleQuery },
       success: { status: 204, description: "The message was completed." },
       connector: { visibility: "important", parameters },
     }),
@@ -98,8 +115,8 @@ export function settleOperations(source: ReceiverSourceSpec) {
         "and for each failed token the problem code, status and detail that operation returns for it (410 MessageLockLost for an expired, unknown or already settled lock). " +
         "Retry only the failed tokens whose status is 429 or 5xx. When every token fails with the same 429 or 5xx problem, such as 503 when Service Bus is unreachable, " +
         "that problem is the response instead of 200, so retry policies apply. " +
-        "Tokens received through another instance of this API are completed through Service Bus directly.",
-      request: { params: source.params, query: subQueueQuery, body: lockTokensBody },
+        "Tokens received through another instance of this API are completed through Service Bus directly; for messages of a session, give its sessionId (one session per call, as a receive returns them).",
+      request: { params: source.params, query: settleQuery, body: lockTokensBody },
       success: { status: 200, description: "Every token was tried; see failed for those that could not be completed.", schema: completeMessagesResult },
       // Only problems of the whole request: a token's own problem is an entry of `failed`.
       problems: [...COMMON_PROBLEMS, ...SERVICE_BUS_PROBLEMS, "MessagingEntityNotFound"],
@@ -116,7 +133,7 @@ export function settleOperations(source: ReceiverSourceSpec) {
       path: `${lockPath}/abandon`,
       summary: `Abandon a message in ${source.noun}`,
       description: `Releases the lock so the message is delivered again, with its delivery count raised; after the entity's maximum delivery count it is dead-lettered. ${SETTLE_NOTE}`,
-      request: { params, query: subQueueQuery, body: modifyBody, bodyRequired: false },
+      request: { params, query: settleQuery, body: modifyBody, bodyRequired: false },
       success: { status: 204, description: "The message was abandoned." },
       connector: { visibility: "important", parameters, properties: { "body/propertiesToModify": { visibility: "advanced" } }, bodySummary: "Options" },
     }),
@@ -128,7 +145,7 @@ export function settleOperations(source: ReceiverSourceSpec) {
       description: `Moves a locked message to the dead-letter sub-queue with a reason, for messages that cannot be processed. ${SETTLE_NOTE}`,
       request: {
         params,
-        query: subQueueQuery,
+        query: settleQuery,
         body: Type.Object(
           {
             deadLetterReason: Type.Optional(Type.String({ maxLength: 4096, description: "Why the message cannot be processed.", "x-ms-summary": "Reason" })),
@@ -158,7 +175,7 @@ export function settleOperations(source: ReceiverSourceSpec) {
       path: `${lockPath}/defer`,
       summary: `Defer a message in ${source.noun}`,
       description: `Sets a locked message aside; it is no longer delivered by receive and must be received by its sequence number with the receive deferred messages operation. ${SETTLE_NOTE}`,
-      request: { params, query: subQueueQuery, body: modifyBody, bodyRequired: false },
+      request: { params, query: settleQuery, body: modifyBody, bodyRequired: false },
       success: { status: 204, description: "The message was deferred." },
       connector: { visibility: "advanced", parameters, properties: { "body/propertiesToModify": { visibility: "advanced" } }, bodySummary: "Options" },
     }),
@@ -168,7 +185,7 @@ export function settleOperations(source: ReceiverSourceSpec) {
       path: `${lockPath}/renew`,
       summary: `Renew a message lock in ${source.noun}`,
       description: `Extends the lock on a message by the entity's lock duration, for processing that takes longer than one lock period. ${SETTLE_NOTE}`,
-      request: { params, query: subQueueQuery },
+      request: { params, query: settleQuery },
       success: {
         status: 200,
         description: "The lock was renewed.",

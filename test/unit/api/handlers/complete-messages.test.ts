@@ -4,6 +4,7 @@ import type { FakeApp } from "../fake-app.js";
 import { PROBLEMS } from "../../../../api/src/problems/codes.js";
 import { ProblemError } from "../../../../api/src/problems/problem-error.js";
 import type { ReceivableEntity } from "../../../../api/src/contract/entity.js";
+import type { MessageLock } from "../../../../api/src/servicebus/messaging-port.js";
 import { FakeMessaging } from "../fake-messaging.js";
 
 const KEY = FAKE_APP_KEY;
@@ -15,9 +16,9 @@ const T3 = "00000000-0000-4000-8000-000000000003";
 class PerTokenMessaging extends FakeMessaging {
   readonly failures = new Map<string, unknown>();
 
-  override async completeMessage(source: ReceivableEntity, lockToken: string): Promise<void> {
-    this.calls.push({ method: "completeMessage", args: [source, lockToken] });
-    if (this.failures.has(lockToken)) throw this.failures.get(lockToken);
+  override async completeMessage(source: ReceivableEntity, lock: MessageLock): Promise<void> {
+    this.calls.push({ method: "completeMessage", args: [source, lock] });
+    if (this.failures.has(lock.lockToken)) throw this.failures.get(lock.lockToken);
   }
 }
 
@@ -53,8 +54,8 @@ describe("CompleteMessages with a fake Service Bus: one outcome per token", () =
     expect(response.body).toEqual({ completedLockTokens: [T1, T2], failed: [] });
     const source = { kind: "subscription", topic: "events", subscription: "audit", subQueue: "deadLetter" };
     expect(messaging.calls).toEqual([
-      { method: "completeMessage", args: [source, T1] },
-      { method: "completeMessage", args: [source, T2] },
+      { method: "completeMessage", args: [source, { lockToken: T1 }] },
+      { method: "completeMessage", args: [source, { lockToken: T2 }] },
     ]);
   });
 

@@ -34,13 +34,13 @@ describe("lock tokens at the edge", () => {
       const response = await post(`/queues/orders/locks/${TOKEN}/${action}`);
       expect(response.status, action).toBeLessThan(300);
     }
-    expect(messaging.calls.map((call) => call.args[1])).toEqual(Array(5).fill(TOKEN.toLowerCase()));
+    expect(messaging.calls.map((call) => call.args[1])).toEqual(Array(5).fill({ lockToken: TOKEN.toLowerCase() }));
   });
 
   it("hands CompleteMessages' tokens in lower case, and refuses one repeated in another spelling", async () => {
     const completed = await post("/queues/orders/locks/complete", { lockTokens: [TOKEN] });
     expect(completed.status).toBe(200);
-    expect(messaging.calls.map((call) => call.args[1])).toEqual([TOKEN.toLowerCase()]);
+    expect(messaging.calls.map((call) => call.args[1])).toEqual([{ lockToken: TOKEN.toLowerCase() }]);
     messaging.calls.length = 0;
     const repeated = await post("/queues/orders/locks/complete", { lockTokens: [TOKEN.toLowerCase(), TOKEN] });
     expect(repeated.status).toBe(400);

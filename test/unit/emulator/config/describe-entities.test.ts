@@ -4,7 +4,7 @@ import { demoEmulatorConfig, describeEntities, parseEmulatorConfig } from "../..
 describe("describeEntities", () => {
   it("describes the demo entities in one line, from their one definition", () => {
     expect(describeEntities(demoEmulatorConfig())).toBe(
-      "queue orders (duplicate detection); queue order-updates (sessions); queue cases (sessions, duplicate detection); " +
+      "queue orders (duplicate detection); queue order-updates (sessions); queue cases (sessions, duplicate detection); queue bridge-control (sessions); " +
         "topic order-events (duplicate detection) with subscriptions billing (eventType = OrderSubmitted), analytics (all), support (all)",
     );
   });
