@@ -21,6 +21,8 @@ export type { RouteHandler } from "./routing/route-server.js";
 export { isRouteHeld } from "./routing/route-probe.js";
 export { routeSessionId } from "./routing/route-session-id.js";
 export type { JsonValue } from "./routing/route-messages.js";
+export { createRoutedMessaging } from "./routing/routed-messaging.js";
+export type { RoutedMessaging, RoutedMessagingOptions } from "./routing/routed-messaging.js";
 
 // Contract and documents
 export { OPERATIONS } from "./contract/registry.js";
