@@ -151,6 +151,16 @@ describe("generated operations (full equality)", () => {
           { value: "deadLetter", displayName: "Dead-letter sub-queue" },
         ],
       },
+      {
+        name: "sessionId",
+        in: "query",
+        required: false,
+        description: expect.stringContaining("the call reaches the instance of this API that holds it"),
+        "x-ms-summary": "Session ID",
+        "x-ms-visibility": "advanced",
+        type: "string",
+        maxLength: 128,
+      },
     ]);
   });
 
@@ -169,6 +179,7 @@ describe("generated operations (full equality)", () => {
           "x-ms-dynamic-values": { operationId: "ListQueues", "value-collection": "value", "value-path": "name", "value-title": "name" },
         },
         expect.objectContaining({ name: "subQueue", in: "query", "x-ms-visibility": "advanced" }),
+        expect.objectContaining({ name: "sessionId", in: "query", required: false, "x-ms-visibility": "advanced" }),
         {
           name: "body",
           in: "body",
@@ -246,6 +257,7 @@ describe("generated operations (full equality)", () => {
         { name: "topic" },
         { name: "subscription", "x-ms-dynamic-values": { operationId: "ListSubscriptions" } },
         { name: "subQueue" },
+        { name: "sessionId" },
         { name: "body" },
       ],
     });
