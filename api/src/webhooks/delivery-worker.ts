@@ -45,8 +45,8 @@ export interface DeliveryReport {
 export interface DeliveryWorkerOptions {
   messaging: MessagingPort;
   source: ReceivableEntity;
-  /** Whether the entity requires sessions. */
-  sessions: boolean;
+  /** Whether the entity requires sessions; `detect` finds out from the first receive. */
+  sessions: boolean | "detect";
   push: PushMessage;
   report: DeliveryReport;
   logger: ApiLogger;
@@ -84,7 +84,7 @@ export class DeliveryWorker {
   /** Starts the loops. */
   start(): void {
     for (let index = 0; index < this.options.maxConcurrentCalls; index += 1) {
-      this.loops.push(this.options.sessions ? this.sessionLoop() : this.plainLoop());
+      this.loops.push(this.options.sessions === true ? this.sessionLoop() : this.plainLoop());
     }
   }
 
@@ -102,10 +102,16 @@ export class DeliveryWorker {
   private async plainLoop(): Promise<void> {
     const { messaging, source } = this.options;
     while (!this.stopped) {
-      const messages = await this.guard(() =>
-        messaging.receiveMessages(source, { maxMessages: 1, maxWaitTimeInMs: this.options.receiveWaitInMs, receiveMode: "peekLock" }),
-      );
-      for (const message of messages ?? []) await this.deliver(message);
+      const messages = await this.guard(async () => {
+        try {
+          return await messaging.receiveMessages(source, { maxMessages: 1, maxWaitTimeInMs: this.options.receiveWaitInMs, receiveMode: "peekLock" });
+        } catch (error) {
+          if (this.options.sessions === "detect" && isGatewayError(error) && error.failure.kind === "sessionRequired") return "sessions" as const;
+          throw error;
+        }
+      });
+      if (messages === "sessions") return this.sessionLoop();
+      for (const message of messages ?? []) await this.deliverOrRelease(message);
     }
   }
 
@@ -120,7 +126,7 @@ export class DeliveryWorker {
       if (sessionId === undefined) continue;
       let messages = first?.messages ?? [];
       while (messages.length > 0 && !this.stopped) {
-        for (const message of messages) await this.deliver(message);
+        for (const message of messages) await this.deliverOrRelease(message);
         if (this.stopped) break;
         const next = await this.guard(() =>
           messaging.receiveSessionMessages(source, { sessionId, maxMessages: 1, maxWaitTimeInMs: this.options.sessionIdleInMs }),
@@ -131,13 +137,16 @@ export class DeliveryWorker {
     }
   }
 
+  /** A message received while stopping is released untouched (the receive was already waiting). */
+  private async deliverOrRelease(message: ReceivedMessageJson): Promise<void> {
+    if (!this.stopped) return this.deliver(message);
+    await this.guard(() => this.options.messaging.abandonMessage(this.options.source, lockOf(message)));
+  }
+
   /** Pushes one message and settles it by what the callback answered. */
   private async deliver(message: ReceivedMessageJson): Promise<void> {
     const { messaging, source, report } = this.options;
-    const lock: MessageLock = {
-      lockToken: normalLockToken(message.lockToken ?? ""),
-      ...(message.sessionId === undefined ? {} : { sessionId: message.sessionId }),
-    };
+    const lock = lockOf(message);
     const result = await this.pushKeepingLock(message, lock);
     if (result.outcome === "delivered") {
       this.failuresInARow = 0;
@@ -213,4 +222,9 @@ export class DeliveryWorker {
       return undefined;
     }
   }
+}
+
+/** A received message's lock, with its session when it has one (so the settle reaches the session's holder). */
+function lockOf(message: ReceivedMessageJson): MessageLock {
+  return { lockToken: normalLockToken(message.lockToken ?? ""), ...(message.sessionId === undefined ? {} : { sessionId: message.sessionId }) };
 }

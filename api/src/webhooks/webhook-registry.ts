@@ -41,6 +41,8 @@ export interface WebhookCounts {
   failed: number;
   lastDeliveryAt?: string;
   lastFailure?: WebhookFailure;
+  /** When a callback answered 404 or 410 (the flow is gone): no instance delivers to it any more. ISO 8601. */
+  goneAt?: string;
 }
 
 /** One webhook subscription: a flow's trigger on a queue or topic subscription. */

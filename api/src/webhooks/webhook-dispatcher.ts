@@ -1,0 +1,195 @@
+/**
+ * The long-running part of webhooks on each instance: every instance serves every subscription (competing
+ * consumers on the entity, so each message goes to one instance). It reads the registry every few seconds,
+ * starts a {@link DeliveryWorker} for each subscription it does not run yet and stops those that were deleted or
+ * whose flow is gone, and adds what its workers did since the last read to the subscription's counts.
+ * Stopping drains the deliveries in flight before the last counts are written.
+ */
+import type { ReceivableEntity } from "../contract/entity.js";
+import type { ReceivedMessageJson } from "../contract/schemas/message.js";
+import type { ApiLogger } from "../logger.js";
+import type { MessagingPort } from "../servicebus/messaging-port.js";
+import type { CallbackSeal } from "./callback-seal.js";
+import { DeliveryWorker } from "./delivery-worker.js";
+import type { PushResult } from "./delivery-worker.js";
+import type { RegistryState, WebhookCounts, WebhookRecord, WebhookRegistry } from "./webhook-registry.js";
+
+/** Pushes one message to a callback URL (the guarded callback client). */
+export type PushToCallback = (callbackUrl: string, message: ReceivedMessageJson, signal: AbortSignal) => Promise<PushResult>;
+
+/** Options of {@link WebhookDispatcher}. */
+export interface WebhookDispatcherOptions {
+  registry: WebhookRegistry;
+  messaging: MessagingPort;
+  seal: CallbackSeal;
+  push: PushToCallback;
+  /** Turns a received message into what is pushed (typed by the subscription's event type). */
+  prepare: (message: ReceivedMessageJson, record: WebhookRecord) => ReceivedMessageJson;
+  logger: ApiLogger;
+  /** How often the registry is read. Default 5 s. */
+  pollIntervalInMs?: number;
+  /** Passed to each worker (tests shorten waits). */
+  worker?: { receiveWaitInMs?: number; firstBackoffInMs?: number; sessionIdleInMs?: number };
+  now?: () => Date;
+}
+
+/** What this instance's workers did since the counts were last written. */
+interface PendingCounts {
+  delivered: number;
+  failed: number;
+  lastDeliveryAt?: string;
+  lastFailure?: WebhookCounts["lastFailure"];
+  gone?: string;
+}
+
+interface Running {
+  worker: DeliveryWorker;
+  /** The records' `createdAt`: a subscription deleted and made again under the same id is another one. */
+  createdAt: string;
+}
+
+/** Runs this instance's share of every webhook subscription. */
+export class WebhookDispatcher {
+  private readonly options: WebhookDispatcherOptions;
+  private readonly running = new Map<string, Running>();
+  private readonly pending = new Map<string, PendingCounts>();
+  private timer: NodeJS.Timeout | undefined;
+  private syncing: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  constructor(options: WebhookDispatcherOptions) {
+    this.options = options;
+  }
+
+  /** Reads the registry now and then every poll interval. */
+  start(): void {
+    const every = this.options.pollIntervalInMs ?? 5_000;
+    const tick = (): void => {
+      this.timer = setTimeout(() => {
+        void this.refresh().finally(() => {
+          if (!this.stopped) tick();
+        });
+      }, every);
+      this.timer.unref();
+    };
+    void this.refresh().finally(() => {
+      if (!this.stopped) tick();
+    });
+  }
+
+  /** Reads the registry and brings the workers in line with it (one read at a time). */
+  refresh(): Promise<void> {
+    this.syncing = this.syncing.then(() => this.sync()).catch((error: unknown) => this.logFailure(error));
+    return this.syncing;
+  }
+
+  /** How many subscriptions this instance delivers now. */
+  get runningCount(): number {
+    return this.running.size;
+  }
+
+  /** Stops reading the registry, drains every worker, and writes the last counts. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.syncing;
+    const workers = [...this.running.values()].map((each) => each.worker);
+    this.running.clear();
+    await Promise.allSettled(workers.map((worker) => worker.stop()));
+    await this.options.registry.update((state) => this.withCounts(state)).catch((error: unknown) => this.logFailure(error));
+  }
+
+  private async sync(): Promise<void> {
+    if (this.stopped) return;
+    const state = await this.options.registry.update((current) => this.withCounts(current));
+    const live = new Map(Object.entries(state.subscriptions).filter(([, record]) => record.counts.goneAt === undefined));
+    for (const [id, running] of this.running) {
+      if (live.get(id)?.createdAt !== running.createdAt) {
+        this.running.delete(id);
+        void running.worker.stop();
+      }
+    }
+    for (const [id, record] of live) {
+      if (!this.running.has(id) && !this.stopped) this.run(record);
+    }
+  }
+
+  /** The state with this instance's counts added (undefined state when there is nothing to add). */
+  private withCounts(state: RegistryState): { state?: RegistryState; result: RegistryState } {
+    if (this.pending.size === 0) return { result: state };
+    const subscriptions = { ...state.subscriptions };
+    for (const [id, counts] of this.pending) {
+      const record = subscriptions[id];
+      if (!record) continue;
+      subscriptions[id] = {
+        ...record,
+        counts: {
+          ...record.counts,
+          delivered: record.counts.delivered + counts.delivered,
+          failed: record.counts.failed + counts.failed,
+          ...(counts.lastDeliveryAt === undefined ? {} : { lastDeliveryAt: counts.lastDeliveryAt }),
+          ...(counts.lastFailure === undefined ? {} : { lastFailure: counts.lastFailure }),
+          ...(counts.gone === undefined ? {} : { goneAt: counts.gone }),
+        },
+      };
+    }
+    this.pending.clear();
+    const next = { subscriptions };
+    return { state: next, result: next };
+  }
+
+  private run(record: WebhookRecord): void {
+    const { messaging, seal, push, prepare, logger } = this.options;
+    let callbackUrl: string;
+    try {
+      callbackUrl = seal.open(record.sealedCallback, record.id);
+    } catch {
+      logger.error({ webhook: record.id }, "webhook subscription not served: its callback URL does not open with this instance's callback key");
+      return;
+    }
+    const source: ReceivableEntity = { ...record.source, subQueue: "main" };
+    const now = () => (this.options.now ?? (() => new Date()))().toISOString();
+    const counts = (): PendingCounts => {
+      let entry = this.pending.get(record.id);
+      if (!entry) {
+        entry = { delivered: 0, failed: 0 };
+        this.pending.set(record.id, entry);
+      }
+      return entry;
+    };
+    const worker = new DeliveryWorker({
+      messaging,
+      source,
+      sessions: "detect",
+      push: (message, signal) => push(callbackUrl, prepare(message, record), signal),
+      report: {
+        delivered: () => {
+          const entry = counts();
+          entry.delivered += 1;
+          entry.lastDeliveryAt = now();
+        },
+        failed: (result) => {
+          const entry = counts();
+          entry.failed += 1;
+          entry.lastFailure = { ...(result.status === undefined ? {} : { status: result.status }), reason: result.reason ?? result.outcome, at: now() };
+        },
+        gone: (result) => {
+          counts().gone = now();
+          logger.warn(
+            { webhook: record.id, status: result.status },
+            "webhook callback answered that the flow is gone: delivery stopped, messages left in the entity",
+          );
+        },
+      },
+      logger: logger.child({ webhook: record.id }),
+      maxConcurrentCalls: record.maxConcurrentCalls,
+      ...this.options.worker,
+    });
+    this.running.set(record.id, { worker, createdAt: record.createdAt });
+    worker.start();
+  }
+
+  private logFailure(error: unknown): void {
+    this.options.logger.warn({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, "webhook registry not read");
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * Webhook dispatchers on two "instances" (each its own client and gateway) over one emulator, sharing nothing but
+ * the registry on the control queue: every subscription is served by both, each message pushed once, counts summed
+ * in the registry, deletion and a gone flow stop every instance, and messages left in the entity stay there.
+ */
+import { randomBytes } from "node:crypto";
+import { createServer } from "node:http";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ServiceBusClient } from "@azure/service-bus";
+import Long from "long";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ReceivedMessageJson } from "../../../../api/src/contract/schemas/message.js";
+import { silentLogger } from "../../../../api/src/logger.js";
+import { createServiceBusGateway } from "../../../../api/src/servicebus/service-bus-gateway.js";
+import type { ServiceBusGateway } from "../../../../api/src/servicebus/service-bus-gateway.js";
+import { CALLBACK_KEY_BYTES, CallbackSeal } from "../../../../api/src/webhooks/callback-seal.js";
+import type { PushResult } from "../../../../api/src/webhooks/delivery-worker.js";
+import { WebhookDispatcher } from "../../../../api/src/webhooks/webhook-dispatcher.js";
+import { WebhookRegistry } from "../../../../api/src/webhooks/webhook-registry.js";
+import type { WebhookRecord } from "../../../../api/src/webhooks/webhook-registry.js";
+import { queuesConfig, startEmulatorWithClient, testClientOptions } from "../../../helpers/emulator-fixture.js";
+
+const CONTROL_QUEUE = "bridge-control";
+
+const until = async (check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> => {
+  const giveUp = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > giveUp) throw new Error("timed out waiting");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
+
+describe("WebhookDispatcher on two instances", () => {
+  let started: Awaited<ReturnType<typeof startEmulatorWithClient>>;
+  const seal = new CallbackSeal(randomBytes(CALLBACK_KEY_BYTES));
+  const pushed: Array<{ path: string; message: ReceivedMessageJson; by: number }> = [];
+  let status = 200;
+  let server: Server;
+  let baseUrl: string;
+  const instances: Array<{ gateway: ServiceBusGateway; dispatcher: WebhookDispatcher; registry: WebhookRegistry }> = [];
+
+  beforeAll(async () => {
+    started = await startEmulatorWithClient({
+      config: queuesConfig({
+        [CONTROL_QUEUE]: { RequiresSession: true, LockDuration: "PT5S" },
+        orders: {},
+        cases: { RequiresSession: true },
+        audit: { MaxDeliveryCount: 10 },
+      }),
+    });
+    server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on("data", (chunk: Buffer) => chunks.push(chunk));
+      request.on("end", () => {
+        pushed.push({
+          path: request.url ?? "",
+          message: JSON.parse(Buffer.concat(chunks).toString("utf8")) as ReceivedMessageJson,
+          by: Number(request.headers["x-by"]),
+        });
+        response.writeHead(status).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    for (const index of [0, 1]) {
+      const client = new ServiceBusClient(started.emulator.connectionString, testClientOptions);
+      const gateway = createServiceBusGateway({ client, logger: silentLogger() });
+      const registry = new WebhookRegistry(client, { queueName: CONTROL_QUEUE });
+      const push = async (url: string, message: ReceivedMessageJson, signal: AbortSignal): Promise<PushResult> => {
+        const response = await fetch(url, { method: "POST", body: JSON.stringify(message), headers: { "x-by": String(index) }, signal });
+        await response.arrayBuffer();
+        if (response.ok) return { outcome: "delivered", status: response.status };
+        return { outcome: response.status === 410 ? "gone" : "retry", status: response.status };
+      };
+      const dispatcher = new WebhookDispatcher({
+        registry,
+        messaging: gateway,
+        seal,
+        push,
+        prepare: (message, record) => ({ ...message, applicationProperties: { ...message.applicationProperties, webhook: record.id } }),
+        logger: silentLogger(),
+        pollIntervalInMs: 200,
+        worker: { receiveWaitInMs: 1_000, firstBackoffInMs: 50, sessionIdleInMs: 500 },
+      });
+      dispatcher.start();
+      instances.push({ gateway, dispatcher, registry });
+    }
+  });
+  afterAll(async () => {
+    for (const { dispatcher, gateway } of instances) {
+      await dispatcher.stop();
+      await gateway.close();
+    }
+    server?.closeAllConnections();
+    server?.close();
+    await started?.close();
+  });
+
+  const subscribe = async (id: string, queue: string, maxConcurrentCalls = 2): Promise<void> => {
+    const record: WebhookRecord = {
+      id,
+      source: { kind: "queue", queue },
+      maxConcurrentCalls,
+      sealedCallback: seal.seal(`${baseUrl}/flows/${id}`, id),
+      createdBy: "test",
+      createdAt: new Date().toISOString(),
+      counts: { delivered: 0, failed: 0 },
+    };
+    await instances[0]?.registry.update((state) => ({ state: { subscriptions: { ...state.subscriptions, [id]: record } }, result: undefined }));
+  };
+  const unsubscribe = async (id: string): Promise<void> => {
+    await instances[1]?.registry.update((state) => {
+      const { [id]: _removed, ...rest } = state.subscriptions;
+      return { state: { subscriptions: rest }, result: undefined };
+    });
+  };
+  const send = (queue: string, count: number, sessionOf?: (index: number) => string) =>
+    started.client.createSender(queue).sendMessages(
+      Array.from({ length: count }, (_, index) => ({
+        body: { index },
+        contentType: "application/json",
+        ...(sessionOf ? { sessionId: sessionOf(index) } : {}),
+      })),
+    );
+  const peekAll = (queue: string) => started.client.createReceiver(queue).peekMessages(50, { fromSequenceNumber: Long.fromNumber(1) });
+  const countsOf = async (id: string) => (await instances[0]?.registry.read())?.subscriptions[id]?.counts;
+
+  it("pushes every message once, from both instances, and sums their counts in the registry", async () => {
+    await subscribe("w-orders", "orders");
+    await until(() => instances.every(({ dispatcher }) => dispatcher.runningCount >= 1));
+    await send("orders", 30);
+    await until(() => pushed.filter((each) => each.path === "/flows/w-orders").length >= 30);
+    const mine = pushed.filter((each) => each.path === "/flows/w-orders");
+    expect(new Set(mine.map((each) => (each.message.body as { index: number }).index)).size).toBe(30);
+    expect(mine).toHaveLength(30);
+    expect(mine[0]?.message.applicationProperties).toMatchObject({ webhook: "w-orders" });
+    expect(new Set(mine.map((each) => each.by))).toEqual(new Set([0, 1]));
+    await until(async () => (await countsOf("w-orders"))?.delivered === 30);
+    expect(await countsOf("w-orders")).toMatchObject({ delivered: 30, failed: 0, lastDeliveryAt: expect.any(String) });
+  });
+
+  it("finds out that an entity has sessions and pushes each session in order", async () => {
+    await subscribe("w-cases", "cases");
+    await send("cases", 12, (index) => `case-${index % 3}`);
+    await until(() => pushed.filter((each) => each.path === "/flows/w-cases").length >= 12);
+    for (const session of ["case-0", "case-1", "case-2"]) {
+      const order = pushed
+        .filter((each) => each.path === "/flows/w-cases" && each.message.sessionId === session)
+        .map((each) => (each.message.body as { index: number }).index);
+      expect(order).toEqual([...order].sort((a, b) => a - b));
+      expect(order).toHaveLength(4);
+    }
+  });
+
+  it("stops on every instance once the subscription is deleted, and leaves new messages in the entity", async () => {
+    await subscribe("w-audit", "audit");
+    await until(() => instances.every(({ dispatcher }) => dispatcher.runningCount >= 3));
+    await unsubscribe("w-audit");
+    await until(() => instances.every(({ dispatcher }) => dispatcher.runningCount === 2), 10_000);
+    const before = pushed.filter((each) => each.path === "/flows/w-audit").length;
+    await send("audit", 3);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(pushed.filter((each) => each.path === "/flows/w-audit").length).toBe(before);
+    expect(await peekAll("audit")).toHaveLength(3);
+  });
+
+  it("marks a subscription whose flow is gone (410) and stops it on every instance, leaving its messages", async () => {
+    await unsubscribe("w-orders");
+    await unsubscribe("w-cases");
+    await until(() => instances.every(({ dispatcher }) => dispatcher.runningCount === 0), 10_000);
+    status = 410;
+    await subscribe("w-gone", "audit", 1);
+    await until(async () => (await countsOf("w-gone"))?.goneAt !== undefined);
+    await until(() => instances.every(({ dispatcher }) => dispatcher.runningCount === 0), 10_000);
+    status = 200;
+    // Each instance pushed once and stopped: a gone flow costs a message one delivery per instance, no more.
+    const gonePushes = pushed.filter((each) => each.path === "/flows/w-gone");
+    expect(gonePushes.length).toBeLessThanOrEqual(2);
+    expect(await peekAll("audit")).toHaveLength(3);
+  });
+});
