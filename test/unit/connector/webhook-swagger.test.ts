@@ -5,6 +5,7 @@ import { OPERATIONS } from "../../../api/src/contract/registry.js";
 import { buildConnectorDocuments } from "../../../connector/generate.js";
 import type { JsonSchema } from "../../../connector/schema.js";
 import { buildSwagger2 } from "../../../connector/swagger2.js";
+import { checkConnectorRules } from "../../../connector/validate/rules.js";
 import { chooseSchemaDir, compileConnectorSchemas, loadConnectorSchemas } from "../../../connector/validate/schema-lint.js";
 import { swaggerValidityErrors } from "../../../connector/validate/swagger-validity.js";
 import { REPO_ROOT } from "../../contract/connector-fixture.js";
@@ -82,6 +83,11 @@ describe("a webhook trigger in the connector's Swagger 2.0", () => {
     expect(remove["operationId"]).toBe("DeleteTestQueueWebhook");
     expect(remove["x-ms-visibility"]).toBe("internal");
     expect(remove).not.toHaveProperty("x-ms-trigger");
+  });
+
+  it("passes every certification rule, with apiProperties declaring triggers", () => {
+    const { apiDefinition, apiProperties } = buildConnectorDocuments(VERSION, [...OPERATIONS, ...WEBHOOK_PAIR]);
+    expect(checkConnectorRules({ apiDefinition, apiProperties })).toEqual([]);
   });
 
   it("is valid Swagger 2.0", async () => {
