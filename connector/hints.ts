@@ -3,6 +3,12 @@ import type { DynamicSchemaHint, DynamicValuesHint, PropertyHint } from "../api/
 import { isObject } from "./schema.js";
 import type { JsonSchema } from "./schema.js";
 
+/**
+ * The schema a hint key starts with: the request body, the success response, or a webhook trigger's
+ * notification (`x-ms-notification-content`).
+ */
+export type HintRoot = "body" | "response" | "notification";
+
 /** `x-ms-dynamic-values` from a hint. */
 export function dynamicValues(hint: DynamicValuesHint): JsonSchema {
   return {
@@ -53,7 +59,7 @@ function schemaAt(schema: JsonSchema, segments: readonly string[]): JsonSchema |
  * Adds the dynamic schemas whose key starts with `root` to `schema`, in place; a key of just `root`
  * types the schema itself. Returns the keys that matched nothing.
  */
-export function applyDynamicSchemas(schema: JsonSchema | undefined, root: "body" | "response", hints: Record<string, DynamicSchemaHint>): string[] {
+export function applyDynamicSchemas(schema: JsonSchema | undefined, root: HintRoot, hints: Record<string, DynamicSchemaHint>): string[] {
   const unmatched: string[] = [];
   for (const [key, hint] of Object.entries(hints)) {
     const [first, ...segments] = key.split("/");
@@ -70,10 +76,10 @@ export function applyDynamicSchemas(schema: JsonSchema | undefined, root: "body"
 }
 
 /**
- * Applies property hints whose key starts with `root` (`body` or `response`) to `schema`, in place.
+ * Applies property hints whose key starts with `root` to `schema`, in place.
  * Returns the keys that matched no property, so a misspelt hint fails the build instead of vanishing.
  */
-export function applyPropertyHints(schema: JsonSchema | undefined, root: "body" | "response", hints: Record<string, PropertyHint>): string[] {
+export function applyPropertyHints(schema: JsonSchema | undefined, root: HintRoot, hints: Record<string, PropertyHint>): string[] {
   const unmatched: string[] = [];
   for (const [key, hint] of Object.entries(hints)) {
     const [first, ...segments] = key.split("/");

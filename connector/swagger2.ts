@@ -21,11 +21,15 @@ import { CONNECTOR_CONTACT, CONNECTOR_DESCRIPTION, CONNECTOR_LINKS, CONNECTOR_TI
 import { bodyParameter, toSwaggerParameter } from "./parameters.js";
 import { toSwaggerSchema } from "./schema.js";
 import type { JsonSchema } from "./schema.js";
+import { markCallbackUrl, subscribeProblems, webhookOf, webhookPairingProblems } from "./webhooks.js";
 
 /** Name of the API key security definition; apiProperties.json names its connection parameter `api_key` to match. */
 export const API_KEY_SECURITY = "api_key";
 /** Name of the Entra ID OAuth security definition. */
 export const OAUTH_SECURITY = "oauth2_auth";
+
+/** The path-item keyword of a webhook trigger's notification schema (beside the subscribe operation). */
+export const NOTIFICATION_CONTENT = "x-ms-notification-content";
 
 /** Schemas shared through `definitions`, smallest first (see definitions.ts). */
 export const SHARED_SCHEMAS: readonly NamedSchema[] = [
@@ -69,16 +73,27 @@ function responseHeaders(headers: Record<string, ResponseHeader>): JsonSchema {
   return Object.fromEntries(Object.entries(headers).map(([name, header]) => [name, { description: header.description, type: header.type }]));
 }
 
+/** The trigger keywords: polling triggers carry `x-ms-trigger-metadata`, webhook triggers do not (it names polling only). */
 function trigger(hints: ConnectorHints): JsonSchema {
-  if (!hints.trigger) return {};
+  const hint = hints.trigger;
+  if (!hint) return {};
   return {
-    "x-ms-trigger": hints.trigger.type,
-    "x-ms-trigger-metadata": hints.trigger.metadata,
-    ...(hints.trigger.hint ? { "x-ms-trigger-hint": hints.trigger.hint } : {}),
+    "x-ms-trigger": hint.type,
+    ...("metadata" in hint ? { "x-ms-trigger-metadata": hint.metadata } : {}),
+    ...(hint.hint ? { "x-ms-trigger-hint": hint.hint } : {}),
   };
 }
 
-function convertOperation(operation: AnyOperation): { swagger: JsonSchema; unmatched: string[] } {
+/** One operation in Swagger 2.0, the keywords it adds to its path item, and what of it does not fit. */
+interface ConvertedOperation {
+  swagger: JsonSchema;
+  /** `x-ms-notification-content` of a webhook trigger, which sits on the path item. */
+  pathItem: Record<string, JsonSchema>;
+  unmatched: string[];
+  invalid: string[];
+}
+
+function convertOperation(operation: AnyOperation): ConvertedOperation {
   const hints = operation.connector;
   const parameterHints = hints.parameters ?? {};
   const declared = requestParameters(operation.request);
@@ -86,6 +101,7 @@ function convertOperation(operation: AnyOperation): { swagger: JsonSchema; unmat
   const unmatched = Object.keys(parameterHints)
     .filter((name) => !names.has(name))
     .map((name) => `parameter ${name}`);
+  const invalid: string[] = [];
   // Parameters the platform supplies itself are left out (ParameterHint.excludeFromConnector).
   const parameters = declared
     .filter((parameter) => parameterHints[parameter.name]?.excludeFromConnector === undefined)
@@ -102,6 +118,17 @@ function convertOperation(operation: AnyOperation): { swagger: JsonSchema; unmat
   unmatched.push(...applyPropertyHints(successSchema, "response", hints.properties ?? {}));
   unmatched.push(...applyDynamicSchemas(successSchema, "response", hints.dynamicSchemas ?? {}));
   const pending = operation.pending;
+
+  // A webhook trigger: the callback URL property, the notification schema, the 201 + Location answer.
+  const webhook = webhookOf(operation);
+  const notificationSchema = webhook ? toSwaggerSchema(webhook.notification.schema) : undefined;
+  unmatched.push(...applyPropertyHints(notificationSchema, "notification", hints.properties ?? {}));
+  unmatched.push(...applyDynamicSchemas(notificationSchema, "notification", hints.dynamicSchemas ?? {}));
+  if (webhook) {
+    invalid.push(...markCallbackUrl(bodySchema, bodyRequired ?? true, webhook.callbackUrlProperty), ...subscribeProblems(operation));
+  }
+  const pathItem: Record<string, JsonSchema> =
+    webhook && notificationSchema ? { [NOTIFICATION_CONTENT]: { description: webhook.notification.description, schema: notificationSchema } } : {};
 
   const swagger: JsonSchema = {
     operationId: operation.operationId,
@@ -122,28 +149,35 @@ function convertOperation(operation: AnyOperation): { swagger: JsonSchema; unmat
     "x-ms-visibility": hints.visibility,
     ...trigger(hints),
   };
-  return { swagger, unmatched: unmatched.map((what) => `${operation.operationId}: ${what}`) };
+  const label = (what: string) => `${operation.operationId}: ${what}`;
+  return { swagger, pathItem, unmatched: unmatched.map(label), invalid: invalid.map(label) };
 }
 
 /**
  * The Swagger 2.0 connector definition of `operations`.
  *
- * @throws Error when a hint names a parameter or property the operation does not have.
+ * @throws Error when a hint names a parameter or property the operation does not have, or a webhook
+ *   trigger or its delete does not fit the platform (see webhooks.ts).
  */
 export function buildSwagger2(operations: readonly AnyOperation[], options: Swagger2Options): Swagger2Document {
   const problems: string[] = [];
   const paths: Record<string, Record<string, JsonSchema>> = {};
   for (const operation of operations) {
-    const { swagger, unmatched } = convertOperation(operation);
-    problems.push(...unmatched.map((what) => `${what} (hint matches nothing)`));
-    paths[operation.path] = { ...paths[operation.path], [operation.method]: swagger };
+    const { swagger, pathItem, unmatched, invalid } = convertOperation(operation);
+    problems.push(...unmatched.map((what) => `${what} (hint matches nothing)`), ...invalid);
+    if (pathItem[NOTIFICATION_CONTENT] && paths[operation.path]?.[NOTIFICATION_CONTENT])
+      problems.push(`${operation.operationId}: another webhook trigger already has the path ${operation.path}`);
+    paths[operation.path] = { ...paths[operation.path], ...pathItem, [operation.method]: swagger };
   }
+  problems.push(...webhookPairingProblems(operations));
   if (problems.length > 0) throw new Error(`Connector hints do not match the contract:\n${problems.join("\n")}`);
 
+  // The schemas to share from: every body, response and notification schema.
   const roots = Object.values(paths).flatMap((item) =>
-    Object.values(item).flatMap((operation) => {
-      const parameters = operation["parameters"] as JsonSchema[];
-      const responses = operation["responses"] as Record<string, JsonSchema>;
+    Object.entries(item).flatMap(([key, node]) => {
+      if (key === NOTIFICATION_CONTENT) return [{ get: () => node["schema"], set: (value: unknown) => (node["schema"] = value) }];
+      const parameters = node["parameters"] as JsonSchema[];
+      const responses = node["responses"] as Record<string, JsonSchema>;
       return [
         ...parameters
           .filter((parameter) => parameter["in"] === "body")

@@ -21,11 +21,12 @@ import type { ConnectorFiles, ConnectorRule } from "./rules/rule.js";
 import { internalDefaultRequiredRule, propertySummaryRule, responsesRule } from "./rules/schemas.js";
 import { noOpenApi3ConstructsRule, noRefSiblingsRule } from "./rules/swagger2-only.js";
 import { triggersRule } from "./rules/triggers.js";
+import { notificationUrlRule, webhookDeleteRule, webhookTriggersRule } from "./rules/webhooks.js";
 
 export type { ConnectorFiles, ConnectorRule } from "./rules/rule.js";
 export { summaryViolations } from "./rules/operations.js";
 
-/** Every rule: the document, then operations, parameters, schemas, design-time calls and triggers, then apiProperties. */
+/** Every rule: the document, then operations, parameters, schemas, design-time calls and triggers (polling, then webhook), then apiProperties. */
 export const CONNECTOR_RULES: readonly ConnectorRule[] = [
   swaggerVersionRule,
   definitionSizeRule,
@@ -50,6 +51,9 @@ export const CONNECTOR_RULES: readonly ConnectorRule[] = [
   internalDefaultRequiredRule,
   dynamicValuesRule,
   triggersRule,
+  webhookTriggersRule,
+  notificationUrlRule,
+  webhookDeleteRule,
   platformHeadersRule,
   dynamicSchemaRule,
   apiPropertiesRule,

@@ -10,6 +10,8 @@ export interface OperationEntry {
   path: string;
   method: string;
   operation: JsonSchema;
+  /** The path item the operation is in (where a webhook trigger's `x-ms-notification-content` is). */
+  pathItem: JsonSchema;
   /** `operationId`, or `METHOD path` when it has none. */
   label: string;
 }
@@ -24,10 +26,26 @@ export function operationsOf(document: JsonSchema): OperationEntry[] {
       const operation = item[method];
       if (!isObject(operation)) continue;
       const id = operation["operationId"];
-      entries.push({ path, method, operation, label: typeof id === "string" ? id : `${method.toUpperCase()} ${path}` });
+      entries.push({ path, method, operation, pathItem: item, label: typeof id === "string" ? id : `${method.toUpperCase()} ${path}` });
     }
   }
   return entries;
+}
+
+/**
+ * What kind of trigger an operation is, if any: a GET trigger polls; any other trigger is a webhook
+ * trigger's subscribe operation (a GET cannot carry the callback URL in a body; the platform subscribes
+ * with the operation's own method, POST or PUT).
+ */
+export function triggerKindOf(entry: Pick<OperationEntry, "method" | "operation">): "polling" | "webhook" | undefined {
+  if (entry.operation["x-ms-trigger"] === undefined) return undefined;
+  return entry.method === "get" ? "polling" : "webhook";
+}
+
+/** The schema of a webhook trigger's notification (the path item's `x-ms-notification-content`), if any. */
+export function notificationSchemaOf(entry: OperationEntry): JsonSchema | undefined {
+  const content = entry.pathItem["x-ms-notification-content"];
+  return isObject(content) && isObject(content["schema"]) ? content["schema"] : undefined;
 }
 
 /** The parameters of an operation (objects only). */
@@ -71,9 +89,17 @@ export function propertiesOf(schema: unknown, where: string): PropertyEntry[] {
   return found;
 }
 
-/** Every schema root: body parameters, responses with a schema, and definitions, with their locations. */
+/**
+ * Every schema root: body parameters, responses with a schema, webhook notifications and definitions,
+ * with their locations.
+ */
 export function schemaRootsOf(document: JsonSchema): Array<{ where: string; schema: JsonSchema; kind: "input" | "output" }> {
   const roots: Array<{ where: string; schema: JsonSchema; kind: "input" | "output" }> = [];
+  const paths = isObject(document["paths"]) ? document["paths"] : {};
+  for (const [path, item] of Object.entries(paths)) {
+    const content = isObject(item) ? item["x-ms-notification-content"] : undefined;
+    if (isObject(content) && isObject(content["schema"])) roots.push({ where: `${path} notification`, schema: content["schema"], kind: "output" });
+  }
   for (const { label, operation } of operationsOf(document)) {
     for (const parameter of parametersOf(operation)) {
       if (parameter["in"] === "body" && isObject(parameter["schema"])) roots.push({ where: `${label} body`, schema: parameter["schema"], kind: "input" });

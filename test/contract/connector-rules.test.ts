@@ -59,6 +59,10 @@ const BREAKERS: Record<string, (files: ConnectorFiles) => void> = {
     Object.assign(parameter(files, "PeekMessagesInQueue", "subQueue"), { "x-ms-visibility": "internal", required: false }),
   "dynamic-values": (files) => (parameter(files, "SendMessage", "entity")["x-ms-dynamic-values"]["operationId"] = "ListEverything"),
   triggers: (files) => (operation(files, "ListQueues")["x-ms-trigger"] = "batch"),
+  // The committed files have no webhook trigger: the breakers add a stray piece of one, or turn an action into one.
+  "webhook-triggers": (files) => ((files.apiDefinition["paths"] as Json)["/queues"]["x-ms-notification-content"] = { schema: { type: "object" } }),
+  "notification-url": (files) => (bodySchema(files, "SendMessage")["properties"]["messageId"]["x-ms-notification-url"] = true),
+  "webhook-delete": (files) => (operation(files, "SendMessage")["x-ms-trigger"] = "single"),
   "platform-headers": (files) =>
     (operation(files, "SendEvent")["parameters"] as Json[]).push({
       name: "x-ms-workflow-run-id",

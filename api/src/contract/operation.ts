@@ -129,11 +129,10 @@ export interface PropertyHint {
 }
 
 /**
- * Marks an operation as a connector trigger. Polling triggers are server driven: 202 + `Location`
- * (the next poll URL, with the trigger state) + `Retry-After` while nothing is waiting; 200 + an array
- * when messages arrive.
+ * A polling trigger, server driven: 202 + `Location` (the next poll URL, with the trigger state) +
+ * `Retry-After` while nothing is waiting; 200 + an array when messages arrive.
  */
-export interface TriggerHint {
+export interface PollingTriggerHint {
   /** `batch`: the response is an array, one flow run per item; `single`: one object. */
   type: "batch" | "single";
   /** `x-ms-trigger-metadata`. */
@@ -141,6 +140,39 @@ export interface TriggerHint {
   /** `x-ms-trigger-hint`: how a maker sees the trigger fire. */
   hint?: string;
 }
+
+/** What a webhook trigger's subscribe operation declares besides being a trigger. */
+export interface WebhookHint {
+  /**
+   * The request-body property the platform fills with the flow's callback URL, keyed like
+   * {@link ConnectorHints.properties} (`body/callbackUrl`). It must be a string that is required at every
+   * level (and the body itself required); the connector marks it `x-ms-notification-url` and internal.
+   */
+  callbackUrlProperty: string;
+  /**
+   * What each callback `POST` carries (`x-ms-notification-content` of the path): one notification, one
+   * flow run. Property hints and dynamic schemas keyed `notification/...` apply to this schema.
+   */
+  notification: { description: string; schema: TSchema };
+}
+
+/**
+ * A webhook trigger's subscribe operation (a `POST` or `PUT`): the platform calls it with the flow's
+ * callback URL when the flow is turned on, and sends a `DELETE` to the URL of its `201` answer's
+ * `Location` header when the flow is turned off, changed or deleted. Its success is `201` with a
+ * `Location` header, and one operation declares itself the matching delete
+ * ({@link ConnectorHints.deletesWebhookOf}) at the subscribe path plus one path parameter.
+ */
+export interface WebhookTriggerHint {
+  /** One notification starts one flow run. */
+  type: "single";
+  webhook: WebhookHint;
+  /** `x-ms-trigger-hint`: how a maker sees the trigger fire. */
+  hint?: string;
+}
+
+/** Marks an operation as a connector trigger: polling (with `metadata`) or webhook (with `webhook`). */
+export type TriggerHint = PollingTriggerHint | WebhookTriggerHint;
 
 /**
  * How an operation appears in the Power Automate connector. Only `visibility` is required; the rest
@@ -155,8 +187,9 @@ export interface ConnectorHints {
   /** Hints per parameter name (path, query or header). */
   parameters?: Record<string, ParameterHint>;
   /**
-   * Hints per property, keyed by a path that starts with `body` (the request body) or `response`
-   * (the success response), then property names separated by `/`; array items are stepped through,
+   * Hints per property, keyed by a path that starts with `body` (the request body), `response`
+   * (the success response) or `notification` (a webhook trigger's notification), then property names
+   * separated by `/`; array items are stepped through,
    * so `body/messages/contentType` is `contentType` of each item of `messages`.
    */
   properties?: Record<string, PropertyHint>;
@@ -164,11 +197,18 @@ export interface ConnectorHints {
   bodySummary?: string;
   /**
    * Typed schemas by location, keyed like {@link properties}: `body` is the request body itself,
-   * `response/event/data` the `data` of each response item's `event`.
+   * `response/event/data` the `data` of each response item's `event`, `notification/event/data` that of
+   * a webhook trigger's notification.
    */
   dynamicSchemas?: Record<string, DynamicSchemaHint>;
   /** Present when the operation is a trigger. */
   trigger?: TriggerHint;
+  /**
+   * The operationId of the webhook trigger whose subscriptions this operation deletes: the `DELETE` the
+   * platform sends to the subscribe answer's `Location`. The operation must be a `DELETE` at the
+   * trigger's path plus one path parameter, and internal (makers never call it).
+   */
+  deletesWebhookOf?: string;
 }
 
 /** One contract entry; `TEntity` is the kind of entity it acts on, which types its handler's entity. */

@@ -1,10 +1,12 @@
 /**
  * Builds the OpenAPI 3.0 document from the contract registry. Schemas are copied as plain JSON
- * (TypeBox's symbol keys are dropped); `x-ms-*` hints ride along as specification extensions.
+ * (TypeBox's symbol keys are dropped); `x-ms-*` hints ride along as specification extensions. A webhook
+ * trigger's notification is an OpenAPI callback (what the API POSTs to the callback URL given in the
+ * subscribe body), not the connector's `x-ms-notification-content`.
  */
 import type { TSchema } from "@sinclair/typebox";
 import type { OpenAPIV3 } from "openapi-types";
-import type { AnyOperation } from "../contract/operation.js";
+import type { AnyOperation, ResponseHeader } from "../contract/operation.js";
 import { requestParameters } from "../contract/request-parameters.js";
 import { tagObjects } from "../contract/tags.js";
 import type { RequestParameter } from "../contract/request-parameters.js";
@@ -52,15 +54,47 @@ function problemResponseObjects(codes: readonly ProblemCode[]): OpenAPIV3.Respon
   return responses;
 }
 
+/** Response headers in OpenAPI 3: each with a schema of its type. */
+function headerObjects(headers: Record<string, ResponseHeader>): Record<string, OpenAPIV3.HeaderObject> {
+  return Object.fromEntries(Object.entries(headers).map(([name, header]) => [name, { description: header.description, schema: { type: header.type } }]));
+}
+
+/** The name of a webhook trigger's callback in `callbacks`. */
+export const NOTIFICATION_CALLBACK = "notification";
+
+/**
+ * A webhook trigger's notification as an OpenAPI callback: a POST of the notification schema to the URL
+ * the subscribe body's callback URL property holds (`{$request.body#/callbackUrl}`).
+ */
+function notificationCallback(operation: AnyOperation): Record<string, OpenAPIV3.CallbackObject> {
+  const trigger = operation.connector.trigger;
+  if (!trigger || !("webhook" in trigger)) return {};
+  const { callbackUrlProperty, notification } = trigger.webhook;
+  const pointer = callbackUrlProperty.split("/").slice(1).join("/");
+  const post: OpenAPIV3.OperationObject = {
+    operationId: `${operation.operationId}Notification`,
+    summary: "Notification to the callback URL",
+    description: notification.description,
+    requestBody: { required: true, content: { "application/json": { schema: plain(notification.schema) } } },
+    responses: {
+      "200": { description: "Received: any 2xx status acknowledges the notification." },
+      "404": { description: "Not found (or 410 Gone): the flow behind the callback URL no longer exists." },
+    },
+  };
+  return { [NOTIFICATION_CALLBACK]: { [`{$request.body#/${pointer}}`]: { post } } };
+}
+
 function operationObject(operation: AnyOperation): OpenAPIV3.OperationObject {
   const { request, success } = operation;
   const responses: OpenAPIV3.ResponsesObject = {
     [String(success.status)]: {
       description: success.description,
+      ...(success.headers ? { headers: headerObjects(success.headers) } : {}),
       ...(success.schema ? { content: { "application/json": { schema: plain(success.schema) } } } : {}),
     },
     ...problemResponseObjects(operation.problems),
   };
+  const callbacks = notificationCallback(operation);
   return {
     operationId: operation.operationId,
     summary: operation.summary,
@@ -69,6 +103,7 @@ function operationObject(operation: AnyOperation): OpenAPIV3.OperationObject {
     parameters: requestParameters(request).map(parameterObject),
     ...(request.body ? { requestBody: { required: request.bodyRequired ?? true, content: { "application/json": { schema: plain(request.body) } } } } : {}),
     responses,
+    ...(Object.keys(callbacks).length > 0 ? { callbacks } : {}),
     "x-ms-visibility": operation.connector.visibility,
     "x-api-scopes": operation.auth.scopes,
   } as OpenAPIV3.OperationObject;

@@ -5,7 +5,7 @@
  */
 import { isObject } from "../../schema.js";
 import type { JsonSchema } from "../../schema.js";
-import { operationsOf, parametersOf, resolveRef, responsesOf } from "../walk.js";
+import { notificationSchemaOf, operationsOf, parametersOf, resolveRef, responsesOf, triggerKindOf } from "../walk.js";
 import type { OperationEntry } from "../walk.js";
 import { text } from "./rule.js";
 import type { ConnectorRule } from "./rule.js";
@@ -94,8 +94,12 @@ function parameterNamesOf(operation: JsonSchema): Set<unknown> {
   return new Set(parametersOf(operation).map((parameter) => parameter["name"]));
 }
 
-/** Every schema node carrying x-ms-dynamic-schema or x-ms-dynamic-properties in an operation's body and responses, with where it is. */
-function dynamicSchemasIn(operation: JsonSchema, label: string): Array<{ where: string; schema: JsonSchema }> {
+/**
+ * Every schema node carrying x-ms-dynamic-schema or x-ms-dynamic-properties in an operation's body and
+ * responses, and a webhook trigger's notification, with where it is.
+ */
+function dynamicSchemasIn(entry: OperationEntry): Array<{ where: string; schema: JsonSchema }> {
+  const { operation, label } = entry;
   const found: Array<{ where: string; schema: JsonSchema }> = [];
   const visit = (node: unknown, where: string): void => {
     if (Array.isArray(node)) {
@@ -108,6 +112,7 @@ function dynamicSchemasIn(operation: JsonSchema, label: string): Array<{ where: 
   };
   for (const parameter of parametersOf(operation)) if (parameter["in"] === "body") visit(parameter["schema"], `${label} body`);
   for (const [status, response] of Object.entries(responsesOf(operation))) visit(response["schema"], `${label} response ${status}`);
+  if (triggerKindOf(entry) === "webhook") visit(notificationSchemaOf(entry), `${label} notification`);
   return found;
 }
 
@@ -146,19 +151,20 @@ export const dynamicValuesRule: ConnectorRule = {
 export const dynamicSchemaRule: ConnectorRule = {
   id: "dynamic-schema",
   description:
-    "x-ms-dynamic-schema names an internal operation, passes only parameters it takes (all it requires) from parameters the operation has, and points value-path at a property of its response; " +
+    "x-ms-dynamic-schema (in a body, a response or a webhook notification) names an internal operation, passes only parameters it takes (all it requires) from parameters the operation has, and points value-path at a property of its response; " +
     "it comes with x-ms-dynamic-properties of the same operation whose itemValuePath equals value-path (DynamicPropertiesExtensionRequiredFor..., DynamicPropertiesItemValuePathMismatch), never on a body parameter itself (DynamicExtensionDefinitionNotAllowedInParameter).",
   check: ({ apiDefinition }) => {
     const byId = operationsById(apiDefinition);
     const problems: string[] = [];
-    for (const { label, operation } of operationsOf(apiDefinition)) {
+    for (const entry of operationsOf(apiDefinition)) {
+      const { label, operation } = entry;
       const parameterNames = parameterNamesOf(operation);
       for (const parameter of parametersOf(operation)) {
         if (Object.keys(parameter).some((key) => key.startsWith("x-ms-dynamic-schema") || key.startsWith("x-ms-dynamic-properties"))) {
           problems.push(`${label} parameter ${String(parameter["name"])}: dynamic schema on the parameter, not in its schema`);
         }
       }
-      for (const { where, schema } of dynamicSchemasIn(operation, label)) {
+      for (const { where, schema } of dynamicSchemasIn(entry)) {
         const call = { where, label, parameterNames, value: schema["x-ms-dynamic-schema"] };
         const resolved = resolveCall(byId, call, "x-ms-dynamic-schema", "supplies a schema", problems);
         if (!resolved) continue;
