@@ -22,6 +22,7 @@ import type { MessagingPort } from "./servicebus/messaging-port.js";
 import type { EventCatalog } from "./events/event-catalog.js";
 import type { Meter } from "@opentelemetry/api";
 import { requestTelemetryMiddleware } from "./telemetry/request-telemetry.js";
+import type { WebhookSubscriptions } from "./webhooks/webhook-subscriptions.js";
 
 /** What the application needs. */
 export interface AppDeps {
@@ -44,6 +45,8 @@ export interface AppDeps {
   version?: string;
   now?: () => Date;
   newRequestId?: () => string;
+  /** Webhook subscriptions (webhooks/); without them the webhook operations answer 503 WebhooksNotConfigured. */
+  webhooks?: WebhookSubscriptions;
   /** When telemetry is on: a server span and request metrics per request. */
   telemetryMeter?: Meter;
 }
@@ -92,6 +95,7 @@ export function createApp(deps: AppDeps): Express {
     events: { catalog: deps.eventCatalog, source: deps.eventSource ?? "service-bus-bridge" },
     ...(deps.management ? { management: deps.management } : {}),
     ...(deps.publicBaseUrl === undefined ? {} : { triggers: { publicBaseUrl: deps.publicBaseUrl } }),
+    ...(deps.webhooks ? { webhooks: deps.webhooks } : {}),
   });
   // Bodies are read inside each operation's steps, after the API key is checked: never for an anonymous caller.
   app.use(

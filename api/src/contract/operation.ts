@@ -34,6 +34,11 @@ export interface OperationAuth<TEntity extends EntityTarget | undefined = Entity
    * (resubmitting dead letters). The key's allow-list must cover that entity as well.
    */
   sendsBack?: boolean;
+  /**
+   * The operation's path carries an unguessable capability (a webhook subscription's id), which authorises it:
+   * no API key is needed or checked (the platform may call it without one). Declare no scopes.
+   */
+  capability?: true;
 }
 
 /** Request parts; each is a JSON Schema (TypeBox) for its location. */

@@ -14,6 +14,7 @@ import { cancelScheduledMessages, scheduleMessages, sendMessage, sendMessages } 
 import { sessionOperations } from "./operations/sessions.js";
 import { settleOperations } from "./operations/settle.js";
 import { triggerOperations as buildTriggerOperations } from "./operations/triggers.js";
+import { webhookOperations } from "./operations/webhooks.js";
 
 /** The receive-side operations of one entity kind. */
 export function receiverOperations(source: ReceiverSourceSpec) {
@@ -37,6 +38,9 @@ export const sendOperations = { sendMessage, sendMessages, scheduleMessages, can
 export const discoveryOperations = { listQueues, listTopics, listSubscriptions, listSendEntities };
 /** Polling triggers (peek-lock and auto-complete, per queue and subscription). */
 export const triggerOperations = buildTriggerOperations(QUEUE_SOURCE, SUBSCRIPTION_SOURCE);
+/** Webhook triggers (subscribe, state, delete) on queues and on topic subscriptions. */
+export const queueWebhookOperations = webhookOperations(QUEUE_SOURCE);
+export const subscriptionWebhookOperations = webhookOperations(SUBSCRIPTION_SOURCE);
 /** Management operations (scope manage). */
 export const managementOperations = { createSubscription, deleteSubscription };
 
@@ -53,6 +57,8 @@ export const OPERATIONS: readonly AnyOperation[] = [
   ...flatten(queueOperations),
   ...flatten(subscriptionOperations),
   ...Object.values(triggerOperations),
+  ...Object.values(queueWebhookOperations),
+  ...Object.values(subscriptionWebhookOperations),
   ...Object.values(discoveryOperations),
   ...Object.values(managementOperations),
 ];

@@ -5,7 +5,8 @@
  * {@link resolveEntity} (404), {@link authorise} (404 for the operation's own entity outside the key's allow-list, exactly as
  * for one that does not exist, so a key cannot tell the two apart; 403 for another entity the operation also
  * touches, which the key already knows, such as a subscription's topic on resubmit), then
- * the handler, and {@link respond}.
+ * the handler, and {@link respond}. An operation authorised by a capability in its path (a webhook subscription's
+ * delete) skips authenticate and authorise: its unguessable id is the authorisation. Its body limit still applies.
  */
 import express, { Router } from "express";
 import type { Request, Response } from "express";
@@ -40,6 +41,9 @@ export interface OperationsRouterOptions {
 export function toExpressPath(openApiPath: string): string {
   return openApiPath.replace(/\{([A-Za-z0-9_]+)\}/g, ":$1");
 }
+
+/** The caller of an operation its path's capability authorises: no key, no scopes, no entities. */
+const CAPABILITY_CALLER: ApiKeyRecord = { name: "(capability in the path)", sha256: "", scopes: [], entities: [] };
 
 /** Step 1: the caller's API key, which must have every scope the operation needs. */
 async function authenticate(req: Request, res: Response, options: OperationsRouterOptions, operation: AnyOperation): Promise<ApiKeyRecord> {
@@ -161,12 +165,12 @@ function handlerFor(binding: OperationBinding, validator: OperationValidator, re
   const { operation } = binding;
   return async (req: Request, res: Response): Promise<void> => {
     const context = requestContextOf(res);
-    const apiKey = await authenticate(req, res, options, operation);
+    const apiKey = operation.auth.capability ? CAPABILITY_CALLER : await authenticate(req, res, options, operation);
     context.apiKeyName = apiKey.name;
     await readBody(req, res);
     const request = validate(req, operation, validator);
     const entity = resolveEntity(operation.auth.entity, request, options.entities);
-    authorise(apiKey, operation, entity);
+    if (!operation.auth.capability) authorise(apiKey, operation, entity);
     const result = await binding.handle({
       params: request.params as Record<string, never>,
       query: request.query as Record<string, never>,

@@ -53,6 +53,11 @@ export const PROBLEMS = {
     title: "The event type does not exist",
     detail: "The event type (or the requested version of it) is not in the event catalog; see ListEventTypes.",
   },
+  WebhookSubscriptionNotFound: {
+    status: 404,
+    title: "The webhook subscription was not found",
+    detail: "No webhook subscription of this entity has this id: it was deleted, or the id is wrong.",
+  },
   MessageNotFound: {
     status: 404,
     title: "The message was not found",
@@ -132,6 +137,12 @@ export const PROBLEMS = {
     title: "Service Bus is unreachable",
     detail: "The API could not reach Service Bus. Retry after the time given in Retry-After.",
     retryAfterSeconds: 5,
+  },
+  WebhooksNotConfigured: {
+    status: 501,
+    title: "Webhook triggers are not configured",
+    detail:
+      "This API has no webhook callback key, so it cannot store callback URLs: set WEBHOOK_CALLBACK_KEY (the same 32-byte key, base64, on every instance) and create the control queue.",
   },
   ServiceTimeout: {
     status: 504,

@@ -39,6 +39,12 @@ const ISSUE_OPERATION_IDS = [
   "WhenMessagesArriveInQueueAutoComplete",
   "WhenMessagesArriveInSubscription",
   "WhenMessagesArriveInSubscriptionAutoComplete",
+  // Issue 13: webhook triggers (subscribe, state, delete).
+  ...["Queue", "Subscription"].flatMap((kind) => [
+    `WhenMessageArrivesIn${kind}Instant`,
+    `GetWebhookSubscriptionOf${kind}`,
+    `DeleteWebhookSubscriptionOf${kind}`,
+  ]),
 ];
 
 describe("contract registry", () => {

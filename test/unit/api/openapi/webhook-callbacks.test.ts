@@ -38,7 +38,11 @@ describe("a webhook trigger in the OpenAPI 3 document", () => {
     const withCallbacks = Object.values(document["paths"] as Json).flatMap((item) =>
       Object.values(item as Json).filter((operation) => (operation as Json)["callbacks"] !== undefined),
     );
-    expect(withCallbacks.map((operation) => (operation as Json)["operationId"])).toEqual(["WhenMessageArrivesInTestQueue"]);
+    expect(withCallbacks.map((operation) => (operation as Json)["operationId"]).sort()).toEqual([
+      "WhenMessageArrivesInQueueInstant",
+      "WhenMessageArrivesInSubscriptionInstant",
+      "WhenMessageArrivesInTestQueue",
+    ]);
   });
 
   it("is valid OpenAPI 3 for a real validator", async () => {

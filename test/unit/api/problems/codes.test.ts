@@ -13,6 +13,7 @@ const EXPECTED: Record<ProblemCode, { status: number; retryAfter?: number }> = {
   RouteNotFound: { status: 404 },
   MessagingEntityNotFound: { status: 404 },
   EventTypeNotFound: { status: 404 },
+  WebhookSubscriptionNotFound: { status: 404 },
   MessageNotFound: { status: 404 },
   RequestTimeout: { status: 408 },
   SessionCannotBeLocked: { status: 409 },
@@ -28,6 +29,7 @@ const EXPECTED: Record<ProblemCode, { status: number; retryAfter?: number }> = {
   QuotaExceeded: { status: 429, retryAfter: 30 },
   InternalError: { status: 500 },
   ServiceCommunicationProblem: { status: 503, retryAfter: 5 },
+  WebhooksNotConfigured: { status: 501 },
   ServiceTimeout: { status: 504, retryAfter: 5 },
 };
 
