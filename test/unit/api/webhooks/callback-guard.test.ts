@@ -170,7 +170,7 @@ describe("checkCallbackUrl, resolved addresses", () => {
   });
 
   it("lets an exact allow-list entry name a refused address, in any spelling, and only that one", async () => {
-    const policy = { allowedHosts: ["*.internal.example", "FD12:3456:0::1"], resolve: resolverOf(v6("fd12:3456::1")) };
+    const policy = { allowedHosts: ["*.internal.example", "FD12:3456:0::1"], resolve: resolverOf(v6("fd12:3456:0:0:0:0:0:0001")) };
     expect(accepted(await checkCallbackUrl("https://callbacks.internal.example/hook", policy)).hostname).toBe("callbacks.internal.example");
     const other = { ...policy, resolve: resolverOf(v6("fd12:3456::1"), v6("fd12:3456::2")) };
     expect((await refusal("https://callbacks.internal.example/hook", other)).reason).toBe("refused-address");
