@@ -1,7 +1,7 @@
 /**
  * The check every callback URL passes before the API sends anything to it, so that the API is never a request
- * forger: `https` only, a host on the allow-list, no credentials in the URL, the standard port, and a name that
- * resolves only to public addresses. The addresses it resolved travel with the checked target, and the client
+ * forger: `https` only, a host on the allow-list, no credentials in the URL, port 443 (unless an exact entry names
+ * the host), and a name that resolves only to public addresses (unless an exact entry names the host or address). The addresses it resolved travel with the checked target, and the client
  * connects to them (no second resolution, so no DNS rebinding between the check and the request).
  */
 import { lookup } from "node:dns/promises";
@@ -24,7 +24,8 @@ export type CallbackResolver = (hostname: string) => Promise<readonly ResolvedAd
 export interface CallbackPolicy {
   /**
    * Allow-list entries (see `host-pattern.ts`): exact names or addresses, or `*.` suffixes. Default
-   * {@link DEFAULT_CALLBACK_HOSTS}. Only an exact entry lets a host (or an address) through the address check.
+   * {@link DEFAULT_CALLBACK_HOSTS}. Only an exact entry lets a host (or an address) through the address check, and
+   * a host to any port.
    */
   readonly allowedHosts?: readonly string[];
   /**
@@ -45,7 +46,10 @@ export type CallbackRefusalReason =
   | "scheme"
   /** A user name or password in the URL. */
   | "userinfo"
-  /** Not port 443 (or any port to a loopback target with `allowLoopbackHttp`), or port 0. */
+  /**
+   * Port 0, or not 443 for a host allowed by a `*.` entry. A host named by an exact entry, and a loopback target
+   * with `allowLoopbackHttp`, may use any port.
+   */
   | "port"
   /** The host matches no allow-list entry. */
   | "host-not-allowed"
@@ -153,10 +157,11 @@ export async function checkCallbackUrl(url: string, policy: CallbackPolicy = {})
   const matched = patterns.filter((pattern) => matchesHostPattern(hostname, pattern));
   if (matched.length === 0) return refuse("host-not-allowed", `The callback host ${hostname} is not on the allow-list of callback hosts.`);
 
+  const hostNamedExactly = matched.some((pattern) => pattern.kind === "exact");
   const loopbackAllowed = policy.allowLoopbackHttp === true && isLoopbackName(hostname);
   if (parsed.protocol === "http:" && !loopbackAllowed) return refuse("scheme", "The callback URL must use https.");
   const port = parsed.port === "" ? (parsed.protocol === "https:" ? HTTPS_PORT : 80) : Number(parsed.port);
-  if (port === 0 || (port !== HTTPS_PORT && !loopbackAllowed)) return refuse("port", `The callback URL must use port ${HTTPS_PORT}.`);
+  if (port === 0 || (port !== HTTPS_PORT && !loopbackAllowed && !hostNamedExactly)) return refuse("port", `The callback URL must use port ${HTTPS_PORT}.`);
 
   let addresses: readonly ResolvedAddress[];
   const family = isIP(hostname);
@@ -171,7 +176,6 @@ export async function checkCallbackUrl(url: string, policy: CallbackPolicy = {})
     if (addresses.length === 0) return refuse("unresolvable", `The callback host ${hostname} does not resolve.`);
   }
 
-  const hostNamedExactly = matched.some((pattern) => pattern.kind === "exact");
   const exactEntries = new Set(patterns.flatMap((pattern) => (pattern.kind === "exact" ? [pattern.host] : [])));
   for (const { address } of addresses) {
     let addressClass: AddressClass;

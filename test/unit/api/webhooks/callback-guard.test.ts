@@ -176,6 +176,13 @@ describe("checkCallbackUrl, resolved addresses", () => {
     expect((await refusal("https://callbacks.internal.example/hook", other)).reason).toBe("refused-address");
   });
 
+  it("lets a host named by an exact entry use any port, but not one allowed by a wildcard", async () => {
+    const policy = { allowedHosts: ["callbacks.example.com", "*.hooks.example.com"], resolve: resolverOf(PUBLIC) };
+    expect(accepted(await checkCallbackUrl("https://callbacks.example.com:8443/hook", policy)).port).toBe(8443);
+    expect((await refusal("https://a.hooks.example.com:8443/hook", policy)).reason).toBe("port");
+    expect((await refusal("https://callbacks.example.com:0/hook", policy)).reason).toBe("port");
+  });
+
   it("checks an IP address host without resolving it", async () => {
     const resolve = resolverOf(PUBLIC);
     expect(accepted(await checkCallbackUrl("https://20.50.2.1/hook", { allowedHosts: ["20.50.2.1"], resolve })).addresses).toEqual([PUBLIC]);
