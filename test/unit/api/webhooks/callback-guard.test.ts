@@ -215,6 +215,12 @@ describe("checkCallbackUrl with allowLoopbackHttp", () => {
     expect((await refusal("http://localhost:3000/hook", lying)).reason).toBe("scheme");
   });
 
+  it("resolves with the system resolver by default", async () => {
+    const target = accepted(await checkCallbackUrl("http://localhost:3000/hook", { allowedHosts: loopbackList, allowLoopbackHttp: true }));
+    expect(target.addresses.length).toBeGreaterThan(0);
+    expect(target.addresses.every(({ address }) => address === "127.0.0.1" || address === "::1")).toBe(true);
+  });
+
   it("still needs the loopback host on the allow-list", async () => {
     expect((await refusal("http://127.0.0.1:3000/hook", { allowLoopbackHttp: true, resolve: resolverOf() })).reason).toBe("host-not-allowed");
   });
