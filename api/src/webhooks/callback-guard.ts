@@ -177,6 +177,7 @@ export async function checkCallbackUrl(url: string, policy: CallbackPolicy = {})
   }
 
   const exactEntries = new Set(patterns.flatMap((pattern) => (pattern.kind === "exact" ? [pattern.host] : [])));
+  const checked: ResolvedAddress[] = [];
   for (const { address } of addresses) {
     let addressClass: AddressClass;
     try {
@@ -187,9 +188,12 @@ export async function checkCallbackUrl(url: string, policy: CallbackPolicy = {})
     if (loopbackAllowed && parsed.protocol === "http:" && addressClass !== "loopback") {
       return refuse("scheme", "The callback URL must use https (http is allowed to loopback addresses only).");
     }
-    if (addressClass === "public" || hostNamedExactly || exactEntries.has(canonicalAddress(address))) continue;
-    return refuse("refused-address", `The callback host ${hostname} resolves to a ${addressClass} address, which callbacks may not reach.`, addressClass);
+    if (addressClass !== "public" && !hostNamedExactly && !exactEntries.has(canonicalAddress(address))) {
+      return refuse("refused-address", `The callback host ${hostname} resolves to a ${addressClass} address, which callbacks may not reach.`, addressClass);
+    }
+    // The family comes from the address itself, not from what the resolver said.
+    checked.push({ address, family: address.includes(":") ? 6 : 4 });
   }
   const protocol = parsed.protocol === "https:" ? "https:" : "http:";
-  return { ok: true, target: new CheckedCallback(protocol, hostname, port, `${parsed.pathname}${parsed.search}`, addresses) };
+  return { ok: true, target: new CheckedCallback(protocol, hostname, port, `${parsed.pathname}${parsed.search}`, checked) };
 }

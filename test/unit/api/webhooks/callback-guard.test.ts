@@ -183,6 +183,11 @@ describe("checkCallbackUrl, resolved addresses", () => {
     expect((await refusal("https://callbacks.example.com:0/hook", policy)).reason).toBe("port");
   });
 
+  it("takes each address's family from the address, not from the resolver", async () => {
+    const resolve = resolverOf({ address: "2a01:111::1", family: 4 }, { address: "20.50.2.1", family: 6 });
+    expect(accepted(await checkCallbackUrl(`https://${LOGIC_HOST}/hook`, { resolve })).addresses).toEqual([v6("2a01:111::1"), PUBLIC]);
+  });
+
   it("checks an IP address host without resolving it", async () => {
     const resolve = resolverOf(PUBLIC);
     expect(accepted(await checkCallbackUrl("https://20.50.2.1/hook", { allowedHosts: ["20.50.2.1"], resolve })).addresses).toEqual([PUBLIC]);
