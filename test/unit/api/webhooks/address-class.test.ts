@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type AddressClass, classifyAddress } from "../../../../api/src/webhooks/address-class.js";
 
@@ -105,5 +106,35 @@ describe("classifyAddress, not an address", () => {
     for (const bad of ["localhost", "", "1.2.3", "1.2.3.256", "::g", "[::1]", "%eth0"]) {
       expect(() => classifyAddress(bad), bad).toThrow(RangeError);
     }
+  });
+});
+
+describe("classifyAddress, every spelling of an address", () => {
+  const ipv4 = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((octets) => octets.join("."));
+  const groups = fc.array(fc.nat(0xffff), { minLength: 8, maxLength: 8 });
+
+  it("classifies an IPv4 address and its IPv4-mapped IPv6 forms (dotted and hex) alike", () => {
+    fc.assert(
+      fc.property(ipv4, (address) => {
+        const [a = 0, b = 0, c = 0, d = 0] = address.split(".").map(Number);
+        const hex = `::ffff:${(a * 256 + b).toString(16)}:${(c * 256 + d).toString(16)}`;
+        const kind = classifyAddress(address);
+        expect(classifyAddress(`::ffff:${address}`)).toBe(kind);
+        expect(classifyAddress(hex)).toBe(kind);
+        expect(classifyAddress(`0:0:0:0:0:FFFF:${address}`)).toBe(kind);
+      }),
+    );
+  });
+
+  it("classifies an IPv6 address written in full and in its shortest form alike", () => {
+    fc.assert(
+      fc.property(groups, fc.nat(8), fc.nat(8), (values, zeroFrom, zeroCount) => {
+        // Runs of zero groups make "::" compression happen.
+        const withZeros = values.map((value, index) => (index >= zeroFrom && index < zeroFrom + zeroCount ? 0 : value));
+        const full = withZeros.map((value) => value.toString(16).padStart(4, "0")).join(":");
+        const shortest = new URL(`http://[${full}]/`).hostname.slice(1, -1);
+        expect(classifyAddress(shortest), `${full} / ${shortest}`).toBe(classifyAddress(full));
+      }),
+    );
   });
 });
