@@ -6,13 +6,12 @@
  * The tests share one cluster and each takes one instance away, so they also pass alone or in either order.
  */
 import { randomUUID } from "node:crypto";
-import { request as httpRequest } from "node:http";
-import type { IncomingHttpHeaders } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLUSTER_ENTITIES, startApiCluster } from "../helpers/api-cluster.js";
 import type { ApiCluster, ClusterInstance, ClusterResponse } from "../helpers/api-cluster.js";
 import { messagesOf } from "../helpers/api-messages.js";
 import type { MessageOut } from "../helpers/api-messages.js";
+import { heldRequest } from "../helpers/held-request.js";
 
 /** Long enough that a loaded machine settles a dead instance's message before its lock expires. */
 const LOCK_DURATION_SECONDS = 10;
@@ -72,43 +71,6 @@ async function receiveAll(source: Source, messageIds: readonly string[], options
     }
   }
   return [...received.values()];
-}
-
-/** A request sent with `Expect: 100-continue`: `taken` resolves when an instance has taken it, and its body goes only on `finish()`. */
-function heldRequest(
-  url: string,
-  method: string,
-  path: string,
-  body: string,
-): { taken: Promise<void>; finish: () => void; response: Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> } {
-  let finish = (): void => undefined;
-  let taken = (): void => undefined;
-  const takenPromise = new Promise<void>((resolve) => {
-    taken = resolve;
-  });
-  const target = new URL(url);
-  const response = new Promise<{ status: number; headers: IncomingHttpHeaders; body: string }>((resolve, reject) => {
-    const outgoing = httpRequest(
-      {
-        host: target.hostname,
-        port: target.port,
-        method,
-        path,
-        headers: { "X-API-Key": cluster.apiKey, "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(body)), Expect: "100-continue" },
-      },
-      (answer) => {
-        const chunks: Buffer[] = [];
-        answer.on("data", (chunk: Buffer) => chunks.push(chunk));
-        answer.on("end", () => resolve({ status: answer.statusCode ?? 0, headers: answer.headers, body: Buffer.concat(chunks).toString() }));
-        answer.on("error", reject);
-      },
-    );
-    outgoing.on("error", reject);
-    outgoing.on("continue", () => taken());
-    finish = () => outgoing.end(body);
-  });
-  response.catch(() => undefined);
-  return { taken: takenPromise, finish: () => finish(), response };
 }
 
 describe("an instance killed with SIGKILL while it holds peek-locks", () => {
@@ -177,12 +139,18 @@ describe("an instance stopped with SIGTERM", () => {
 
     // A send through the proxy, taken by an instance (its 100 Continue came back) but with its body not sent yet.
     const countsBefore = cluster.proxy.requestCounts();
-    const sending = heldRequest(cluster.url, "POST", `/entities/${sendSource.sendTo}/messages`, JSON.stringify({ messageId: sentId, body: { sentId } }));
+    const sending = heldRequest(
+      cluster.url,
+      cluster.apiKey,
+      "POST",
+      `/entities/${sendSource.sendTo}/messages`,
+      JSON.stringify({ messageId: sentId, body: { sentId } }),
+    );
     await sending.taken;
     const victimIndex = cluster.proxy.requestCounts().findIndex((count, index) => count !== countsBefore[index]);
     const victim = cluster.instances[victimIndex] as ClusterInstance;
     // A receive on the same instance, waiting for a message that is not there yet.
-    const receiving = heldRequest(victim.baseUrl, "POST", `${source.path}/receive?maxMessages=1&maxWaitSeconds=30`, "");
+    const receiving = heldRequest(victim.baseUrl, cluster.apiKey, "POST", `${source.path}/receive?maxMessages=1&maxWaitSeconds=30`, "");
     receiving.finish();
     await receiving.taken;
 
