@@ -55,8 +55,12 @@ export function receiverBindings(operations: ReturnType<typeof receiverOperation
       });
       return { body: { messages: typed(messages) } };
     }),
-    bindOperation(operations.receiveDeferred, async ({ entity, body }) => {
-      const messages = await messaging.receiveDeferredMessages(entity, body.sequenceNumbers);
+    bindOperation(operations.receiveDeferred, async ({ entity, query, body }) => {
+      const messages = await messaging.receiveDeferredMessages(
+        entity,
+        body.sequenceNumbers,
+        query.sessionId === undefined ? {} : { sessionId: query.sessionId },
+      );
       return { body: { messages: typed(messages) } };
     }),
     bindOperation(operations.complete, async ({ entity, params, query }) => {

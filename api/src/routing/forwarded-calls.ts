@@ -19,6 +19,7 @@ type Properties = Record<string, string | number | boolean>;
 export type ForwardedCall =
   | { operation: "receiveSessionMessages"; args: { source: SessionSource; sessionId: string; maxMessages: number; maxWaitTimeInMs: number } }
   | { operation: "peekSessionMessages"; args: { source: SessionSource; sessionId: string; maxMessages: number; fromSequenceNumber?: string } }
+  | { operation: "receiveDeferredSessionMessages"; args: { source: SessionSource; sessionId: string; sequenceNumbers: string[] } }
   | { operation: "getSessionState" | "renewSessionLock" | "closeSession"; args: { source: SessionSource; sessionId: string } }
   | { operation: "setSessionState"; args: { source: SessionSource; sessionId: string; state: JsonValue; stateEncoding: BodyEncoding } }
   | { operation: "completeMessage" | "renewMessageLock"; args: { source: SessionSource; sessionId: string; lockToken: string } }
@@ -32,6 +33,7 @@ export type SessionSource = { kind: "queue"; queue: string } | { kind: "subscrip
 export const FORWARDED_OPERATIONS: ReadonlySet<string> = new Set<ForwardedCall["operation"]>([
   "receiveSessionMessages",
   "peekSessionMessages",
+  "receiveDeferredSessionMessages",
   "getSessionState",
   "setSessionState",
   "renewSessionLock",
@@ -119,6 +121,13 @@ export async function runForwardedCall(
         ...(typeof from === "string" ? { fromSequenceNumber: from } : {}),
       });
       return messages as unknown as JsonValue;
+    }
+    case "receiveDeferredSessionMessages": {
+      const sequenceNumbers = call["sequenceNumbers"];
+      if (!Array.isArray(sequenceNumbers) || !sequenceNumbers.every((each) => typeof each === "string" && /^\d{1,19}$/.test(each))) {
+        throw new TypeError("The forwarded call has no sequence numbers.");
+      }
+      return (await local.receiveDeferredMessages(receivable, sequenceNumbers as string[], { sessionId })) as unknown as JsonValue;
     }
     case "getSessionState":
       return (await local.getSessionState(receivable, sessionId)) as unknown as JsonValue;

@@ -3,7 +3,7 @@
  * session, whichever instance they land on. Handlers see the same port as on one instance.
  *
  * - A call for a session this instance holds runs here.
- * - A call that may take the session (receive, session state, peek) first tries to here; when another receiver
+ * - A call that may take the session (receive, deferred receive, session state, peek) first tries to here; when another receiver
  *   holds it and some instance serves its route session, the call is forwarded there (route-client.ts).
  * - A call that needs the session held (settle, renew, close) is forwarded when some instance serves the route,
  *   and otherwise answered here, as one instance would.
@@ -188,7 +188,7 @@ export function createRoutedMessaging(options: RoutedMessagingOptions): RoutedMe
     scheduleMessages: (entity, messages, at) => local.scheduleMessages(entity, messages, at),
     cancelScheduledMessages: (entity, sequenceNumbers) => local.cancelScheduledMessages(entity, sequenceNumbers),
     receiveMessages: (source, receiveOptions) => local.receiveMessages(source, receiveOptions),
-    receiveDeferredMessages: (source, sequenceNumbers) => local.receiveDeferredMessages(source, sequenceNumbers),
+
     resubmitDeadLetters: (source, selection, resubmitOptions) => local.resubmitDeadLetters(source, selection, resubmitOptions),
     checkReadiness: (timeoutInMs) => local.checkReadiness(timeoutInMs),
     heldCounts: () => local.heldCounts(),
@@ -205,6 +205,22 @@ export function createRoutedMessaging(options: RoutedMessagingOptions): RoutedMe
           const args = { source: sessionSourceOf(source), sessionId, maxMessages, ...(fromSequenceNumber === undefined ? {} : { fromSequenceNumber }) };
           return (await forward(source, sessionId, { operation: "peekSessionMessages", args }, "session")) as unknown as Awaited<
             ReturnType<MessagingPort["peekMessages"]>
+          >;
+        },
+      );
+    },
+
+    receiveDeferredMessages(source, sequenceNumbers, receiveOptions = {}) {
+      const { sessionId } = receiveOptions;
+      if (sessionId === undefined || source.subQueue !== "main") return local.receiveDeferredMessages(source, sequenceNumbers, receiveOptions);
+      return takeOrForward(
+        source,
+        sessionId,
+        () => local.receiveDeferredMessages(source, sequenceNumbers, receiveOptions),
+        async () => {
+          const args = { source: sessionSourceOf(source), sessionId, sequenceNumbers: [...sequenceNumbers] };
+          return (await forward(source, sessionId, { operation: "receiveDeferredSessionMessages", args }, "session")) as unknown as Awaited<
+            ReturnType<MessagingPort["receiveDeferredMessages"]>
           >;
         },
       );

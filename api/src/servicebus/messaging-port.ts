@@ -111,7 +111,11 @@ export interface MessagingPort {
   cancelScheduledMessages(entity: SendableEntity, sequenceNumbers: readonly string[]): Promise<void>;
   peekMessages(source: ReceivableEntity, options: PeekMessagesOptions): Promise<ReceivedMessageJson[]>;
   receiveMessages(source: ReceivableEntity, options: ReceiveMessagesOptions): Promise<ReceivedMessageJson[]>;
-  receiveDeferredMessages(source: ReceivableEntity, sequenceNumbers: readonly string[]): Promise<ReceivedMessageJson[]>;
+  /**
+   * Receives deferred messages by sequence number. With `sessionId` (session-enabled entities, where deferred
+   * messages are received through their session), the session is accepted and held like a session receive.
+   */
+  receiveDeferredMessages(source: ReceivableEntity, sequenceNumbers: readonly string[], options?: { sessionId?: string }): Promise<ReceivedMessageJson[]>;
   /**
    * Settles a locked message. A session message whose session this instance does not hold is refused with
    * GatewayError sessionNotHeld, or sessionIdNeeded when the lock names no session.

@@ -162,7 +162,7 @@ export function createServiceBusGateway(options: ServiceBusGatewayOptions): Serv
       locks.remove(lockToken);
     } catch (error) {
       if (isLockLost(error)) locks.remove(lockToken);
-      throw sessionIdNeededFor(lock, error) ?? error;
+      throw sessionIdNeededFor(lock, error) ?? (await sessionLockLostFor(source, lock, error)) ?? error;
     }
   };
 
@@ -172,6 +172,16 @@ export function createServiceBusGateway(options: ServiceBusGatewayOptions): Serv
    */
   const sessionIdNeededFor = (lock: MessageLock, error: unknown): GatewayError | undefined =>
     lock.sessionId === undefined && serviceBusCodeOf(error) === "SessionLockLost" ? new GatewayError({ kind: "sessionIdNeeded" }, { cause: error }) : undefined;
+
+  /**
+   * A token named with its session that Service Bus no longer knows on the management path: its session's lock
+   * was lost (the holder released it, stopped or died), which is SessionLockLost, unless the entity is known to
+   * have no sessions (then the session id meant nothing and MessageLockLost stands).
+   */
+  const sessionLockLostFor = async (source: ReceivableEntity, lock: MessageLock, error: unknown): Promise<GatewayError | undefined> =>
+    lock.sessionId !== undefined && serviceBusCodeOf(error) === "MessageLockLost" && (await knowledge.requiresSession(source)) !== false
+      ? sessionNotHeld("message")
+      : undefined;
 
   const toLongs = (sequenceNumbers: readonly string[]): Long[] => sequenceNumbers.map((value) => Long.fromString(value));
 
@@ -241,7 +251,8 @@ export function createServiceBusGateway(options: ServiceBusGatewayOptions): Serv
       return receiveMode === "peekLock" ? remember(source, messages) : messages.map((message) => toMessageJson(message, "received"));
     },
 
-    async receiveDeferredMessages(source, sequenceNumbers) {
+    async receiveDeferredMessages(source, sequenceNumbers, receiveOptions = {}) {
+      if (receiveOptions.sessionId !== undefined) return sessionOperations.receiveDeferredSessionMessages(source, receiveOptions.sessionId, sequenceNumbers);
       const messages = await managementReceiver(source).receiveDeferredMessages(toLongs(sequenceNumbers));
       return remember(source, messages);
     },
@@ -281,7 +292,7 @@ export function createServiceBusGateway(options: ServiceBusGatewayOptions): Serv
         return lockedUntil;
       } catch (error) {
         if (isLockLost(error)) locks.remove(lockToken);
-        throw sessionIdNeededFor(lock, error) ?? error;
+        throw sessionIdNeededFor(lock, error) ?? (await sessionLockLostFor(source, lock, error)) ?? error;
       }
     },
 

@@ -13,6 +13,7 @@ import { GatewayError } from "./gateway-error.js";
 import { isNoSessionAvailable, sessionMismatchOf } from "./service-bus-errors.js";
 import { toMessageJson } from "./message-json.js";
 import type { MessagingPort } from "./messaging-port.js";
+import type { ReceivedMessageJson } from "../contract/schemas/message.js";
 import type { HeldSession, SessionRegistry } from "./session-registry.js";
 import { decodeSessionState, encodeSessionState } from "./session-state.js";
 import { KEEP_RENEWING_FOR_IN_MS } from "./lock-renewal.js";
@@ -89,7 +90,10 @@ export interface SessionOperationsContext {
   knowledge: SessionEntityKnowledge;
 }
 
-type SessionMethods = Pick<MessagingPort, "receiveSessionMessages" | "getSessionState" | "setSessionState" | "renewSessionLock" | "closeSession">;
+type SessionMethods = Pick<MessagingPort, "receiveSessionMessages" | "getSessionState" | "setSessionState" | "renewSessionLock" | "closeSession"> & {
+  /** Receives deferred messages of a session through its receiver (held from then on), keeping them for settlement. */
+  receiveDeferredSessionMessages(source: ReceivableEntity, sessionId: string, sequenceNumbers: readonly string[]): Promise<ReceivedMessageJson[]>;
+};
 
 /** The session operations of the gateway, plus the session-scoped peek it uses. */
 export function createSessionOperations({ client, sessions, knowledge }: SessionOperationsContext): SessionMethods & {
@@ -206,6 +210,16 @@ export function createSessionOperations({ client, sessions, knowledge }: Session
         sessionLockedUntil: session.receiver.sessionLockedUntilUtc,
         messages: messages.map((message) => toMessageJson(message, "received")),
       };
+    },
+
+    async receiveDeferredSessionMessages(source, sessionId, sequenceNumbers) {
+      const session = await acquire(source, sessionId);
+      const longs = sequenceNumbers.map((value) => Long.fromString(value));
+      const messages = await sessions.use(session, (receiver) => receiver.receiveDeferredMessages(longs));
+      for (const message of messages) {
+        if (message.lockToken) session.messages.set(lockToken(message.lockToken), message);
+      }
+      return messages.map((message) => toMessageJson(message, "received"));
     },
 
     async peekSessionMessages(source, sessionId, maxMessages, fromSequenceNumber) {

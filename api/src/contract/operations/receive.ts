@@ -26,6 +26,15 @@ const peekSessionIdParam = Type.String({
   "x-ms-summary": "Session ID",
 });
 
+/** `sessionId` on a deferred receive: the session the deferred messages belong to. */
+const deferredSessionIdParam = Type.String({
+  minLength: 1,
+  maxLength: 128,
+  description:
+    "The session of the deferred messages (session-enabled entities only): they are received through it, on whichever instance of this API holds it.",
+  "x-ms-summary": "Session ID",
+});
+
 /** `sessionId` on receive: a session id, or `*` for the next available session. */
 const receiveSessionIdParam = Type.String({
   minLength: 1,
@@ -149,11 +158,13 @@ export function receiveDeferredMessagesOperation(source: ReceiverSourceSpec) {
     method: "post",
     path: `${source.pathPrefix}/deferred/receive`,
     summary: `Receive deferred messages from ${source.noun}`,
-    description: "Receives deferred messages by their sequence numbers and locks them. Settle them with their lock tokens like any received message.",
+    description:
+      "Receives deferred messages by their sequence numbers and locks them. Settle them with their lock tokens like any received message. " +
+      "On session-enabled entities give the messages' sessionId: deferred messages of a session are received through the session, which is then held like a session receive.",
     tags: [source.tag],
     request: {
       params: source.params,
-      query: Type.Object({ subQueue: Type.Optional(SubQueueParam) }),
+      query: Type.Object({ subQueue: Type.Optional(SubQueueParam), sessionId: Type.Optional(deferredSessionIdParam) }),
       body: Type.Object({ sequenceNumbers: SequenceNumbers }, { additionalProperties: false }),
     },
     success: { status: 200, description: "The deferred messages.", schema: MessageList },
