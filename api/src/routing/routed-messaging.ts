@@ -53,6 +53,11 @@ export interface RoutedMessagingOptions {
 export interface RoutedMessaging extends MessagingPort {
   /** Resolves once this instance receives on its reply session (true), or routing was turned off (false). */
   routingStarted(): Promise<boolean>;
+  /**
+   * Shutdown begins: releases the route sessions and every data session held now, so other instances take them at
+   * once, while requests in progress finish (their forwarded calls still get answers). {@link close} ends the rest.
+   */
+  releaseSessions(): Promise<void>;
 }
 
 /** The longest a holder waits, before answering the call that took a session, for its route to be served. */
@@ -337,6 +342,12 @@ export function createRoutedMessaging(options: RoutedMessagingOptions): RoutedMe
         async (sessionId) =>
           dateFromJson(await forward(source, sessionId, { operation: "renewMessageLock", args: lockArgs(source, lock, sessionId) }, "message")),
       );
+    },
+
+    async releaseSessions() {
+      closed = true;
+      await server.close();
+      await local.releaseSessions();
     },
 
     async close() {

@@ -56,6 +56,8 @@ export interface HeldSessionLookup {
    * with its entity path (`queue` or `topic/Subscriptions/subscription`) and id.
    */
   onSessionReleased(listener: (entityPath: string, sessionId: string) => void): void;
+  /** Releases every session held now, so other instances can take them at once (shutdown begins). */
+  releaseSessions(): Promise<void>;
 }
 
 /** The gateway: the messaging port, and what it holds. */
@@ -192,6 +194,11 @@ export function createServiceBusGateway(options: ServiceBusGatewayOptions): Serv
 
     onSessionReleased(listener) {
       releaseListeners.push(listener);
+    },
+
+    async releaseSessions() {
+      if (sessions.size > 0) logger.info({ heldSessions: sessions.size }, "releasing held sessions");
+      await sessions.releaseAll();
     },
 
     heldCounts() {

@@ -188,6 +188,11 @@ export class SessionRegistry<R extends SessionReceiverLike, M> {
     return idle.length;
   }
 
+  /** Releases every held session now (each one's release is reported), and goes on holding sessions taken later. */
+  async releaseAll(): Promise<void> {
+    await Promise.allSettled([...this.sessions.values()].map((entry) => this.release(entry.sourceKey, entry.sessionId)));
+  }
+
   /** Stops the idle sweep and releases every held session. */
   async close(): Promise<void> {
     this.closed = true;
