@@ -120,6 +120,19 @@ describe.each([
     }
   });
 
+  it("peek-lock: a held session's newer messages fire once the flow closes the session", async () => {
+    await send("cases", "case-1", { step: 1 });
+    const first = await poll(fixture.api, PEEK_LOCK);
+    expect(first.messages.map((message) => message.body)).toEqual([{ step: 1 }]);
+    await send("cases", "case-1", { step: 2 });
+    expect((await poll(fixture.api, next(first.location))).status).toBe(202);
+
+    expect((await fixture.api.request("POST", `/queues/cases/locks/${first.messages[0]?.lockToken}/complete`)).status).toBe(204);
+    expect((await fixture.api.request("POST", "/queues/cases/sessions/case-1/close")).status).toBe(204);
+    const again = await poll(fixture.api, next(first.location));
+    expect(again.messages.map((message) => [message.sessionId, message.body])).toEqual([["case-1", { step: 2 }]]);
+  });
+
   it("answers 202 with Location and the idle Retry-After when no session has messages", async () => {
     const idle = await poll(fixture.api, PEEK_LOCK);
     expect(idle.status).toBe(202);
