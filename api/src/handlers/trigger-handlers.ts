@@ -1,7 +1,7 @@
 /**
- * Handlers of the polling triggers (operations/triggers.ts): one short receive per poll, then either
- * 200 + the messages or 202, both with `Location` (the next poll URL with the trigger state) and
- * `Retry-After`.
+ * Handlers of the polling triggers (operations/triggers.ts): one short receive per poll (of one
+ * session on a session entity, see trigger-receive.ts), then either 200 + the messages or 202, both
+ * with `Location` (the next poll URL with the trigger state) and `Retry-After`.
  */
 import type { triggerOperations } from "../contract/registry.js";
 import type { ReceivedMessageJson } from "../contract/schemas/message.js";
@@ -13,6 +13,7 @@ import { bindOperation } from "../http/operation-binding.js";
 import type { OperationBinding } from "../http/operation-binding.js";
 import { ProblemError } from "../problems/problem-error.js";
 import type { MessagingPort } from "../servicebus/messaging-port.js";
+import { receiveForTrigger } from "./trigger-receive.js";
 
 /** What the trigger handlers need. */
 export interface TriggerHandlerDeps {
@@ -88,7 +89,7 @@ export function triggerBindings(
       if (query.eventType !== undefined && !expected) {
         throw new ProblemError("EventTypeNotFound", { detail: `The event catalog has no event type '${query.eventType}'; see ListEventTypes.` });
       }
-      const received = await messaging.receiveMessages(entity, {
+      const { messages: received } = await receiveForTrigger(messaging, entity, {
         maxMessages: query.maxMessages,
         maxWaitTimeInMs: receiveWaitInMs,
         receiveMode,

@@ -38,6 +38,11 @@ export interface ReceiveSessionMessagesOptions {
   maxWaitTimeInMs: number;
   /** The session to receive from; undefined takes the next available session. */
   sessionId: string | undefined;
+  /**
+   * peekLock (the default) holds the session on this instance so its messages can be settled;
+   * receiveAndDelete removes the messages as they are received and releases the session at once.
+   */
+  receiveMode?: "peekLock" | "receiveAndDelete";
 }
 
 /** Result of {@link MessagingPort.receiveSessionMessages}. */
@@ -130,7 +135,8 @@ export interface MessagingPort {
   resubmitDeadLetters(source: ReceivableEntity, selection: ResubmitSelection, options?: ResubmitOptions): Promise<ResubmitResult>;
   /**
    * Receives peek-locked messages of one session (a given id, or the next available session) and holds
-   * the session on this instance, so its messages are settled through the session's link. Throws
+   * the session on this instance, so its messages are settled through the session's link (in
+   * receiveAndDelete mode: removes them and releases the session at once, holding nothing). Throws
    * SessionCannotBeLocked when another receiver holds a given session; resolves without a session when
    * none is available within the wait time.
    */

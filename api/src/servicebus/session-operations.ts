@@ -1,6 +1,6 @@
 /**
- * The session half of the Service Bus gateway: receiving from a given or the next available session,
- * peeking a session, session state, session lock renewal and release, all through the
+ * The session half of the Service Bus gateway: receiving from a given or the next available session
+ * (peek-lock, holding it; or receive-and-delete, releasing it at once), peeking a session, session state, session lock renewal and release, all through the
  * {@link SessionRegistry} that holds this instance's session receivers.
  */
 import type { ServiceBusClient, ServiceBusReceivedMessage, ServiceBusSessionReceiver, ServiceBusSessionReceiverOptions } from "@azure/service-bus";
@@ -12,7 +12,7 @@ import { entityPathOf, sourceKey } from "./entity-path.js";
 import { GatewayError } from "./gateway-error.js";
 import { isNoSessionAvailable, sessionMismatchOf } from "./service-bus-errors.js";
 import { toMessageJson } from "./message-json.js";
-import type { MessagingPort } from "./messaging-port.js";
+import type { MessagingPort, ReceiveSessionMessagesOptions, ReceiveSessionMessagesResult } from "./messaging-port.js";
 import type { ReceivedMessageJson } from "../contract/schemas/message.js";
 import type { HeldSession, SessionRegistry } from "./session-registry.js";
 import { decodeSessionState, encodeSessionState } from "./session-state.js";
@@ -21,6 +21,7 @@ import { KEEP_RENEWING_FOR_IN_MS } from "./lock-renewal.js";
 /** The registry of SDK session receivers and the messages they delivered. */
 export type SdkSessionRegistry = SessionRegistry<ServiceBusSessionReceiver, ServiceBusReceivedMessage>;
 type SdkHeldSession = HeldSession<ServiceBusSessionReceiver, ServiceBusReceivedMessage>;
+type SessionReceiveMode = NonNullable<ReceiveSessionMessagesOptions["receiveMode"]>;
 
 /**
  * What is known about whether entities require sessions: learnt from accepted sessions and refused
@@ -104,8 +105,8 @@ export function createSessionOperations({ client, sessions, knowledge }: Session
     fromSequenceNumber: string | undefined,
   ): Promise<ServiceBusReceivedMessage[]>;
 } {
-  const acceptOptions = (held: boolean): ServiceBusSessionReceiverOptions => ({
-    receiveMode: "peekLock",
+  const acceptOptions = (held: boolean, receiveMode: SessionReceiveMode = "peekLock"): ServiceBusSessionReceiverOptions => ({
+    receiveMode,
     // Bytes as sent; body-codec.ts decodes them by content type.
     skipParsingBodyAsJson: true,
     // A held session stays locked while this instance holds it (the SDK renews the lock); idle release
@@ -119,13 +120,13 @@ export function createSessionOperations({ client, sessions, knowledge }: Session
     }
   };
 
-  const accept = async (source: ReceivableEntity, sessionId: string, held: boolean): Promise<ServiceBusSessionReceiver> => {
+  const accept = async (source: ReceivableEntity, sessionId: string, options: ServiceBusSessionReceiverOptions): Promise<ServiceBusSessionReceiver> => {
     await assertSessionFit(knowledge, source, true);
     try {
       const receiver =
         source.kind === "queue"
-          ? await client.acceptSession(source.queue, sessionId, acceptOptions(held))
-          : await client.acceptSession(source.topic, source.subscription, sessionId, acceptOptions(held));
+          ? await client.acceptSession(source.queue, sessionId, options)
+          : await client.acceptSession(source.topic, source.subscription, sessionId, options);
       knowledge.learn(source, true);
       return receiver;
     } catch (error) {
@@ -138,9 +139,12 @@ export function createSessionOperations({ client, sessions, knowledge }: Session
    * client's whole operation timeout and ignores an abort signal meanwhile, so the wait is bounded here:
    * a session that arrives after the caller was answered is released at once.
    */
-  const acceptNext = async (source: ReceivableEntity, waitInMs: number): Promise<ServiceBusSessionReceiver | undefined> => {
+  const acceptNext = async (
+    source: ReceivableEntity,
+    waitInMs: number,
+    options: ServiceBusSessionReceiverOptions,
+  ): Promise<ServiceBusSessionReceiver | undefined> => {
     await assertSessionFit(knowledge, source, true);
-    const options = acceptOptions(true);
     const accepting = (
       source.kind === "queue" ? client.acceptNextSession(source.queue, options) : client.acceptNextSession(source.topic, source.subscription, options)
     ).then(
@@ -176,7 +180,7 @@ export function createSessionOperations({ client, sessions, knowledge }: Session
 
   const acquire = (source: ReceivableEntity, sessionId: string): Promise<SdkHeldSession> => {
     checkSource(source);
-    return sessions.acquire(sourceKey(source), sessionId, () => accept(source, sessionId, true));
+    return sessions.acquire(sourceKey(source), sessionId, () => accept(source, sessionId, acceptOptions(true)));
   };
 
   const heldOrLost = (source: ReceivableEntity, sessionId: string): SdkHeldSession => {
@@ -188,13 +192,37 @@ export function createSessionOperations({ client, sessions, knowledge }: Session
     return held;
   };
 
+  /**
+   * Receives and deletes messages of one session (a given id, or the next available one), then releases
+   * the session at once: nothing is left to settle, so holding it would only keep others from it.
+   */
+  const receiveAndDelete = async (
+    source: ReceivableEntity,
+    maxMessages: number,
+    maxWaitTimeInMs: number,
+    sessionId: string | undefined,
+  ): Promise<ReceiveSessionMessagesResult> => {
+    const started = Date.now();
+    const options = acceptOptions(false, "receiveAndDelete");
+    const receiver = sessionId === undefined ? await acceptNext(source, maxWaitTimeInMs, options) : await accept(source, sessionId, options);
+    if (!receiver) return { messages: [] };
+    try {
+      const remaining = Math.max(0, maxWaitTimeInMs - (Date.now() - started));
+      const messages = await receiver.receiveMessages(maxMessages, { maxWaitTimeInMs: remaining });
+      return { sessionId: receiver.sessionId, messages: messages.map((message) => toMessageJson(message, "received")) };
+    } finally {
+      await receiver.close().catch(() => undefined);
+    }
+  };
+
   return {
-    async receiveSessionMessages(source, { maxMessages, maxWaitTimeInMs, sessionId }) {
+    async receiveSessionMessages(source, { maxMessages, maxWaitTimeInMs, sessionId, receiveMode = "peekLock" }) {
       checkSource(source);
+      if (receiveMode === "receiveAndDelete") return receiveAndDelete(source, maxMessages, maxWaitTimeInMs, sessionId);
       const started = Date.now();
       let session: SdkHeldSession;
       if (sessionId === undefined) {
-        const receiver = await acceptNext(source, maxWaitTimeInMs);
+        const receiver = await acceptNext(source, maxWaitTimeInMs, acceptOptions(true));
         if (!receiver) return { messages: [] };
         session = sessions.hold(sourceKey(source), receiver);
       } else {
@@ -228,7 +256,7 @@ export function createSessionOperations({ client, sessions, knowledge }: Session
       const held = sessions.get(sourceKey(source), sessionId);
       if (held) return sessions.use(held, (receiver) => receiver.peekMessages(maxMessages, options));
       // Peeking a session needs its lock: take it for this call only, so peeking does not hold it.
-      const receiver = await accept(source, sessionId, false);
+      const receiver = await accept(source, sessionId, acceptOptions(false));
       try {
         return await receiver.peekMessages(maxMessages, options);
       } finally {

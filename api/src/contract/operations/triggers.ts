@@ -6,7 +6,8 @@
  *
  * Two variants per entity kind: peek-lock (each message comes locked, with the lockToken a later
  * settle action needs: at least once) and auto-complete (receive-and-delete: a message is gone as soon
- * as the poll returns it, so a failed run loses it: at most once).
+ * as the poll returns it, so a failed run loses it: at most once). Both work on session-enabled entities
+ * without a parameter: a poll returns messages of one session, the next available one.
  */
 import { Type } from "@sinclair/typebox";
 import { receiverPickers } from "../pickers.js";
@@ -69,6 +70,13 @@ export function messagesArriveTrigger(source: ReceiverSourceSpec, mode: TriggerM
         "A message whose lock expires is delivered again, so processing is at least once."
       : "Messages are removed from the entity as the trigger returns them (receive and delete), so a flow run that fails loses its message: delivery is at most once. " +
         "Use it only for data you can afford to lose, such as telemetry; use the peek-lock trigger for business events.";
+  const sessions =
+    mode === "peekLock"
+      ? `On a session-enabled ${entityWord} (detected, nothing to set) each poll takes the next available session and returns messages of that session only, in order, each with its sessionId; ` +
+        "this instance of the API holds the session so the flow can settle them (give the message's sessionId to the settle actions). " +
+        "A held session is offered to later polls once it is closed with the close session action or goes unused for the idle time (60 seconds by default)."
+      : `On a session-enabled ${entityWord} (detected, nothing to set) each poll takes the next available session, removes and returns messages of that session only, in order, each with its sessionId, ` +
+        "and releases the session at once.";
   const operation = defineOperation({
     operationId: `WhenMessagesArriveIn${source.target === "queue" ? "Queue" : "Subscription"}${mode === "autoComplete" ? "AutoComplete" : ""}`,
     method: "get",
@@ -77,7 +85,8 @@ export function messagesArriveTrigger(source: ReceiverSourceSpec, mode: TriggerM
     description:
       `This operation triggers when messages arrive in the ${entityWord}, starting one flow run per message. ${guarantee} ` +
       "Each poll returns up to maxMessages messages; while none are waiting it answers 202 and the platform polls again after Retry-After seconds. " +
-      "Business events come with their typed event; choose the event type to use its fields in the flow. Session-enabled entities are not supported.",
+      "Business events come with their typed event; choose the event type to use its fields in the flow. " +
+      sessions,
     tags: [source.tag],
     request: {
       params: source.params,
