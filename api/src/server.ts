@@ -28,6 +28,17 @@ import { createServiceBusClients } from "./servicebus/service-bus-clients.js";
 import type { ServiceBusClientsTarget } from "./servicebus/service-bus-clients.js";
 import { createServiceBusGateway } from "./servicebus/service-bus-gateway.js";
 import { createRoutedMessaging } from "./routing/routed-messaging.js";
+import type { ServiceBusClient } from "@azure/service-bus";
+import type { ApiLogger } from "./logger.js";
+import type { MessagingPort } from "./servicebus/messaging-port.js";
+import { demoCallbackKey } from "./config/webhook-callback-key.js";
+import { flaggedIfUnexpected, withTypedEvent } from "./events/typed-messages.js";
+import { CallbackSeal } from "./webhooks/callback-seal.js";
+import { DEFAULT_CALLBACK_HOSTS, LOOPBACK_CALLBACK_HOSTS } from "./webhooks/callback-hosts.js";
+import { callbackUrlCheck, guardedPush } from "./webhooks/guarded-push.js";
+import { WebhookDispatcher } from "./webhooks/webhook-dispatcher.js";
+import { WebhookRegistry } from "./webhooks/webhook-registry.js";
+import { WebhookSubscriptions } from "./webhooks/webhook-subscriptions.js";
 import { problemOf } from "./http/problem-of-error.js";
 import { traceLogFields } from "./telemetry/log-trace.js";
 import { registerHeldGauges } from "./telemetry/held-gauges.js";
@@ -81,6 +92,39 @@ async function startServiceBus(config: AppConfig): Promise<StartedServiceBus> {
   };
 }
 
+/**
+ * Webhook triggers, when a callback key is configured (`WEBHOOK_CALLBACK_KEY`; in the embedded-emulator demo one
+ * is kept in the data folder, and callbacks may go to loopback over http so a developer can try them locally).
+ */
+function startWebhooks(
+  config: AppConfig,
+  serviceBus: StartedServiceBus,
+  deps: { client: ServiceBusClient; messaging: MessagingPort; eventCatalog: EventCatalog; logger: ApiLogger },
+): { subscriptions: WebhookSubscriptions; dispatcher: WebhookDispatcher } | undefined {
+  const demo = serviceBus.emulator !== undefined;
+  const dataDir = config.serviceBus.kind === "embeddedEmulator" && config.serviceBus.dataDir !== undefined ? config.dataDir : undefined;
+  const callbackKey = config.webhooks.callbackKey ?? (demo ? demoCallbackKey(dataDir) : undefined);
+  if (!callbackKey) {
+    deps.logger.info("webhook triggers are off: set WEBHOOK_CALLBACK_KEY (the same on every instance) to turn them on");
+    return undefined;
+  }
+  const allowedHosts = [...(config.webhooks.allowedCallbackHosts ?? DEFAULT_CALLBACK_HOSTS), ...(demo ? LOOPBACK_CALLBACK_HOSTS : [])];
+  const policy = { allowedHosts, allowLoopbackHttp: demo };
+  const registry = new WebhookRegistry(deps.client, { queueName: config.controlQueue });
+  const seal = new CallbackSeal(callbackKey);
+  const dispatcher = new WebhookDispatcher({
+    registry,
+    messaging: deps.messaging,
+    seal,
+    push: guardedPush(policy),
+    prepare: (message, record) =>
+      flaggedIfUnexpected(withTypedEvent(deps.eventCatalog, message), record.eventType === undefined ? undefined : deps.eventCatalog.find(record.eventType)),
+    logger: deps.logger.child({ component: "webhooks" }),
+  });
+  const subscriptions = new WebhookSubscriptions({ registry, seal, checkCallbackUrl: callbackUrlCheck(policy), dispatcher });
+  return { subscriptions, dispatcher };
+}
+
 async function main(): Promise<void> {
   let config: AppConfig;
   let eventCatalog: EventCatalog;
@@ -127,6 +171,7 @@ async function main(): Promise<void> {
     logger,
   });
   const messaging = telemetry ? tracedMessaging(routed, telemetry.meter) : routed;
+  const webhooks = startWebhooks(config, serviceBus, { client, messaging, eventCatalog, logger });
   if (telemetry) registerHeldGauges(telemetry.meter, gateway);
   const app = createApp({
     messaging,
@@ -140,6 +185,7 @@ async function main(): Promise<void> {
     jsonBodyLimitInBytes: config.jsonBodyLimitInBytes,
     ...(config.publicBaseUrl === undefined ? {} : { publicBaseUrl: config.publicBaseUrl }),
     ...(telemetry ? { telemetryMeter: telemetry.meter } : {}),
+    ...(webhooks ? { webhooks: webhooks.subscriptions } : {}),
   });
   const server: Server = createApiServer(app, { logger });
   // Responses in progress when shutdown starts, or begun after it on a connection still open, tell their client
@@ -170,6 +216,7 @@ async function main(): Promise<void> {
     force.unref();
     server.close(() => {
       void (async () => {
+        await webhooks?.dispatcher.stop();
         await messaging.close();
         await serviceBus.emulator?.instance.close();
         await telemetry?.shutdown();
@@ -182,6 +229,13 @@ async function main(): Promise<void> {
     });
     server.closeIdleConnections();
   };
+  // Webhook deliveries need the control queue (the registry lives there): they start once routing has.
+  if (webhooks) {
+    void routed.routingStarted().then((started) => {
+      if (started && !stopping) webhooks.dispatcher.start();
+      else if (!started) logger.warn("webhook triggers deliver nothing without the control queue");
+    });
+  }
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
   const { port } = server.address() as AddressInfo;

@@ -83,6 +83,15 @@ export const ConfigFileSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    webhooks: Type.Optional(
+      Type.Object(
+        {
+          // Host names callback URLs may point at: exact names or addresses, or "*." suffixes (default: Power Platform's).
+          allowedCallbackHosts: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 253 }), { minItems: 1, maxItems: 100 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     events: Type.Optional(
       Type.Object(
         {

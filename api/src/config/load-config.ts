@@ -13,6 +13,8 @@ import type { ConfigFile } from "./config-file-schema.js";
 import { DEFAULT_SESSION_IDLE_RELEASE_IN_MS } from "../servicebus/session-registry.js";
 import { DEMO_ENTITIES } from "./demo.js";
 import { DEFAULT_CALL_DEADLINE_IN_MS, DEFAULT_CONTROL_QUEUE } from "../routing/control-queue.js";
+import { parseHostPattern } from "../webhooks/host-pattern.js";
+import { callbackKeyFromEnv } from "./webhook-callback-key.js";
 import type { ExposedEntities } from "./exposed-entities.js";
 
 /** Where Service Bus is. */
@@ -41,6 +43,11 @@ export interface AppConfig {
   controlQueue: string;
   /** How long a forwarded session call waits for its answer (`sessions.forwardedCallDeadlineSeconds`, default 5 s). */
   forwardedCallDeadlineInMs: number;
+  /**
+   * Webhook triggers: the key callback URLs are sealed with (`WEBHOOK_CALLBACK_KEY`; undefined when not set) and
+   * the hosts callbacks may go to (`webhooks.allowedCallbackHosts`; undefined for the default Power Platform hosts).
+   */
+  webhooks: { callbackKey?: Buffer; allowedCallbackHosts?: string[] };
   /** The data folder (`DATA_DIR`), absolute. */
   dataDir: string;
   /** The event catalog's folder, absolute (`EVENT_CATALOG_DIR`, or `events.catalogDir`; the demo catalog by default). */
@@ -70,6 +77,7 @@ export const ENV_VARS = [
   "EMULATOR_PORT",
   "EVENT_CATALOG_DIR",
   "PUBLIC_BASE_URL",
+  "WEBHOOK_CALLBACK_KEY",
 ] as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -194,6 +202,20 @@ function entraIdFrom(section: EntraIdSection, configFile: string): EntraIdConfig
   };
 }
 
+/** The webhook settings; each allow-list entry is checked here, so a bad one stops the start naming it. */
+function webhooksFrom(env: Env, file: ConfigFile, configFile: string | undefined): AppConfig["webhooks"] {
+  const callbackKey = callbackKeyFromEnv(env["WEBHOOK_CALLBACK_KEY"]);
+  const hosts = file.webhooks?.allowedCallbackHosts;
+  for (const [index, entry] of (hosts ?? []).entries()) {
+    try {
+      parseHostPattern(entry);
+    } catch (error) {
+      throw new ConfigError(`${configFile}:/webhooks/allowedCallbackHosts/${index}`, error instanceof Error ? error.message : "is not a host pattern");
+    }
+  }
+  return { ...(callbackKey ? { callbackKey } : {}), ...(hosts ? { allowedCallbackHosts: hosts } : {}) };
+}
+
 /**
  * Loads and validates the configuration.
  *
@@ -246,6 +268,7 @@ export function loadConfig(env: Env, readFile: (file: string) => string, cwd: st
     sessionIdleReleaseInMs: (file.sessions?.idleReleaseSeconds ?? DEFAULT_SESSION_IDLE_RELEASE_IN_MS / 1000) * 1000,
     controlQueue,
     forwardedCallDeadlineInMs: (file.sessions?.forwardedCallDeadlineSeconds ?? DEFAULT_CALL_DEADLINE_IN_MS / 1000) * 1000,
+    webhooks: webhooksFrom(env, file, configFile),
     eventCatalogDir: env["EVENT_CATALOG_DIR"]
       ? path.resolve(cwd, env["EVENT_CATALOG_DIR"])
       : file.events?.catalogDir

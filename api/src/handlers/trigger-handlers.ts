@@ -4,11 +4,9 @@
  * with `Location` (the next poll URL with the trigger state) and `Retry-After`.
  */
 import type { triggerOperations } from "../contract/registry.js";
-import type { ReceivedMessageJson } from "../contract/schemas/message.js";
 import { TRIGGER_STATE_PARAMETER } from "../contract/operations/triggers.js";
 import type { EventCatalog } from "../events/event-catalog.js";
-import type { EventTypeDefinition } from "../events/event-type.js";
-import { withTypedEvents } from "../events/typed-messages.js";
+import { flaggedIfUnexpected, withTypedEvents } from "../events/typed-messages.js";
 import { bindOperation } from "../http/operation-binding.js";
 import type { OperationBinding } from "../http/operation-binding.js";
 import { ProblemError } from "../problems/problem-error.js";
@@ -61,18 +59,6 @@ export function nextPollUrl(requestUrl: URL, state: string, { declaredQuery, pub
   return next.href;
 }
 
-/** Flags messages that are not events of the type the trigger was told to expect (never hides them). */
-function flagUnexpected(messages: readonly ReceivedMessageJson[], expected: EventTypeDefinition | undefined): ReceivedMessageJson[] {
-  if (!expected) return [...messages];
-  return messages.map((message) => {
-    if (message.event?.eventType === expected.eventType) return message;
-    const problem = message.event
-      ? { field: "/eventType", message: `is ${message.event.eventType}, not ${expected.eventType}, the event type this trigger expects` }
-      : { field: "", message: `is not a business event; this trigger expects ${expected.eventType}` };
-    return { ...message, contractErrors: [...(message.contractErrors ?? []), problem] };
-  });
-}
-
 /** Bindings of the four triggers. */
 export function triggerBindings(
   operations: typeof triggerOperations,
@@ -100,7 +86,7 @@ export function triggerBindings(
       const retryAfter = received.length >= query.maxMessages ? 0 : idleRetryAfterSeconds;
       const headers = { Location: nextPollUrl(requestUrl, state, pollOptions), "Retry-After": String(retryAfter) };
       if (received.length === 0) return { pending: true, headers };
-      return { body: flagUnexpected(withTypedEvents(catalog, received), expected), headers };
+      return { body: withTypedEvents(catalog, received).map((message) => flaggedIfUnexpected(message, expected)), headers };
     });
   });
 }

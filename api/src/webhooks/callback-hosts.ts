@@ -30,3 +30,6 @@ export const DEFAULT_CALLBACK_HOSTS: readonly string[] = Object.freeze([
   "*.environment.api.appsplatform.us",
   "*.environment.api.powerplatform.partner.microsoftonline.cn",
 ]);
+
+/** The exact loopback entries the embedded-emulator demo adds, so a developer can point a callback at this machine. */
+export const LOOPBACK_CALLBACK_HOSTS: readonly string[] = Object.freeze(["localhost", "127.0.0.1", "::1"]);
