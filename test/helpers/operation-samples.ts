@@ -14,6 +14,7 @@ export interface SampleParams {
   lockToken?: string;
   sessionId?: string;
   eventType?: string;
+  webhookId?: string;
 }
 
 const DEFAULT_PARAMS: Required<SampleParams> = {
@@ -24,6 +25,7 @@ const DEFAULT_PARAMS: Required<SampleParams> = {
   lockToken: "00000000-0000-4000-8000-000000000000",
   sessionId: "session-1",
   eventType: "OrderSubmitted",
+  webhookId: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
 };
 
 /** A request: method, path with query string, and JSON body (undefined: none). */
@@ -36,8 +38,12 @@ export interface SampleRequest {
 const OUTGOING = { body: { sample: true }, contentType: "application/json" };
 
 /** Well-formed bodies by operation id; operations without a body are absent. */
+const WEBHOOK_SUBSCRIBE = { callbackUrl: "https://prod-01.westeurope.logic.azure.com/workflows/sample/triggers/manual/run?sig=sample" };
+
 const SAMPLE_BODIES: Record<string, unknown> = {
   SendMessage: OUTGOING,
+  WhenMessageArrivesInQueueInstant: WEBHOOK_SUBSCRIBE,
+  WhenMessageArrivesInSubscriptionInstant: WEBHOOK_SUBSCRIBE,
   SendMessages: { messages: [OUTGOING] },
   ScheduleMessages: { scheduledEnqueueTimeUtc: "2099-01-01T00:00:00Z", messages: [OUTGOING] },
   CancelScheduledMessages: { sequenceNumbers: ["1"] },
