@@ -11,6 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApiKeyRecord } from "../../api/src/auth/api-keys.js";
 import { hashApiKey } from "../../api/src/auth/api-keys.js";
 import { OPERATIONS } from "../../api/src/contract/registry.js";
+
+/** The operations an API key authorises: all but those a capability in their path authorises. */
+const KEYED_OPERATIONS = OPERATIONS.filter((operation) => !operation.auth.capability);
 import { createEmulator } from "../../emulator/src/create-emulator.js";
 import type { Emulator } from "../../emulator/src/create-emulator.js";
 import { apiTestEmulatorConfig } from "../helpers/api-fixture.js";
@@ -76,12 +79,26 @@ describe("security: authentication and authorization", () => {
 
   it("answers every operation with a 401 problem without a key, with an empty key and with a wrong key", async () => {
     const wrong = ["", "wrong-key", KEYS.current.toUpperCase(), `${KEYS.current}x`, KEYS.current.slice(0, -1), hashApiKey(KEYS.current), "x".repeat(5000)];
-    for (const operation of OPERATIONS) {
+    for (const operation of KEYED_OPERATIONS) {
       const { method, path, body } = sampleRequest(operation);
       expectProblem(await call(api, method, path, undefined, body), 401, "Unauthorized", `${operation.operationId} without a key`);
       for (const key of wrong) {
         expectProblem(await call(api, method, path, key, body), 401, "Unauthorized", `${operation.operationId} with key '${key.slice(0, 20)}'`);
       }
+    }
+  });
+
+  it("answers the operations a capability in their path authorises (a webhook subscription's delete) alike with and without a key", async () => {
+    const capability = OPERATIONS.filter((each) => each.auth.capability);
+    expect(capability.map((each) => each.operationId).sort()).toEqual(["DeleteWebhookSubscriptionOfQueue", "DeleteWebhookSubscriptionOfSubscription"]);
+    for (const operation of capability) {
+      expect(operation.auth.scopes).toEqual([]);
+      const { method, path, body } = sampleRequest(operation);
+      const anonymous = await call(api, method, path, undefined, body);
+      const wrongKey = await call(api, method, path, "wrong-key", body);
+      // This API has no webhook callback key: the operation itself answers, whatever key came.
+      expectProblem(anonymous, 501, "WebhooksNotConfigured", `${operation.operationId} without a key`);
+      expectProblem(wrongKey, 501, "WebhooksNotConfigured", `${operation.operationId} with a wrong key`);
     }
   });
 
@@ -112,7 +129,7 @@ describe("security: authentication and authorization", () => {
     // Revoking = deploying the configuration without the key; the API reads keys at start.
     const rotated = await startCustomApi(emulator.connectionString, { apiKeys: ALL_KEYS.filter((each) => each.name !== "retired") });
     try {
-      for (const operation of OPERATIONS) {
+      for (const operation of KEYED_OPERATIONS) {
         const { method, path, body } = sampleRequest(operation);
         expectProblem(await call(rotated, method, path, KEYS.retired, body), 401, "Unauthorized", `${operation.operationId} with the revoked key`);
       }
@@ -138,7 +155,7 @@ describe("security: authentication and authorization", () => {
   });
 
   it("answers a key whose allow-list does not cover the entity exactly as for an entity that does not exist (404), for every entity operation", async () => {
-    for (const operation of OPERATIONS.filter((each) => each.auth.entity !== undefined && !each.auth.scopes.includes("manage"))) {
+    for (const operation of KEYED_OPERATIONS.filter((each) => each.auth.entity !== undefined && !each.auth.scopes.includes("manage"))) {
       // orders-only may use the queue `orders` and nothing else.
       const other = sampleRequest(operation, { entity: "events", queue: "short-lock", topic: "events", subscription: "audit" });
       const key = operation.auth.scopes.every((scope) => scope === "listen") && operation.auth.entity === "subscription" ? KEYS.billingOnly : KEYS.ordersOnly;

@@ -57,7 +57,8 @@ describe("API: service routes", () => {
       const path = operation.path.replace("{lockToken}", "00000000-0000-4000-8000-000000000000").replace(/\{[^}]+\}/g, "x");
       const response = await fetch(`${fixture.api.baseUrl}${path}`, { method: operation.method.toUpperCase() });
       const body = (await response.json()) as { code: string };
-      expect(body.code, operation.operationId).toBe("Unauthorized");
+      // A capability in the path authorises the webhook delete: it is not keyed, so "x" is refused as an id instead.
+      expect(body.code, operation.operationId).toBe(operation.auth.capability ? "ValidationFailed" : "Unauthorized");
     }
   });
 
