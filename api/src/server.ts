@@ -212,11 +212,13 @@ async function main(): Promise<void> {
     logger.info({ signal }, "shutting down: no new requests; releasing held sessions; waiting for requests in progress, then closing links");
     // Sessions first, so other instances take them at once instead of after the requests in progress.
     void routed.releaseSessions().catch((error: unknown) => logger.warn({ err: error }, "held sessions not released"));
+    // Webhook deliveries take no new message from now on; the ones in flight finish and are settled.
+    const webhooksDrained = webhooks?.dispatcher.stop();
     const force = setTimeout(() => server.closeAllConnections(), 10_000);
     force.unref();
     server.close(() => {
       void (async () => {
-        await webhooks?.dispatcher.stop();
+        await webhooksDrained;
         await messaging.close();
         await serviceBus.emulator?.instance.close();
         await telemetry?.shutdown();

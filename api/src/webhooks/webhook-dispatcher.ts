@@ -96,6 +96,7 @@ export class WebhookDispatcher {
     const workers = [...this.running.values()].map((each) => each.worker);
     this.running.clear();
     await Promise.allSettled(workers.map((worker) => worker.stop()));
+    if (this.pending.size === 0) return;
     await this.options.registry.update((state) => this.withCounts(state)).catch((error: unknown) => this.logFailure(error));
   }
 
