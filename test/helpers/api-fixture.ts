@@ -30,6 +30,11 @@ import type { Emulator } from "../../emulator/src/create-emulator.js";
 import { parseEmulatorConfig } from "../../emulator/src/config/emulator-config.js";
 import type { EmulatorConfig } from "../../emulator/src/config/emulator-config.js";
 import { testClientOptions } from "./emulator-fixture.js";
+import { randomBytes } from "node:crypto";
+import { CALLBACK_KEY_BYTES, CallbackSeal } from "../../api/src/webhooks/callback-seal.js";
+import { callbackUrlCheck } from "../../api/src/webhooks/guarded-push.js";
+import { WebhookRegistry } from "../../api/src/webhooks/webhook-registry.js";
+import { WebhookSubscriptions } from "../../api/src/webhooks/webhook-subscriptions.js";
 
 let demoCatalog: EventCatalog | undefined;
 
@@ -164,6 +169,8 @@ export interface ApiInstanceOptions {
   publicBaseUrl?: string;
   /** Accept Microsoft Entra ID bearer tokens checked by this authenticator. */
   entraId?: EntraIdAuthenticator;
+  /** Webhook subscriptions kept on this control queue (a fresh callback key, the default callback hosts, no deliveries). */
+  webhooks?: { controlQueue: string };
 }
 
 /** Starts an API instance on a free port against a Service Bus connection string. */
@@ -177,6 +184,7 @@ export async function startApiInstance(
     apiKeys = TEST_KEY_RECORDS,
     publicBaseUrl,
     entraId,
+    webhooks,
   }: ApiInstanceOptions = {},
 ): Promise<ApiInstance> {
   const logger = silentLogger();
@@ -202,6 +210,15 @@ export async function startApiInstance(
     jsonBodyLimitInBytes,
     ...(publicBaseUrl === undefined ? {} : { publicBaseUrl }),
     ...(entraId ? { entraId } : {}),
+    ...(webhooks
+      ? {
+          webhooks: new WebhookSubscriptions({
+            registry: new WebhookRegistry(client, { queueName: webhooks.controlQueue }),
+            seal: new CallbackSeal(randomBytes(CALLBACK_KEY_BYTES)),
+            checkCallbackUrl: callbackUrlCheck({}),
+          }),
+        }
+      : {}),
   });
   const server = await listen(app);
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -259,6 +276,8 @@ export interface ApiFixtureOptions {
   sessionIdleReleaseInMs?: number;
   /** The configured API keys (default {@link TEST_KEY_RECORDS}). */
   apiKeys?: readonly ApiKeyRecord[];
+  /** Webhook subscriptions on this control queue (which the emulator's config must have, session-enabled). */
+  webhooks?: { controlQueue: string };
 }
 
 /** Starts an emulator with {@link apiTestEmulatorConfig} and an API instance. */
@@ -272,6 +291,7 @@ export async function startApiFixture(config: EmulatorConfig = apiTestEmulatorCo
       ...(emulator.admin ? { admin: emulator.admin } : {}),
       ...(options.sessionIdleReleaseInMs === undefined ? {} : { sessionIdleReleaseInMs: options.sessionIdleReleaseInMs }),
       ...(options.apiKeys ? { apiKeys: options.apiKeys } : {}),
+      ...(options.webhooks ? { webhooks: options.webhooks } : {}),
       ...overrides,
     });
     instances.push(instance);

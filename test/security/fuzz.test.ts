@@ -23,7 +23,10 @@ import { hashApiKey } from "../../api/src/auth/api-keys.js";
 import type { AnyOperation } from "../../api/src/contract/operation.js";
 import { OPERATIONS } from "../../api/src/contract/registry.js";
 import { isProblemCode } from "../../api/src/problems/codes.js";
-import { startApiFixture } from "../helpers/api-fixture.js";
+import { apiTestEmulatorConfig, startApiFixture } from "../helpers/api-fixture.js";
+import { queuesConfig } from "../helpers/emulator-fixture.js";
+
+const CONTROL_QUEUE = "bridge-control";
 import type { ApiFixture } from "../helpers/api-fixture.js";
 import { TEST_KEY_RECORDS, TEST_KEYS } from "../helpers/api-fixture.js";
 import { sampleBody } from "../helpers/operation-samples.js";
@@ -429,7 +432,13 @@ describe("security: generated malformed and hostile requests to every operation"
   const statuses = new Map<number, number>();
 
   beforeAll(async () => {
-    fixture = await startApiFixture(undefined, { apiKeys: API_KEYS });
+    // With webhook triggers on, so subscribe and its state are fuzzed too (their registry lives on a control queue).
+    const config = apiTestEmulatorConfig();
+    const controlQueue = queuesConfig({ [CONTROL_QUEUE]: { RequiresSession: true } }).queues;
+    fixture = await startApiFixture(
+      { ...config, queues: [...config.queues, ...controlQueue] },
+      { apiKeys: API_KEYS, webhooks: { controlQueue: CONTROL_QUEUE } },
+    );
     // Something to receive, peek and settle while the fuzzer runs.
     for (let index = 0; index < 5; index += 1) {
       await fixture.api.request("POST", "/entities/orders/messages", { body: { body: { index }, messageId: randomUUID() } });
