@@ -88,14 +88,17 @@ export class WebhookDispatcher {
     return this.running.size;
   }
 
-  /** Stops reading the registry, drains every worker, and writes the last counts. */
+  /**
+   * Stops reading the registry, drains every worker (the deliveries in flight, not the receives waiting for a
+   * message: closing the messaging port next ends those), and writes the last counts.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.syncing;
     const workers = [...this.running.values()].map((each) => each.worker);
     this.running.clear();
-    await Promise.allSettled(workers.map((worker) => worker.stop()));
+    await Promise.allSettled(workers.map((worker) => worker.drain()));
     await this.options.registry.update((state) => this.withCounts(state)).catch((error: unknown) => this.logFailure(error));
   }
 
