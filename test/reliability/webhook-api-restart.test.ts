@@ -77,7 +77,8 @@ describe("reliability: webhook subscriptions across API restarts", () => {
   }, 150_000);
 
   describe("with Service Bus outliving the API", () => {
-    it("pushes a message again after the API is killed (-9) while the callback holds its push, and loses nothing", async () => {
+    /** An emulator in this process, a callback server that holds pushes while `holding`, and the API's environment. */
+    async function outlivingServiceBus(name: string) {
       const emulator: Emulator = await createEmulator({
         config: queuesConfig({
           [QUEUE]: { LockDuration: "PT5S", MaxDeliveryCount: 10 },
@@ -86,13 +87,16 @@ describe("reliability: webhook subscriptions across API restarts", () => {
       });
       cleanups.push(() => emulator.close());
       const held: ServerResponse[] = [];
-      let holding = true;
+      const control = { holding: true };
       const callback = await startCallbackServer((_request, response) => {
-        if (holding) held.push(response);
+        if (control.holding) held.push(response);
         else response.writeHead(200).end();
       });
-      cleanups.push(() => callback.close());
-      const dir = await temporaryDirectory("sb-webhook-kill-");
+      cleanups.push(async () => {
+        for (const response of held) response.destroy();
+        await callback.close();
+      });
+      const dir = await temporaryDirectory(`sb-webhook-${name}-`);
       cleanups.push(() => dir.remove());
       const configFile = await writeApiConfigFile(dir.path, { queues: [QUEUE], topics: [] }, [{ name: "reliability", key: KEY, scopes: ["send", "listen"] }], {
         webhooks: { allowedCallbackHosts: ["127.0.0.1"], allowLoopbackHttp: true },
@@ -103,17 +107,26 @@ describe("reliability: webhook subscriptions across API restarts", () => {
         DATA_DIR: dir.path,
         WEBHOOK_CALLBACK_KEY: randomBytes(32).toString("base64"),
       };
+      return { callback, held, control, env };
+    }
 
+    /** Subscribes `flow`, sends one message and waits until its push is held by the callback. */
+    async function pushInFlight(api: ApiProcess, callback: CallbackServer, held: ServerResponse[], flow: string): Promise<void> {
+      const subscribed = await call(api, KEY, "POST", `/queues/${QUEUE}/webhooks`, { callbackUrl: callback.url(flow), maxConcurrentCalls: 1 });
+      expect(subscribed.status, JSON.stringify(subscribed.body)).toBe(201);
+      expect((await call(api, KEY, "POST", `/entities/${QUEUE}/messages`, { body: { order: "in flight" } })).status).toBe(201);
+      await until(() => held.length === 1);
+    }
+
+    it("pushes a message again after the API is killed (-9) while the callback holds its push, and loses nothing", async () => {
+      const { callback, held, control, env } = await outlivingServiceBus("kill");
       const first = await startApiProcess(env, 60_000);
       const flow = "/flow-killed?sig=secret";
-      const subscribed = await call(first, KEY, "POST", `/queues/${QUEUE}/webhooks`, { callbackUrl: callback.url(flow), maxConcurrentCalls: 1 });
-      expect(subscribed.status, JSON.stringify(subscribed.body)).toBe(201);
-      expect((await call(first, KEY, "POST", `/entities/${QUEUE}/messages`, { body: { order: "in flight" } })).status).toBe(201);
       // The push is in flight, unanswered: then the API dies.
-      await until(() => held.length === 1);
+      await pushInFlight(first, callback, held, flow);
       expect((await first.kill("SIGKILL")).signal).toBe("SIGKILL");
 
-      holding = false;
+      control.holding = false;
       const second = await startApiProcess(env, 60_000);
       // Its lock expires in Service Bus; the restarted API reads the registry, receives it again and pushes it.
       await until(() => pushedBodies(callback, flow).length === 2, 60_000);
@@ -122,7 +135,25 @@ describe("reliability: webhook subscriptions across API restarts", () => {
       expect(again.deliveryCount).toBe(2);
       // Accepted this time: completed, the queue is empty.
       await until(async () => (await peeked(second, KEY, QUEUE)).length === 0);
-      for (const response of held) response.destroy();
+    }, 150_000);
+
+    it("on SIGTERM, waits for the push in flight and completes the message the callback then accepts", async () => {
+      const { callback, held, control, env } = await outlivingServiceBus("drain");
+      const first = await startApiProcess(env, 60_000);
+      const flow = "/flow-drained?sig=secret";
+      await pushInFlight(first, callback, held, flow);
+      first.child.kill("SIGTERM");
+      // Still running while its push waits for an answer.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(first.child.exitCode).toBeNull();
+      control.holding = false;
+      held[0]?.writeHead(200).end();
+      expect((await first.exited).code).toBe(0);
+
+      // Completed before it exited: nothing comes back, to another instance or later.
+      const second = await startApiProcess(env, 60_000);
+      expect(await peeked(second, KEY, QUEUE)).toEqual([]);
+      expect(pushedBodies(callback, flow)).toEqual([{ order: "in flight" }]);
     }, 150_000);
   });
 });
