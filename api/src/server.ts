@@ -109,7 +109,8 @@ function startWebhooks(
     return undefined;
   }
   const allowedHosts = [...(config.webhooks.allowedCallbackHosts ?? DEFAULT_CALLBACK_HOSTS), ...(demo ? LOOPBACK_CALLBACK_HOSTS : [])];
-  const policy = { allowedHosts, allowLoopbackHttp: demo };
+  // http to loopback: always in the demo, elsewhere only when the config file asks (tests, local use).
+  const policy = { allowedHosts, allowLoopbackHttp: demo || config.webhooks.allowLoopbackHttp };
   const registry = new WebhookRegistry(deps.client, { queueName: config.controlQueue });
   const seal = new CallbackSeal(callbackKey);
   const dispatcher = new WebhookDispatcher({

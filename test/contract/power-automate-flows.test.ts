@@ -12,6 +12,11 @@ import { operationsOf, parametersOf } from "../../connector/validate/walk.js";
 import { parseEmulatorConfig } from "../../emulator/src/config/emulator-config.js";
 import { TEST_KEYS, startApiFixture } from "../helpers/api-fixture.js";
 import type { ApiFixture } from "../helpers/api-fixture.js";
+import { startApiProcess } from "../helpers/api-process.js";
+import type { ApiProcess } from "../helpers/api-process.js";
+import { temporaryDirectory } from "../helpers/emulator-process.js";
+import { startCallbackServer } from "../integration/api/webhooks/callback-server.js";
+import type { CallbackServer } from "../integration/api/webhooks/callback-server.js";
 import { committedFiles } from "./connector-fixture.js";
 import { PowerAutomatePlatform } from "./power-automate-platform.js";
 
@@ -218,4 +223,78 @@ describe("Power Automate flows against the committed connector", () => {
       expect(() => dataAjv().compile(schema)).not.toThrow();
     }
   });
+});
+
+/**
+ * The instant trigger as the platform runs it, from the committed files only. Webhooks need the API's dispatcher
+ * and callback key, so this flow runs against the API process in demo mode (`npm start`), whose embedded
+ * emulator has the demo entities and which allows http callbacks to loopback.
+ */
+describe("Power Automate's instant (webhook) trigger against the committed connector", () => {
+  const files = committedFiles();
+  let dir: Awaited<ReturnType<typeof temporaryDirectory>>;
+  let api: ApiProcess;
+  let callback: CallbackServer;
+  let platform: PowerAutomatePlatform;
+
+  beforeAll(async () => {
+    callback = await startCallbackServer((_request, response) => response.writeHead(202).end());
+    dir = await temporaryDirectory("sb-flows-webhook-");
+    api = await startApiProcess({ DATA_DIR: dir.path }, 60_000);
+    platform = new PowerAutomatePlatform(files.apiDefinition, files.apiProperties, { baseUrl: api.baseUrl, api_key: api.demoKey ?? "" }, run);
+  }, 90_000);
+  afterAll(async () => {
+    await api?.kill("SIGTERM");
+    await callback?.close();
+    await dir?.remove();
+  });
+
+  const until = async (check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> => {
+    const giveUp = Date.now() + timeoutMs;
+    while (!(await check())) {
+      if (Date.now() > giveUp) throw new Error("timed out waiting");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+
+  it("flow turned on -> subscribe with the callback URL -> a push per message -> flow turned off -> DELETE at Location without a key -> no more pushes", async () => {
+    // The trigger a maker picks: the queue's instant trigger, a webhook trigger with a single run per message.
+    const trigger = operationsOf(files.apiDefinition).find(
+      (entry) => entry.operation["x-ms-trigger"] === "single" && entry.method === "post" && entry.path === "/queues/{queue}/webhooks",
+    );
+    expect(trigger?.operation["operationId"]).toBe("WhenMessageArrivesInQueueInstant");
+    const operationId = String(trigger?.operation["operationId"]);
+
+    // Flow saved and on: the platform subscribes with its callback URL (which carries the flow's signature).
+    const flowPath = "/workflows/flow-1/triggers/manual/paths/invoke?api-version=2016-06-01&sig=flow-signature";
+    const subscribed = await platform.subscribeWebhook(operationId, { queue: "orders", eventType: "OrderSubmitted" }, callback.url(flowPath));
+    expect(subscribed.status).toBe(201);
+    const location = subscribed.headers.get("location") ?? "";
+    expect(new URL(location).origin).toBe(api.baseUrl);
+    // The Location carries an unguessable capability, never a counter: the DELETE needs nothing else.
+    expect(new URL(location).pathname).toMatch(/^\/queues\/orders\/webhooks\/[A-Za-z0-9_-]{43}$/);
+    expect(JSON.stringify(subscribed.body)).not.toContain("flow-signature");
+
+    // A message arrives: it is pushed to the callback, typed as the trigger's notification content says.
+    expect((await platform.invoke("SendEvent", { entity: "orders", eventType: "OrderSubmitted", body: order })).status).toBe(201);
+    await until(() => callback.received.length === 1);
+    const [push] = callback.received;
+    expect(push?.method).toBe("POST");
+    expect(push?.url).toBe(flowPath);
+    const pushed = JSON.parse(push?.body ?? "{}") as Message;
+    platform.checkNotification(operationId, pushed);
+    expect(pushed["event"]).toMatchObject({ eventType: "OrderSubmitted", data: order });
+    expect(pushed["contractErrors"]).toBeUndefined();
+    // Accepted (202): completed, the queue is empty.
+    await until(async () => ((await platform.invoke("PeekMessagesInQueue", { queue: "orders" })).body as { messages: unknown[] }).messages.length === 0);
+
+    // Flow turned off: the platform DELETEs the Location, possibly without the API key.
+    expect((await platform.unsubscribeWebhook(location)).status).toBe(204);
+    // Nothing more is pushed; the next message stays in the queue for another reader.
+    expect((await platform.invoke("SendEvent", { entity: "orders", eventType: "OrderSubmitted", body: { ...order, orderId: "O-2003" } })).status).toBe(201);
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(callback.received).toHaveLength(1);
+    const left = (await platform.invoke("PeekMessagesInQueue", { queue: "orders" })).body as { messages: Message[] };
+    expect(left.messages.map((message) => message["event"]?.["data"]?.["orderId"])).toEqual(["O-2003"]);
+  }, 60_000);
 });

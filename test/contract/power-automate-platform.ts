@@ -6,11 +6,14 @@
  * internal parameters, its own flow-run headers on every call), resolves dropdowns
  * (x-ms-dynamic-values) and typed schemas (x-ms-dynamic-schema), and polls triggers by following
  * `Location` until a 200. Every 2xx body is checked against the response schema of the definition.
+ * Webhook triggers: it subscribes with the flow's callback URL in the body property marked
+ * x-ms-notification-url, checks pushed messages against x-ms-notification-content, and unsubscribes with a
+ * DELETE on the subscribe answer's `Location`, without the API key (as the platform may).
  */
 import ajvDraft04Module from "ajv-draft-04";
 import type { JsonSchema } from "../../connector/schema.js";
 import { isObject } from "../../connector/schema.js";
-import { operationsOf, parametersOf, responsesOf } from "../../connector/validate/walk.js";
+import { notificationSchemaOf, operationsOf, parametersOf, responsesOf, triggerKindOf } from "../../connector/validate/walk.js";
 
 /** The values a maker enters when creating a connection, by connection parameter name. */
 export type ConnectionValues = Record<string, string>;
@@ -155,6 +158,67 @@ export class PowerAutomatePlatform {
       }
     }
     return { status: response.status, headers: response.headers, body };
+  }
+
+  /**
+   * Turns a webhook trigger on, as the platform does when a flow is saved: the trigger's own method and path, with
+   * the flow's callback URL in the body property marked x-ms-notification-url (which the maker never fills in).
+   */
+  async subscribeWebhook(operationId: string, inputs: ActionInputs, callbackUrl: string): Promise<PlatformResponse> {
+    const entry = this.operationEntry(operationId);
+    if (triggerKindOf(entry) !== "webhook") throw new Error(`${operationId} is not a webhook trigger.`);
+    const bodyParameter = parametersOf(entry.operation).find((parameter) => parameter["in"] === "body");
+    const properties = this.resolved(bodyParameter?.["schema"])["properties"];
+    const urlProperty = Object.entries(isObject(properties) ? properties : {}).find(
+      ([, schema]) => isObject(schema) && schema["x-ms-notification-url"] === true,
+    )?.[0];
+    if (bodyParameter === undefined || urlProperty === undefined) throw new Error(`${operationId} has no body property marked x-ms-notification-url.`);
+    const name = String(bodyParameter["name"]);
+    const body = { ...(isObject(inputs[name]) ? inputs[name] : {}), [urlProperty]: callbackUrl };
+    return this.invoke(operationId, { ...inputs, [name]: body });
+  }
+
+  /** Checks a message pushed to the callback against the trigger's x-ms-notification-content schema. */
+  checkNotification(operationId: string, pushed: unknown): void {
+    const schema = notificationSchemaOf(this.operationEntry(operationId));
+    if (schema === undefined) throw new Error(`${operationId} has no x-ms-notification-content.`);
+    const validate = this.ajv.compile({ definitions: this.apiDefinition["definitions"] ?? {}, allOf: [schema] });
+    if (!validate(pushed))
+      throw new Error(`A push to ${operationId}'s callback does not match its notification content: ${this.ajv.errorsText(validate.errors)}`);
+  }
+
+  /**
+   * Turns a webhook trigger off, as the platform does when the flow is turned off, changed or deleted: DELETE on
+   * the `Location` the subscribe answered, without the connection's API key. The definition must declare that
+   * DELETE (the path template the Location matches).
+   */
+  async unsubscribeWebhook(location: string): Promise<PlatformResponse> {
+    const basePath = String(this.apiDefinition["basePath"] ?? "/").replace(/\/$/, "");
+    const path = new URL(location).pathname.slice(basePath.length);
+    const declared = operationsOf(this.apiDefinition).find(
+      (entry) => entry.method === "delete" && new RegExp(`^${entry.path.replace(/\{[^}]+\}/g, "[^/]+")}$`).test(path),
+    );
+    if (!declared) throw new Error(`The definition declares no DELETE for the subscription's Location ${path}.`);
+    const response = await fetch(location, {
+      method: "DELETE",
+      headers: { "x-ms-workflow-run-id": this.run.workflowRunId, "x-ms-client-tracking-id": this.run.clientTrackingId },
+    });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, body: text.length === 0 ? undefined : text };
+  }
+
+  private operationEntry(operationId: string) {
+    const entry = operationsOf(this.apiDefinition).find((candidate) => candidate.operation["operationId"] === operationId);
+    if (!entry) throw new Error(`The connector has no operation ${operationId}.`);
+    return entry;
+  }
+
+  /** A schema, with a `$ref` to the definitions followed. */
+  private resolved(schema: unknown): JsonSchema {
+    if (!isObject(schema)) return {};
+    const ref = schema["$ref"];
+    if (typeof ref !== "string") return schema;
+    return this.resolved(get(this.apiDefinition, ref.replace(/^#\//, "")));
   }
 
   /** Runs an action. */

@@ -88,6 +88,8 @@ export const ConfigFileSchema = Type.Object(
         {
           // Host names callback URLs may point at: exact names or addresses, or "*." suffixes (default: Power Platform's).
           allowedCallbackHosts: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 253 }), { minItems: 1, maxItems: 100 })),
+          // Tests and local use only: http (and any port) to loopback hosts that allowedCallbackHosts names exactly.
+          allowLoopbackHttp: Type.Optional(Type.Boolean()),
         },
         { additionalProperties: false },
       ),

@@ -46,8 +46,10 @@ export interface AppConfig {
   /**
    * Webhook triggers: the key callback URLs are sealed with (`WEBHOOK_CALLBACK_KEY`; undefined when not set) and
    * the hosts callbacks may go to (`webhooks.allowedCallbackHosts`; undefined for the default Power Platform hosts).
+   * `allowLoopbackHttp` (`webhooks.allowLoopbackHttp`, for tests and local use only) lets callbacks use http to
+   * loopback hosts the allow-list names exactly, as the embedded-emulator demo always does.
    */
-  webhooks: { callbackKey?: Buffer; allowedCallbackHosts?: string[] };
+  webhooks: { callbackKey?: Buffer; allowedCallbackHosts?: string[]; allowLoopbackHttp: boolean };
   /** The data folder (`DATA_DIR`), absolute. */
   dataDir: string;
   /** The event catalog's folder, absolute (`EVENT_CATALOG_DIR`, or `events.catalogDir`; the demo catalog by default). */
@@ -213,7 +215,11 @@ function webhooksFrom(env: Env, file: ConfigFile, configFile: string | undefined
       throw new ConfigError(`${configFile}:/webhooks/allowedCallbackHosts/${index}`, error instanceof Error ? error.message : "is not a host pattern");
     }
   }
-  return { ...(callbackKey ? { callbackKey } : {}), ...(hosts ? { allowedCallbackHosts: hosts } : {}) };
+  return {
+    ...(callbackKey ? { callbackKey } : {}),
+    ...(hosts ? { allowedCallbackHosts: hosts } : {}),
+    allowLoopbackHttp: file.webhooks?.allowLoopbackHttp ?? false,
+  };
 }
 
 /**

@@ -69,6 +69,8 @@ export class DeliveryWorker {
   private readonly options: Required<Omit<DeliveryWorkerOptions, "logger">> & { logger: ApiLogger };
   private readonly stopping = new AbortController();
   private readonly loops: Promise<void>[] = [];
+  /** The deliveries (and releases) in progress: what {@link drain} waits for. */
+  private readonly inFlight = new Set<Promise<void>>();
   private failuresInARow = 0;
 
   constructor(options: DeliveryWorkerOptions) {
@@ -93,10 +95,21 @@ export class DeliveryWorker {
     return this.stopping.signal.aborted;
   }
 
-  /** Stops taking messages and waits for the deliveries in flight to finish and be settled. */
+  /** Stops taking messages and waits for the loops to end: deliveries in flight settled, waiting receives over. */
   async stop(): Promise<void> {
     this.stopping.abort();
     await Promise.allSettled(this.loops);
+  }
+
+  /**
+   * Stops taking messages and waits only for the deliveries in flight to finish and be settled, not for loops
+   * that wait in a receive (up to `receiveWaitInMs`, which would hold a shutdown that long): for a shutdown, where
+   * closing the messaging port next ends those receives. A message such a receive still returns is released
+   * untouched, or comes back when its lock expires.
+   */
+  async drain(): Promise<void> {
+    this.stopping.abort();
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
   private async plainLoop(): Promise<void> {
@@ -138,9 +151,16 @@ export class DeliveryWorker {
   }
 
   /** A message received while stopping is released untouched (the receive was already waiting). */
-  private async deliverOrRelease(message: ReceivedMessageJson): Promise<void> {
-    if (!this.stopped) return this.deliver(message);
-    await this.guard(() => this.options.messaging.abandonMessage(this.options.source, lockOf(message)));
+  private deliverOrRelease(message: ReceivedMessageJson): Promise<void> {
+    const settling = this.stopped
+      ? this.guard(() => this.options.messaging.abandonMessage(this.options.source, lockOf(message))).then(() => undefined)
+      : this.deliver(message);
+    this.inFlight.add(settling);
+    const done = (): void => {
+      this.inFlight.delete(settling);
+    };
+    settling.then(done, done);
+    return settling;
   }
 
   /** Pushes one message and settles it by what the callback answered. */

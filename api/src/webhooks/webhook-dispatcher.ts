@@ -88,21 +88,24 @@ export class WebhookDispatcher {
     return this.running.size;
   }
 
-  /** Stops reading the registry, drains every worker, and writes the last counts. */
+  /**
+   * Stops reading the registry, drains every worker (the deliveries in flight, not the receives waiting for a
+   * message: closing the messaging port next ends those), and writes the last counts.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.syncing;
     const workers = [...this.running.values()].map((each) => each.worker);
     this.running.clear();
-    await Promise.allSettled(workers.map((worker) => worker.stop()));
+    await Promise.allSettled(workers.map((worker) => worker.drain()));
     if (this.pending.size === 0) return;
-    await this.options.registry.update((state) => this.withCounts(state)).catch((error: unknown) => this.logFailure(error));
+    await this.writeCounts().catch((error: unknown) => this.logFailure(error));
   }
 
   private async sync(): Promise<void> {
     if (this.stopped) return;
-    const state = await this.options.registry.update((current) => this.withCounts(current));
+    const state = await this.writeCounts();
     const live = new Map(Object.entries(state.subscriptions).filter(([, record]) => record.counts.goneAt === undefined));
     for (const [id, running] of this.running) {
       if (live.get(id)?.createdAt !== running.createdAt) {
@@ -115,11 +118,24 @@ export class WebhookDispatcher {
     }
   }
 
-  /** The state with this instance's counts added (undefined state when there is nothing to add). */
-  private withCounts(state: RegistryState): { state?: RegistryState; result: RegistryState } {
-    if (this.pending.size === 0) return { result: state };
+  /**
+   * Adds this instance's counts to the registry and resolves to its state. The counts added are forgotten only
+   * once the state is written: a failed write leaves them for the next one.
+   */
+  private async writeCounts(): Promise<RegistryState> {
+    const { state, added } = await this.options.registry.update((current) => this.withCounts(current));
+    this.forget(added);
+    return state;
+  }
+
+  /** The state with this instance's counts added (undefined state when there is nothing to add), and what was added. */
+  private withCounts(state: RegistryState): { state?: RegistryState; result: { state: RegistryState; added: Map<string, PendingCounts> } } {
+    const added = new Map<string, PendingCounts>();
+    if (this.pending.size === 0) return { result: { state, added } };
     const subscriptions = { ...state.subscriptions };
     for (const [id, counts] of this.pending) {
+      // Counts of a subscription deleted meanwhile are added to nothing, and forgotten too.
+      added.set(id, { ...counts });
       const record = subscriptions[id];
       if (!record) continue;
       subscriptions[id] = {
@@ -134,9 +150,24 @@ export class WebhookDispatcher {
         },
       };
     }
-    this.pending.clear();
     const next = { subscriptions };
-    return { state: next, result: next };
+    return { state: next, result: { state: next, added } };
+  }
+
+  /** Takes written counts off the pending ones (workers may have added more while the state was written). */
+  private forget(added: Map<string, PendingCounts>): void {
+    for (const [id, written] of added) {
+      const entry = this.pending.get(id);
+      if (!entry) continue;
+      entry.delivered -= written.delivered;
+      entry.failed -= written.failed;
+      if (entry.lastDeliveryAt === written.lastDeliveryAt) delete entry.lastDeliveryAt;
+      if (entry.lastFailure === written.lastFailure) delete entry.lastFailure;
+      if (entry.gone === written.gone) delete entry.gone;
+      const nothingLeft =
+        entry.delivered === 0 && entry.failed === 0 && entry.lastDeliveryAt === undefined && entry.lastFailure === undefined && entry.gone === undefined;
+      if (nothingLeft) this.pending.delete(id);
+    }
   }
 
   private run(record: WebhookRecord): void {

@@ -168,6 +168,46 @@ describe("DeliveryWorker: webhook pushes through the messaging port", () => {
         .catch(() => undefined);
   });
 
+  it("drains for a shutdown: waits for the delivery in flight to be settled, not for a loop waiting in a receive", async () => {
+    // Its own port, closed at the end as the server closes its port after draining (which ends waiting receives).
+    const own = createServiceBusGateway({ client: new ServiceBusClient(started.emulator.connectionString, testClientOptions), logger: silentLogger() });
+    let receivesWaiting = 0;
+    const messaging = new Proxy(own, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver) as unknown;
+        if (property !== "receiveMessages" || typeof value !== "function") return typeof value === "function" ? value.bind(target) : value;
+        return async (...args: unknown[]) => {
+          receivesWaiting += 1;
+          try {
+            return await (value as (...inner: unknown[]) => Promise<unknown>).apply(target, args);
+          } finally {
+            receivesWaiting -= 1;
+          }
+        };
+      },
+    });
+    let answer = (_status: number): void => undefined;
+    callback.answer.current = () => new Promise((resolve) => (answer = (status) => resolve({ status })));
+    // Two loops: one delivers, the other waits in a receive far longer than any test.
+    const draining = startWorker("orders", { messaging, maxConcurrentCalls: 2, receiveWaitInMs: 600_000 });
+    await send("orders", { order: "in flight at shutdown" });
+    await until(() => callback.received.length === 1 && receivesWaiting === 1);
+
+    let drained = false;
+    const drain = draining.drain().then(() => (drained = true));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(drained).toBe(false);
+    answer(200);
+    await drain;
+    // Settled before drain() resolved: delivered and completed; the other loop is still in its receive.
+    expect(counts.delivered).toBe(1);
+    expect(await peekAll("orders")).toEqual([]);
+    expect(receivesWaiting).toBe(1);
+    // Drained: as in a shutdown, the port is closed next and the worker is left to end.
+    worker = undefined;
+    await own.close();
+  }, 30_000);
+
   it("renews the lock while a callback takes longer than the lock duration, so the message is pushed once", async () => {
     callback.answer.current = async () => {
       await new Promise((resolve) => setTimeout(resolve, 7_000));

@@ -18,7 +18,7 @@ import { CALLBACK_KEY_BYTES, CallbackSeal } from "../../../../api/src/webhooks/c
 import type { PushResult } from "../../../../api/src/webhooks/delivery-worker.js";
 import { WebhookDispatcher } from "../../../../api/src/webhooks/webhook-dispatcher.js";
 import { WebhookRegistry } from "../../../../api/src/webhooks/webhook-registry.js";
-import type { WebhookRecord } from "../../../../api/src/webhooks/webhook-registry.js";
+import type { RegistryChange, WebhookRecord } from "../../../../api/src/webhooks/webhook-registry.js";
 import { queuesConfig, startEmulatorWithClient, testClientOptions } from "../../../helpers/emulator-fixture.js";
 
 const CONTROL_QUEUE = "bridge-control";
@@ -179,4 +179,85 @@ describe("WebhookDispatcher on two instances", () => {
     expect(gonePushes.length).toBeLessThanOrEqual(2);
     expect(await peekAll("audit")).toHaveLength(3);
   });
+});
+
+/**
+ * The real registry on the emulator, except that the next `failingWrites` changes that write are computed and then
+ * fail, as when Service Bus refuses setSessionState (busy, the session lock lost).
+ */
+class RegistryWithFailingWrites extends WebhookRegistry {
+  failingWrites = 0;
+
+  override async update<T>(change: RegistryChange<T>): Promise<T> {
+    if (this.failingWrites === 0) return super.update(change);
+    const outcome = await super.update((state) => {
+      const { state: next, result } = change(state);
+      return { result: { writes: next !== undefined, result } };
+    });
+    if (!outcome.writes) return outcome.result;
+    this.failingWrites -= 1;
+    throw new Error("The registry's state was not written.");
+  }
+}
+
+describe("WebhookDispatcher when writing the registry fails", () => {
+  it("keeps the counts of a failed write and adds them with the next one", async () => {
+    const started = await startEmulatorWithClient({
+      config: queuesConfig({ [CONTROL_QUEUE]: { RequiresSession: true, LockDuration: "PT5S" }, orders: {} }),
+    });
+    const server = createServer((request, response) => {
+      request.resume();
+      request.on("end", () => response.writeHead(200).end());
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const seal = new CallbackSeal(randomBytes(CALLBACK_KEY_BYTES));
+    const client = new ServiceBusClient(started.emulator.connectionString, testClientOptions);
+    const gateway = createServiceBusGateway({ client, logger: silentLogger() });
+    const registry = new RegistryWithFailingWrites(client, { queueName: CONTROL_QUEUE });
+    let pushes = 0;
+    const dispatcher = new WebhookDispatcher({
+      registry,
+      messaging: gateway,
+      seal,
+      push: async (url, message, signal) => {
+        const response = await fetch(url, { method: "POST", body: JSON.stringify(message), signal });
+        await response.arrayBuffer();
+        pushes += 1;
+        return { outcome: "delivered", status: response.status };
+      },
+      prepare: (message) => message,
+      logger: silentLogger(),
+      pollIntervalInMs: 100,
+      worker: { receiveWaitInMs: 1_000 },
+    });
+    try {
+      const id = "w-counted";
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/flows/${id}`;
+      const record: WebhookRecord = {
+        id,
+        source: { kind: "queue", queue: "orders" },
+        maxConcurrentCalls: 1,
+        sealedCallback: seal.seal(url, id),
+        createdBy: "test",
+        createdAt: new Date().toISOString(),
+        counts: { delivered: 0, failed: 0 },
+      };
+      await registry.update((state) => ({ state: { subscriptions: { ...state.subscriptions, [id]: record } }, result: undefined }));
+      dispatcher.start();
+      await until(() => dispatcher.runningCount === 1);
+      registry.failingWrites = 2;
+      await started.client.createSender("orders").sendMessages(Array.from({ length: 5 }, (_, index) => ({ body: { index } })));
+      await until(() => pushes === 5 && registry.failingWrites === 0);
+      // Every delivery counted once, the failed writes' included.
+      await until(async () => (await registry.read()).subscriptions[id]?.counts.delivered === 5);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect((await registry.read()).subscriptions[id]?.counts).toMatchObject({ delivered: 5, failed: 0 });
+    } finally {
+      await dispatcher.stop();
+      await gateway.close();
+      server.closeAllConnections();
+      server.close();
+      await started.close();
+    }
+  }, 60_000);
 });

@@ -32,14 +32,17 @@ describe("webhook triggers through the API process", () => {
   let callback: Server;
   let callbackBase: string;
   const pushed: Pushed[] = [];
+  /** Statuses a callback path answers, one per push, before it answers 202. */
+  const failuresByPath = new Map<string, number[]>();
 
   beforeAll(async () => {
     callback = createServer((request, response) => {
       const chunks: Buffer[] = [];
       request.on("data", (chunk: Buffer) => chunks.push(chunk));
       request.on("end", () => {
-        pushed.push({ path: request.url ?? "", body: JSON.parse(Buffer.concat(chunks).toString("utf8")) as Pushed["body"], at: Date.now() });
-        response.writeHead(202).end();
+        const path = request.url ?? "";
+        pushed.push({ path, body: JSON.parse(Buffer.concat(chunks).toString("utf8")) as Pushed["body"], at: Date.now() });
+        response.writeHead(failuresByPath.get(path)?.shift() ?? 202).end();
       });
     });
     await new Promise<void>((resolve) => callback.listen(0, "127.0.0.1", resolve));
@@ -101,6 +104,36 @@ describe("webhook triggers through the API process", () => {
     expect(left.map((message) => message.body)).toEqual([{ order: 2 }]);
     // Leave the queue empty.
     await call("POST", "/queues/orders/receive?receiveMode=receiveAndDelete&maxMessages=10&maxWaitSeconds=2");
+  }, 60_000);
+
+  it("retries a callback that fails twice, then completes the message once it accepts, and shows both in the state", async () => {
+    const flow = "/flow-flaky?sig=secret";
+    failuresByPath.set(flow, [500, 503]);
+    const subscribed = await call("POST", "/topics/order-events/subscriptions/analytics/webhooks", { callbackUrl: `${callbackBase}${flow}` });
+    expect(subscribed.status, JSON.stringify(subscribed.body)).toBe(201);
+    const path = new URL(subscribed.headers.get("location") ?? "").pathname;
+
+    expect((await call("POST", "/entities/order-events/messages", { body: { order: 3 } })).status).toBe(201);
+    // The counts of every instance are added to the registry every few seconds.
+    await until(async () => (await call("GET", path)).body?.["delivered"] === 1, 40_000);
+    const state = await call("GET", path);
+    expect(state.body).toMatchObject({
+      entity: "order-events/analytics",
+      delivered: 1,
+      failed: 2,
+      lastDeliveryAt: expect.any(String),
+      lastFailure: { status: 503, reason: expect.any(String), at: expect.any(String) },
+    });
+    expect(JSON.stringify(state.body)).not.toContain("secret");
+    // Three attempts of the one message, the last one accepted; nothing else pushed to this flow.
+    const attempts = pushed.filter((each) => each.path === flow);
+    expect(attempts.map((each) => each.body.body)).toEqual([{ order: 3 }, { order: 3 }, { order: 3 }]);
+    await until(
+      async () => ((await call("GET", "/topics/order-events/subscriptions/analytics/peek?maxMessages=10")).body?.["messages"] as unknown[]).length === 0,
+    );
+    expect(pushed.filter((each) => each.path === flow)).toHaveLength(3);
+
+    expect((await call("DELETE", path, undefined, {})).status).toBe(204);
   }, 60_000);
 
   it("refuses callback URLs the guard refuses, with 400 naming callbackUrl and never echoing the URL", async () => {
