@@ -19,8 +19,9 @@
  *
  * Prints Markdown tables; judges nothing.
  */
-import { fork } from "node:child_process";
+import { execFileSync, fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -85,13 +86,33 @@ async function runEmulatorChild(): Promise<void> {
   process.on("disconnect", () => void emulator.close().then(() => process.exit(0)));
 }
 
-async function startEmulatorProcess(): Promise<{ connectionString: string; stop: () => void }> {
+interface EmulatorChild {
+  connectionString: string;
+  /** CPU time the emulator process has used so far, in ms (from /proc; NaN where there is none). */
+  cpuMs: () => number;
+  stop: () => void;
+}
+
+const CLOCK_TICKS_PER_SECOND = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+
+/** utime + stime of a process from /proc/<pid>/stat, in ms. */
+function processCpuMs(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+async function startEmulatorProcess(): Promise<EmulatorChild> {
   const child = fork(fileURLToPath(import.meta.url), ["--emulator"], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const connectionString = await new Promise<string>((resolve, reject) => {
     child.once("message", (message) => resolve((message as { connectionString: string }).connectionString));
     child.once("exit", (code) => reject(new Error(`emulator exited with ${code}`)));
   });
-  return { connectionString, stop: () => child.disconnect() };
+  return { connectionString, cpuMs: () => processCpuMs(child.pid), stop: () => child.disconnect() };
 }
 
 function setNoDelayOnConnect(): void {
@@ -250,12 +271,14 @@ interface ThroughputResult {
   messages: number;
   pushes: number;
   seconds: number;
-  /** CPU time of this process (API, SDK and callback server) over the run, as a share of one core. */
-  cpuShare: number;
+  /** From the first push to the last, CPU time as a share of one core: this process (API, SDK, callback server) and the emulator's. */
+  apiCpuShare: number;
+  emulatorCpuShare: number;
 }
 
 async function measureThroughput(
   api: Api,
+  emulator: EmulatorChild,
   callback: CallbackServer,
   callbackBase: string,
   run: (typeof THROUGHPUT_RUNS)[number],
@@ -277,21 +300,30 @@ async function measureThroughput(
   let pushes = 0;
   let firstAt = Number.NaN;
   let lastAt = Number.NaN;
+  let apiCpuAtFirst = process.cpuUsage();
+  let emulatorCpuAtFirst = Number.NaN;
+  let apiCpuMs = Number.NaN;
+  let emulatorCpuMs = Number.NaN;
   const allSeen = new Promise<void>((resolve) => {
     callback.onPush((message, seenAt) => {
       pushes += 1;
-      if (Number.isNaN(firstAt)) firstAt = seenAt;
+      if (Number.isNaN(firstAt)) {
+        firstAt = seenAt;
+        apiCpuAtFirst = process.cpuUsage();
+        emulatorCpuAtFirst = emulator.cpuMs();
+      }
       lastAt = seenAt;
       if (message.body?.sequence !== undefined) distinct.add(message.body.sequence);
-      if (distinct.size === messages) resolve();
+      if (distinct.size === messages) {
+        const cpu = process.cpuUsage(apiCpuAtFirst);
+        apiCpuMs = (cpu.user + cpu.system) / 1000;
+        emulatorCpuMs = emulator.cpuMs() - emulatorCpuAtFirst;
+        resolve();
+      }
     });
   });
-  const cpuBefore = process.cpuUsage();
-  const startedAt = performance.now();
   const location = await subscribe(api, run.queue, `${callbackBase}/${run.queue}?sig=bench`, run.maxConcurrentCalls);
   const done = await Promise.race([allSeen.then(() => true), sleep(300_000).then(() => false)]);
-  const cpu = process.cpuUsage(cpuBefore);
-  const cpuShare = (cpu.user + cpu.system) / 1000 / (performance.now() - startedAt);
   callback.onPush(undefined);
   await unsubscribe(api, location);
   callback.delayInMs = 0;
@@ -303,7 +335,8 @@ async function measureThroughput(
     messages,
     pushes,
     seconds: (lastAt - firstAt) / 1000,
-    cpuShare,
+    apiCpuShare: apiCpuMs / (lastAt - firstAt),
+    emulatorCpuShare: emulatorCpuMs / (lastAt - firstAt),
   };
 }
 
@@ -375,7 +408,7 @@ async function main(): Promise<void> {
   if (values.emulator) return runEmulatorChild();
   if (values["client-nodelay"]) setNoDelayOnConnect();
   const samples = Number(values.samples ?? 300);
-  const messages = Number(values.messages ?? 500);
+  const messages = Number(values.messages ?? 1000);
   const pollSeconds = Number(values["poll-seconds"] ?? 240);
   const machine = describeMachine();
   const emulator = await startEmulatorProcess();
@@ -388,7 +421,7 @@ async function main(): Promise<void> {
   const throughput: ThroughputResult[] = [];
   for (const run of THROUGHPUT_RUNS) {
     const count = run.callbackDelayInMs > 0 && run.maxConcurrentCalls === 1 ? Math.min(messages, 200) : messages;
-    throughput.push(await measureThroughput(api, callback, callbackBase, run, count));
+    throughput.push(await measureThroughput(api, emulator, callback, callbackBase, run, count));
   }
   const loadAfterThroughput = loadAverageNow();
   const polling = await measurePolling(api, pollSeconds);
@@ -409,13 +442,13 @@ async function main(): Promise<void> {
   );
   console.log("");
   console.log(
-    "| webhook push throughput, one subscription | callback answers | messages | pushes (duplicates) | seconds | messages/s | CPU of the API process |",
+    "| webhook push throughput, one subscription | callback answers | messages | pushes (duplicates) | seconds | messages/s | CPU, API process | CPU, emulator |",
   );
-  console.log("|---|---|---|---|---|---|---|");
+  console.log("|---|---|---|---|---|---|---|---|");
   for (const result of throughput) {
     const rate = (result.messages - 1) / result.seconds;
     console.log(
-      `| maxConcurrentCalls ${result.maxConcurrentCalls} | ${result.callbackDelayInMs === 0 ? "at once" : `after ${result.callbackDelayInMs} ms`} | ${result.messages} | ${result.pushes} (${result.pushes - result.messages}) | ${result.seconds.toFixed(2)} | ${rate.toFixed(0)} | ${(result.cpuShare * 100).toFixed(0)} % of a core |`,
+      `| maxConcurrentCalls ${result.maxConcurrentCalls} | ${result.callbackDelayInMs === 0 ? "at once" : `after ${result.callbackDelayInMs} ms`} | ${result.messages} | ${result.pushes} (${result.pushes - result.messages}) | ${result.seconds.toFixed(2)} | ${rate.toFixed(0)} | ${(result.apiCpuShare * 100).toFixed(0)} % | ${(result.emulatorCpuShare * 100).toFixed(0)} % |`,
     );
   }
 
