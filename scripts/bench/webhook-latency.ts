@@ -7,16 +7,16 @@
  * policy that lets callbacks go to loopback over http), over an emulator in a child process (this file, with
  * --emulator). The "flow" is an HTTP server on 127.0.0.1 that answers 202 at once (or after a fixed delay).
  *
- * - Push latency: --samples messages (default 300, after 20 for warm-up) one at a time (its body carries the time it was sent), the next one sent when the
- *   callback has seen the last; p50/p99 of send -> callback.
+ * - Push latency: --samples messages (default 300, after 20 for warm-up) sent one at a time (each body carries
+ *   its send time), the next one when the callback has seen the last; p50/p99 of send -> callback.
  * - Push throughput: a queue filled beforehand with --messages messages (default 1000; at most 200 for
  *   concurrency 1 with the slow callback), then one subscription at maxConcurrentCalls 1 and 16; messages per
  *   second from the first push to the last, for a callback that answers at once and one that answers after 50 ms,
  *   with the CPU share of this process and of the emulator over the same interval.
  * - Polling: a poller that behaves like Power Automate on the peek-lock polling trigger (GET the trigger; on 202
  *   wait Retry-After seconds, then GET the Location; on 200 complete each message, then wait Retry-After and GET
- *   the Location), while messages are sent at random moments (1-3 s apart) for --poll-seconds (default 240); p50/p99 of send
- *   -> message seen by the poller. The API's own Retry-After (30 s while idle) is used as it is.
+ *   the Location), while messages are sent at random moments (1-3 s apart) for --poll-seconds (default 240);
+ *   p50/p99 of send -> message seen by the poller. The API's own Retry-After (30 s while idle) is used as it is.
  *
  * Prints Markdown tables; judges nothing.
  */
