@@ -24,6 +24,14 @@ export type { JsonValue } from "./routing/route-messages.js";
 export { createRoutedMessaging } from "./routing/routed-messaging.js";
 export type { RoutedMessaging, RoutedMessagingOptions } from "./routing/routed-messaging.js";
 
+// Webhook triggers (subscriptions on the control queue, deliveries, the callback guard)
+export { CALLBACK_KEY_BYTES, CallbackSeal } from "./webhooks/callback-seal.js";
+export { callbackUrlCheck, guardedPush } from "./webhooks/guarded-push.js";
+export { WebhookDispatcher } from "./webhooks/webhook-dispatcher.js";
+export { WebhookRegistry } from "./webhooks/webhook-registry.js";
+export { WebhookSubscriptions } from "./webhooks/webhook-subscriptions.js";
+export { flaggedIfUnexpected, withTypedEvent } from "./events/typed-messages.js";
+
 // Contract and documents
 export { OPERATIONS } from "./contract/registry.js";
 export type {

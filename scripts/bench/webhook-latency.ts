@@ -41,14 +41,16 @@ import {
   hashApiKey,
   loadEventCatalog,
   silentLogger,
+  CallbackSeal,
+  WebhookDispatcher,
+  WebhookRegistry,
+  WebhookSubscriptions,
+  callbackUrlCheck,
+  flaggedIfUnexpected,
+  guardedPush,
+  withTypedEvent,
 } from "../../api/src/index.js";
 import type { RoutedMessaging } from "../../api/src/index.js";
-import { flaggedIfUnexpected, withTypedEvent } from "../../api/src/events/typed-messages.js";
-import { CallbackSeal } from "../../api/src/webhooks/callback-seal.js";
-import { callbackUrlCheck, guardedPush } from "../../api/src/webhooks/guarded-push.js";
-import { WebhookDispatcher } from "../../api/src/webhooks/webhook-dispatcher.js";
-import { WebhookRegistry } from "../../api/src/webhooks/webhook-registry.js";
-import { WebhookSubscriptions } from "../../api/src/webhooks/webhook-subscriptions.js";
 import { createEmulator, parseEmulatorConfig } from "../../emulator/src/index.js";
 import { describeMachine, loadAverageNow } from "./lib/machine.js";
 import { formatMs, percentile } from "./lib/stats.js";
