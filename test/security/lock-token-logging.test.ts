@@ -75,4 +75,14 @@ describe("security: lock tokens are redacted in the access log", () => {
     // Paths without a token stay as they were.
     expect(text).toContain('"path":"/queues/orders/receive"');
   });
+
+  it("logs webhook subscription paths with {webhookId} in place of the id, which authorises deleting the subscription", async () => {
+    const ids = ["AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcde", "zyxwvutsrqponmlkjihgfedcba9876543210-_ZYXWV"];
+    await call("GET", `/queues/orders/webhooks/${ids[0]}`);
+    await call("DELETE", `/TOPICS/events/subscriptions/audit/WEBHOOKS/${ids[1]}/`);
+    const text = logs();
+    for (const id of ids) expect(text.toLowerCase()).not.toContain(id.toLowerCase());
+    expect(text).toContain('"path":"/queues/orders/webhooks/{webhookId}"');
+    expect(text).toContain('"path":"/TOPICS/events/subscriptions/audit/WEBHOOKS/{webhookId}/"');
+  });
 });

@@ -1,4 +1,5 @@
 /** Handlers of the webhook triggers: subscribe, read a subscription's state, delete it. */
+import { DEFAULT_WEBHOOK_CONCURRENCY } from "../contract/operations/webhooks.js";
 import type { webhookOperations } from "../contract/operations/webhooks.js";
 import type { EventCatalog } from "../events/event-catalog.js";
 import { bindOperation } from "../http/operation-binding.js";
@@ -59,7 +60,7 @@ export function webhookBindings(
         source: entity,
         callbackUrl: body.callbackUrl,
         ...(query.eventType === undefined ? {} : { eventType: query.eventType }),
-        maxConcurrentCalls: body.maxConcurrentCalls ?? 4,
+        maxConcurrentCalls: body.maxConcurrentCalls ?? DEFAULT_WEBHOOK_CONCURRENCY,
         createdBy: apiKey.name,
       });
       return { body: stateOf(record), headers: { Location: locationOf(requestUrl, record.id, publicBaseUrl) } };

@@ -1,19 +1,24 @@
 /**
- * Lock tokens are short-lived capabilities (whoever knows one can settle the message), so the access log
- * writes paths with the token replaced by `{lockToken}`. The paths to redact come from the contract's
- * operations, matched the way Express routes them (any letter case, an optional trailing slash).
+ * Some path parameters are capabilities: a lock token (whoever knows one can settle the message) and a webhook
+ * subscription's id (whoever knows one can delete the subscription). The access log writes paths with them replaced
+ * by their placeholder (`{lockToken}`, `{webhookId}`). The paths to redact come from the contract's operations,
+ * matched the way Express routes them (any letter case, an optional trailing slash).
  */
 import { OPERATIONS } from "../contract/registry.js";
 
-const PLACEHOLDER = "{lockToken}";
+/** The path parameters that are capabilities, and the path segment that comes before each. */
+const SECRET_PARAMETERS = [
+  { placeholder: "{lockToken}", before: "locks" },
+  { placeholder: "{webhookId}", before: "webhooks" },
+] as const;
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-/** `/queues/{queue}/locks/{lockToken}/complete` -> a regular expression capturing what precedes and follows the token. */
-function lockTokenPattern(template: string): RegExp {
-  const [before = "", after = ""] = template.split(PLACEHOLDER);
+/** `/queues/{queue}/locks/{lockToken}/complete` -> a regular expression capturing what precedes and follows the secret. */
+function secretPattern(template: string, placeholder: string): RegExp {
+  const [before = "", after = ""] = template.split(placeholder);
   const toPattern = (part: string): string =>
     part
       .split(/\{[A-Za-z0-9_]+\}/)
@@ -22,19 +27,22 @@ function lockTokenPattern(template: string): RegExp {
   return new RegExp(`^(${toPattern(before)})[^/]+(${toPattern(after)}/?)$`, "i");
 }
 
-const MIGHT_HOLD_A_TOKEN = /\/locks\/[^/]+\//i;
+/** A cheap test that spares most requests the per-operation patterns. */
+const MIGHT_HOLD_A_SECRET = new RegExp(`/(?:${SECRET_PARAMETERS.map((each) => each.before).join("|")})/[^/]+`, "i");
 
-const PATTERNS: readonly RegExp[] = [...new Set(OPERATIONS.map((operation) => operation.path).filter((path) => path.includes(PLACEHOLDER)))].map(
-  lockTokenPattern,
+const PATTERNS: ReadonlyArray<{ pattern: RegExp; placeholder: string }> = SECRET_PARAMETERS.flatMap(({ placeholder }) =>
+  [...new Set(OPERATIONS.map((operation) => operation.path).filter((path) => path.includes(placeholder)))].map((path) => ({
+    pattern: secretPattern(path, placeholder),
+    placeholder,
+  })),
 );
 
-/** The request path as the access log writes it: a lock token in the path is replaced by `{lockToken}`. */
-export function redactLockTokens(path: string): string {
-  // Most requests carry no lock token: one cheap test spares them the per-operation patterns.
-  if (!MIGHT_HOLD_A_TOKEN.test(path)) return path;
-  for (const pattern of PATTERNS) {
+/** The request path as the access log writes it: a lock token or webhook id in the path is replaced by its placeholder. */
+export function redactCapabilities(path: string): string {
+  if (!MIGHT_HOLD_A_SECRET.test(path)) return path;
+  for (const { pattern, placeholder } of PATTERNS) {
     const match = pattern.exec(path);
-    if (match) return `${match[1] ?? ""}${PLACEHOLDER}${match[2] ?? ""}`;
+    if (match) return `${match[1] ?? ""}${placeholder}${match[2] ?? ""}`;
   }
   return path;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { NextFunction, Request, Response } from "express";
 import type { ApiLogger } from "../logger.js";
-import { redactLockTokens } from "./redact-path.js";
+import { redactCapabilities } from "./redact-path.js";
 
 /** Per-request state kept in `res.locals.requestContext`. */
 export interface RequestContext {
@@ -36,7 +36,7 @@ export function requestContextMiddleware(logger: ApiLogger, newId: () => string 
       context.log.info(
         {
           method: req.method,
-          path: redactLockTokens(req.path),
+          path: redactCapabilities(req.path),
           status: res.statusCode,
           durationInMs: Math.round(durationInMs),
           apiKeyName: context.apiKeyName,

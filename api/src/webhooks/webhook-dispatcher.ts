@@ -5,6 +5,7 @@
  * whose flow is gone, and adds what its workers did since the last read to the subscription's counts.
  * Stopping drains the deliveries in flight before the last counts are written.
  */
+import { createHash } from "node:crypto";
 import type { ReceivableEntity } from "../contract/entity.js";
 import type { ReceivedMessageJson } from "../contract/schemas/message.js";
 import type { ApiLogger } from "../logger.js";
@@ -13,6 +14,14 @@ import type { CallbackSeal } from "./callback-seal.js";
 import { DeliveryWorker } from "./delivery-worker.js";
 import type { PushResult } from "./delivery-worker.js";
 import type { RegistryState, WebhookCounts, WebhookRecord, WebhookRegistry } from "./webhook-registry.js";
+
+/**
+ * How logs name a subscription: a fingerprint of its id, never the id itself, which authorises deleting the
+ * subscription.
+ */
+export function webhookLogRef(id: string): string {
+  return createHash("sha256").update(id, "utf8").digest("hex").slice(0, 12);
+}
 
 /** Pushes one message to a callback URL (the guarded callback client). */
 export type PushToCallback = (callbackUrl: string, message: ReceivedMessageJson, signal: AbortSignal) => Promise<PushResult>;
@@ -176,7 +185,7 @@ export class WebhookDispatcher {
     try {
       callbackUrl = seal.open(record.sealedCallback, record.id);
     } catch {
-      logger.error({ webhook: record.id }, "webhook subscription not served: its callback URL does not open with this instance's callback key");
+      logger.error({ webhook: webhookLogRef(record.id) }, "webhook subscription not served: its callback URL does not open with this instance's callback key");
       return;
     }
     const source: ReceivableEntity = { ...record.source, subQueue: "main" };
@@ -208,12 +217,12 @@ export class WebhookDispatcher {
         gone: (result) => {
           counts().gone = now();
           logger.warn(
-            { webhook: record.id, status: result.status },
+            { webhook: webhookLogRef(record.id), status: result.status },
             "webhook callback answered that the flow is gone: delivery stopped, messages left in the entity",
           );
         },
       },
-      logger: logger.child({ webhook: record.id }),
+      logger: logger.child({ webhook: webhookLogRef(record.id) }),
       maxConcurrentCalls: record.maxConcurrentCalls,
       ...this.options.worker,
     });
