@@ -120,7 +120,7 @@ function startWebhooks(
     push: guardedPush(policy),
     prepare: (message, record) =>
       flaggedIfUnexpected(withTypedEvent(deps.eventCatalog, message), record.eventType === undefined ? undefined : deps.eventCatalog.find(record.eventType)),
-    logger: deps.logger.child({ component: "webhooks" }),
+    logger: deps.logger.child({ area: "webhooks" }),
   });
   const subscriptions = new WebhookSubscriptions({ registry, seal, checkCallbackUrl: callbackUrlCheck(policy), dispatcher });
   return { subscriptions, dispatcher };

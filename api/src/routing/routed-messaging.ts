@@ -72,7 +72,7 @@ export function createRoutedMessaging(options: RoutedMessagingOptions): RoutedMe
   const { local, client, logger } = options;
   const queueName = options.controlQueue ?? DEFAULT_CONTROL_QUEUE;
   const callDeadlineInMs = options.callDeadlineInMs ?? DEFAULT_CALL_DEADLINE_IN_MS;
-  const routeLogger = logger.child({ component: "routing" });
+  const routeLogger = logger.child({ area: "routing" });
   const server = new RouteServer(client, { queueName, logger: routeLogger, ...(options.problemOf ? { problemOf: options.problemOf } : {}) });
   const caller = new RouteClient(client, {
     queueName,
