@@ -15,8 +15,9 @@ import type { ApiFixture } from "../helpers/api-fixture.js";
 import { startApiProcess } from "../helpers/api-process.js";
 import type { ApiProcess } from "../helpers/api-process.js";
 import { temporaryDirectory } from "../helpers/emulator-process.js";
-import { startCallbackServer } from "../integration/api/webhooks/callback-server.js";
-import type { CallbackServer } from "../integration/api/webhooks/callback-server.js";
+import { startCallbackServer } from "../helpers/callback-server.js";
+import type { CallbackServer } from "../helpers/callback-server.js";
+import { until } from "../helpers/until.js";
 import { committedFiles } from "./connector-fixture.js";
 import { PowerAutomatePlatform } from "./power-automate-platform.js";
 
@@ -249,14 +250,6 @@ describe("Power Automate's instant (webhook) trigger against the committed conne
     await dir?.remove();
   });
 
-  const until = async (check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> => {
-    const giveUp = Date.now() + timeoutMs;
-    while (!(await check())) {
-      if (Date.now() > giveUp) throw new Error("timed out waiting");
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  };
-
   it("flow turned on -> subscribe with the callback URL -> a push per message -> flow turned off -> DELETE at Location without a key -> no more pushes", async () => {
     // The trigger a maker picks: the queue's instant trigger, a webhook trigger with a single run per message.
     const trigger = operationsOf(files.apiDefinition).find(
@@ -277,7 +270,7 @@ describe("Power Automate's instant (webhook) trigger against the committed conne
 
     // A message arrives: it is pushed to the callback, typed as the trigger's notification content says.
     expect((await platform.invoke("SendEvent", { entity: "orders", eventType: "OrderSubmitted", body: order })).status).toBe(201);
-    await until(() => callback.received.length === 1);
+    await until(() => callback.received.length === 1, 20_000, 100);
     const [push] = callback.received;
     expect(push?.method).toBe("POST");
     expect(push?.url).toBe(flowPath);
@@ -286,7 +279,11 @@ describe("Power Automate's instant (webhook) trigger against the committed conne
     expect(pushed["event"]).toMatchObject({ eventType: "OrderSubmitted", data: order });
     expect(pushed["contractErrors"]).toBeUndefined();
     // Accepted (202): completed, the queue is empty.
-    await until(async () => ((await platform.invoke("PeekMessagesInQueue", { queue: "orders" })).body as { messages: unknown[] }).messages.length === 0);
+    await until(
+      async () => ((await platform.invoke("PeekMessagesInQueue", { queue: "orders" })).body as { messages: unknown[] }).messages.length === 0,
+      20_000,
+      100,
+    );
 
     // Flow turned off: the platform DELETEs the Location, possibly without the API key.
     expect((await platform.unsubscribeWebhook(location)).status).toBe(204);

@@ -9,8 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLUSTER_ENTITIES, startApiCluster } from "../helpers/api-cluster.js";
 import type { ApiCluster } from "../helpers/api-cluster.js";
 import { testClientOptions } from "../helpers/emulator-fixture.js";
-import { startCallbackServer } from "../integration/api/webhooks/callback-server.js";
-import type { CallbackServer } from "../integration/api/webhooks/callback-server.js";
+import { startCallbackServer } from "../helpers/callback-server.js";
+import type { CallbackServer } from "../helpers/callback-server.js";
+import { until } from "../helpers/until.js";
 
 const MESSAGES = 60;
 const FLOW = "/flow-cluster?sig=secret";
@@ -32,14 +33,6 @@ afterAll(async () => {
   await cluster?.close();
   await callback?.close();
 }, 60_000);
-
-const until = async (check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> => {
-  const giveUp = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > giveUp) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-};
 
 describe("a webhook subscription on three instances", () => {
   it("pushes every message at least once, counts duplicates, and sums every instance's deliveries in the state", async () => {
@@ -63,12 +56,16 @@ describe("a webhook subscription on three instances", () => {
 
     const pushedIds = (): string[] =>
       callback.received.filter((request) => request.url === FLOW).map((request) => String((JSON.parse(request.body) as { messageId?: string }).messageId));
-    await until(() => new Set(pushedIds()).size === MESSAGES, 90_000);
+    await until(() => new Set(pushedIds()).size === MESSAGES, 90_000, 200);
     // Completed: the queue is empty.
-    await until(async () => {
-      const peek = await cluster.request("GET", `/queues/${queue}/peek?maxMessages=10`);
-      return (peek.body as { messages: unknown[] }).messages.length === 0;
-    }, 30_000);
+    await until(
+      async () => {
+        const peek = await cluster.request("GET", `/queues/${queue}/peek?maxMessages=10`);
+        return (peek.body as { messages: unknown[] }).messages.length === 0;
+      },
+      30_000,
+      200,
+    );
 
     const pushes = pushedIds();
     expect(new Set(pushes)).toEqual(new Set(Array.from({ length: MESSAGES }, (_, n) => `webhook-${n}`)));
@@ -76,7 +73,7 @@ describe("a webhook subscription on three instances", () => {
     console.log(`webhook 3 instances: ${MESSAGES} messages, ${duplicates} duplicates`);
 
     // Each instance adds its deliveries to the registry when it next reads it (every few seconds).
-    await until(async () => ((await cluster.request("GET", location.pathname)).body as { delivered: number }).delivered === pushes.length, 30_000);
+    await until(async () => ((await cluster.request("GET", location.pathname)).body as { delivered: number }).delivered === pushes.length, 30_000, 200);
     const state = (await cluster.request("GET", location.pathname)).body;
     expect(state).toMatchObject({ entity: queue, delivered: pushes.length, failed: 0 });
     expect(callback.received.length).toBe(pushes.length);

@@ -15,19 +15,12 @@ import { killApiProcesses, startApiProcess, writeApiConfigFile } from "../helper
 import type { ApiProcess } from "../helpers/api-process.js";
 import { queuesConfig } from "../helpers/emulator-fixture.js";
 import { temporaryDirectory } from "../helpers/emulator-process.js";
-import { startCallbackServer } from "../integration/api/webhooks/callback-server.js";
-import type { CallbackServer } from "../integration/api/webhooks/callback-server.js";
+import { startCallbackServer } from "../helpers/callback-server.js";
+import type { CallbackServer } from "../helpers/callback-server.js";
+import { until } from "../helpers/until.js";
 
 const KEY = "webhook-restart-test-key-3f9a27";
 const QUEUE = "pushed";
-
-const until = async (check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> => {
-  const giveUp = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > giveUp) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-};
 
 async function call(api: ApiProcess, apiKey: string, method: string, path: string, body?: unknown) {
   const response = await fetch(`${api.baseUrl}${path}`, {
@@ -70,9 +63,9 @@ describe("reliability: webhook subscriptions across API restarts", () => {
     expect(second.demoKey).toBe(key);
     expect((await call(second, key, "GET", path)).body).toMatchObject({ entity: "orders" });
     expect((await call(second, key, "POST", "/entities/orders/messages", { body: { order: "after restart" } })).status).toBe(201);
-    await until(() => pushedBodies(callback, flow).length > 0);
+    await until(() => pushedBodies(callback, flow).length > 0, 30_000, 100);
     expect(pushedBodies(callback, flow)).toEqual([{ order: "after restart" }]);
-    await until(async () => (await peeked(second, key, "orders")).length === 0);
+    await until(async () => (await peeked(second, key, "orders")).length === 0, 30_000, 100);
     await call(second, key, "DELETE", path);
   }, 150_000);
 
@@ -115,7 +108,7 @@ describe("reliability: webhook subscriptions across API restarts", () => {
       const subscribed = await call(api, KEY, "POST", `/queues/${QUEUE}/webhooks`, { callbackUrl: callback.url(flow), maxConcurrentCalls: 1 });
       expect(subscribed.status, JSON.stringify(subscribed.body)).toBe(201);
       expect((await call(api, KEY, "POST", `/entities/${QUEUE}/messages`, { body: { order: "in flight" } })).status).toBe(201);
-      await until(() => held.length === 1);
+      await until(() => held.length === 1, 30_000, 100);
     }
 
     it("pushes a message again after the API is killed (-9) while the callback holds its push, and loses nothing", async () => {
@@ -129,12 +122,12 @@ describe("reliability: webhook subscriptions across API restarts", () => {
       control.holding = false;
       const second = await startApiProcess(env, 60_000);
       // Its lock expires in Service Bus; the restarted API reads the registry, receives it again and pushes it.
-      await until(() => pushedBodies(callback, flow).length === 2, 60_000);
+      await until(() => pushedBodies(callback, flow).length === 2, 60_000, 100);
       expect(pushedBodies(callback, flow)).toEqual([{ order: "in flight" }, { order: "in flight" }]);
       const again = JSON.parse(callback.received.at(-1)?.body ?? "{}") as { deliveryCount?: number };
       expect(again.deliveryCount).toBe(2);
       // Accepted this time: completed, the queue is empty.
-      await until(async () => (await peeked(second, KEY, QUEUE)).length === 0);
+      await until(async () => (await peeked(second, KEY, QUEUE)).length === 0, 30_000, 100);
     }, 150_000);
 
     it("on SIGTERM, waits for the push in flight and completes the message the callback then accepts", async () => {

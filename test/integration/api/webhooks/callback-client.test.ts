@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { postToCallback } from "../../../../api/src/webhooks/callback-client.js";
 import { type CallbackPolicy, type CheckedCallback, checkCallbackUrl } from "../../../../api/src/webhooks/callback-guard.js";
-import { type CallbackHandler, type CallbackServer, startCallbackServer } from "./callback-server.js";
+import { type CallbackHandler, type CallbackServer, startCallbackServer } from "../../../helpers/callback-server.js";
 
 const LOOPBACK_POLICY: CallbackPolicy = { allowedHosts: ["127.0.0.1"], allowLoopbackHttp: true };
 const MESSAGE = { messageId: "m-1", body: { orderId: 42 }, sequenceNumber: "7" };

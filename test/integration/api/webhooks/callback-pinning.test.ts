@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { postToCallback } from "../../../../api/src/webhooks/callback-client.js";
 import { type CallbackPolicy, type CheckedCallback, type ResolvedAddress, checkCallbackUrl } from "../../../../api/src/webhooks/callback-guard.js";
-import { type CallbackServer, startCallbackServer } from "./callback-server.js";
+import { type CallbackServer, startCallbackServer } from "../../../helpers/callback-server.js";
 
 const TIMEOUT_IN_MS = 10_000;
 /** `.test` names never resolve in DNS (RFC 6761): a connection to one can only come from the pinned address. */

@@ -2,9 +2,6 @@
  * The webhook delivery loops over the real gateway and emulator, pushing to a real HTTP callback server on loopback
  * (the push here is a plain fetch: the callback guard is tested on its own).
  */
-import { createServer } from "node:http";
-import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { ServiceBusClient } from "@azure/service-bus";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ReceivableEntity } from "../../../../api/src/contract/entity.js";
@@ -14,7 +11,9 @@ import { createServiceBusGateway } from "../../../../api/src/servicebus/service-
 import type { ServiceBusGateway } from "../../../../api/src/servicebus/service-bus-gateway.js";
 import { DeliveryWorker } from "../../../../api/src/webhooks/delivery-worker.js";
 import type { DeliveryWorkerOptions, PushResult } from "../../../../api/src/webhooks/delivery-worker.js";
+import { startCallbackServer } from "../../../helpers/callback-server.js";
 import { queuesConfig, startEmulatorWithClient, testClientOptions } from "../../../helpers/emulator-fixture.js";
+import { until } from "../../../helpers/until.js";
 
 type Answer = (message: ReceivedMessageJson) => Promise<{ status: number; retryAfter?: string }>;
 
@@ -22,29 +21,15 @@ type Answer = (message: ReceivedMessageJson) => Promise<{ status: number; retryA
 async function startCallback(): Promise<{ url: string; received: ReceivedMessageJson[]; answer: { current: Answer }; close: () => Promise<void> }> {
   const received: ReceivedMessageJson[] = [];
   const answer: { current: Answer } = { current: async () => ({ status: 200 }) };
-  const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      const message = JSON.parse(Buffer.concat(chunks).toString("utf8")) as ReceivedMessageJson;
-      received.push(message);
-      void answer.current(message).then(({ status, retryAfter }) => {
-        response.writeHead(status, retryAfter === undefined ? {} : { "Retry-After": retryAfter });
-        response.end();
-      });
+  const server = await startCallbackServer((request, response) => {
+    const message = JSON.parse(request.body) as ReceivedMessageJson;
+    received.push(message);
+    void answer.current(message).then(({ status, retryAfter }) => {
+      response.writeHead(status, retryAfter === undefined ? {} : { "Retry-After": retryAfter });
+      response.end();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/flow`,
-    received,
-    answer,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { url: server.url("/flow"), received, answer, close: () => server.close() };
 }
 
 /** A push by fetch, read as the callback client reads answers. */
@@ -58,14 +43,6 @@ const pushTo =
     const retryAfter = response.headers.get("retry-after");
     return { outcome: "retry", status: response.status, ...(retryAfter ? { retryAfterInMs: Number(retryAfter) * 1000 } : {}) };
   };
-
-const until = async (check: () => boolean, timeoutMs = 20_000): Promise<void> => {
-  const giveUp = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > giveUp) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-};
 
 describe("DeliveryWorker: webhook pushes through the messaging port", () => {
   let started: Awaited<ReturnType<typeof startEmulatorWithClient>>;

@@ -4,9 +4,6 @@
  * in the registry, deletion and a gone flow stop every instance, and messages left in the entity stay there.
  */
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:http";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { ServiceBusClient } from "@azure/service-bus";
 import Long from "long";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -19,25 +16,19 @@ import type { PushResult } from "../../../../api/src/webhooks/delivery-worker.js
 import { WebhookDispatcher } from "../../../../api/src/webhooks/webhook-dispatcher.js";
 import { WebhookRegistry } from "../../../../api/src/webhooks/webhook-registry.js";
 import type { RegistryChange, WebhookRecord } from "../../../../api/src/webhooks/webhook-registry.js";
+import { startCallbackServer } from "../../../helpers/callback-server.js";
+import type { CallbackServer } from "../../../helpers/callback-server.js";
 import { queuesConfig, startEmulatorWithClient, testClientOptions } from "../../../helpers/emulator-fixture.js";
+import { until } from "../../../helpers/until.js";
 
 const CONTROL_QUEUE = "bridge-control";
-
-const until = async (check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> => {
-  const giveUp = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > giveUp) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-};
 
 describe("WebhookDispatcher on two instances", () => {
   let started: Awaited<ReturnType<typeof startEmulatorWithClient>>;
   const seal = new CallbackSeal(randomBytes(CALLBACK_KEY_BYTES));
   const pushed: Array<{ path: string; message: ReceivedMessageJson; by: number }> = [];
   let status = 200;
-  let server: Server;
-  let baseUrl: string;
+  let callback: CallbackServer;
   const instances: Array<{ gateway: ServiceBusGateway; dispatcher: WebhookDispatcher; registry: WebhookRegistry }> = [];
 
   beforeAll(async () => {
@@ -49,20 +40,10 @@ describe("WebhookDispatcher on two instances", () => {
         audit: { MaxDeliveryCount: 10 },
       }),
     });
-    server = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on("data", (chunk: Buffer) => chunks.push(chunk));
-      request.on("end", () => {
-        pushed.push({
-          path: request.url ?? "",
-          message: JSON.parse(Buffer.concat(chunks).toString("utf8")) as ReceivedMessageJson,
-          by: Number(request.headers["x-by"]),
-        });
-        response.writeHead(status).end();
-      });
+    callback = await startCallbackServer((request, response) => {
+      pushed.push({ path: request.url, message: JSON.parse(request.body) as ReceivedMessageJson, by: Number(request.headers["x-by"]) });
+      response.writeHead(status).end();
     });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     for (const index of [0, 1]) {
       const client = new ServiceBusClient(started.emulator.connectionString, testClientOptions);
       const gateway = createServiceBusGateway({ client, logger: silentLogger() });
@@ -92,8 +73,7 @@ describe("WebhookDispatcher on two instances", () => {
       await dispatcher.stop();
       await gateway.close();
     }
-    server?.closeAllConnections();
-    server?.close();
+    await callback?.close();
     await started?.close();
   });
 
@@ -102,7 +82,7 @@ describe("WebhookDispatcher on two instances", () => {
       id,
       source: { kind: "queue", queue },
       maxConcurrentCalls,
-      sealedCallback: seal.seal(`${baseUrl}/flows/${id}`, id),
+      sealedCallback: seal.seal(callback.url(`/flows/${id}`), id),
       createdBy: "test",
       createdAt: new Date().toISOString(),
       counts: { delivered: 0, failed: 0 },
@@ -205,11 +185,7 @@ describe("WebhookDispatcher when writing the registry fails", () => {
     const started = await startEmulatorWithClient({
       config: queuesConfig({ [CONTROL_QUEUE]: { RequiresSession: true, LockDuration: "PT5S" }, orders: {} }),
     });
-    const server = createServer((request, response) => {
-      request.resume();
-      request.on("end", () => response.writeHead(200).end());
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const server = await startCallbackServer((_request, response) => response.writeHead(200).end());
     const seal = new CallbackSeal(randomBytes(CALLBACK_KEY_BYTES));
     const client = new ServiceBusClient(started.emulator.connectionString, testClientOptions);
     const gateway = createServiceBusGateway({ client, logger: silentLogger() });
@@ -232,7 +208,7 @@ describe("WebhookDispatcher when writing the registry fails", () => {
     });
     try {
       const id = "w-counted";
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/flows/${id}`;
+      const url = server.url(`/flows/${id}`);
       const record: WebhookRecord = {
         id,
         source: { kind: "queue", queue: "orders" },
@@ -255,8 +231,7 @@ describe("WebhookDispatcher when writing the registry fails", () => {
     } finally {
       await dispatcher.stop();
       await gateway.close();
-      server.closeAllConnections();
-      server.close();
+      await server.close();
       await started.close();
     }
   }, 60_000);

@@ -4,13 +4,13 @@
  * subscription's state shows the deliveries, and the platform's DELETE (without an API key) ends the pushes,
  * leaving new messages in the queue. Refused callback URLs answer 400 naming the field.
  */
-import { createServer } from "node:http";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApiProcess } from "../../../helpers/api-process.js";
 import type { ApiProcess } from "../../../helpers/api-process.js";
+import { startCallbackServer } from "../../../helpers/callback-server.js";
+import type { CallbackServer } from "../../../helpers/callback-server.js";
 import { temporaryDirectory } from "../../../helpers/emulator-process.js";
+import { until } from "../../../helpers/until.js";
 
 interface Pushed {
   path: string;
@@ -18,42 +18,27 @@ interface Pushed {
   at: number;
 }
 
-const until = async (check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> => {
-  const giveUp = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > giveUp) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-};
-
 describe("webhook triggers through the API process", () => {
   let dir: Awaited<ReturnType<typeof temporaryDirectory>>;
   let api: ApiProcess;
-  let callback: Server;
+  let callback: CallbackServer;
   let callbackBase: string;
   const pushed: Pushed[] = [];
   /** Statuses a callback path answers, one per push, before it answers 202. */
   const failuresByPath = new Map<string, number[]>();
 
   beforeAll(async () => {
-    callback = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on("data", (chunk: Buffer) => chunks.push(chunk));
-      request.on("end", () => {
-        const path = request.url ?? "";
-        pushed.push({ path, body: JSON.parse(Buffer.concat(chunks).toString("utf8")) as Pushed["body"], at: Date.now() });
-        response.writeHead(failuresByPath.get(path)?.shift() ?? 202).end();
-      });
+    callback = await startCallbackServer((request, response) => {
+      pushed.push({ path: request.url, body: JSON.parse(request.body) as Pushed["body"], at: request.receivedAt });
+      response.writeHead(failuresByPath.get(request.url)?.shift() ?? 202).end();
     });
-    await new Promise<void>((resolve) => callback.listen(0, "127.0.0.1", resolve));
-    callbackBase = `http://127.0.0.1:${(callback.address() as AddressInfo).port}`;
+    callbackBase = callback.url("");
     dir = await temporaryDirectory();
     api = await startApiProcess({ DATA_DIR: dir.path }, 60_000);
   }, 90_000);
   afterAll(async () => {
     await api?.kill("SIGTERM");
-    callback?.closeAllConnections();
-    callback?.close();
+    await callback?.close();
     await dir?.remove();
   });
 

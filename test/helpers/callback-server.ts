@@ -1,3 +1,4 @@
+/** Test helper: a real HTTP(S) server standing in for a flow's webhook callback, recording what it receives. */
 import { createServer as createHttpServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
@@ -9,6 +10,8 @@ export interface ReceivedRequest {
   readonly url: string;
   readonly headers: IncomingHttpHeaders;
   readonly body: string;
+  /** `Date.now()` when the body had been read. */
+  readonly receivedAt: number;
 }
 
 /** Answers one received request. */
@@ -34,7 +37,13 @@ export async function startCallbackServer(handler: CallbackHandler, tls?: { key:
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
-      const entry = { method: request.method ?? "", url: request.url ?? "", headers: request.headers, body: Buffer.concat(chunks).toString("utf8") };
+      const entry = {
+        method: request.method ?? "",
+        url: request.url ?? "",
+        headers: request.headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+        receivedAt: Date.now(),
+      };
       received.push(entry);
       handler(entry, response);
     });
