@@ -7,7 +7,7 @@ export { createApiServer } from "./http/http-server.js";
 
 // Service Bus
 export { createServiceBusGateway } from "./servicebus/service-bus-gateway.js";
-export { createServiceBusClients } from "./servicebus/service-bus-clients.js";
+export { HTTP_CALLER_CLIENT_OPTIONS, createServiceBusClients } from "./servicebus/service-bus-clients.js";
 export type { ServiceBusClients, ServiceBusClientsTarget } from "./servicebus/service-bus-clients.js";
 export type { ServiceBusGatewayOptions } from "./servicebus/service-bus-gateway.js";
 export type { MessagingPort } from "./servicebus/messaging-port.js";

@@ -7,7 +7,6 @@
 import { readFileSync } from "node:fs";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { RetryMode } from "@azure/service-bus";
 import { createEmulator, demoEmulatorConfig, describeEntities } from "../../emulator/src/index.js";
 import type { Emulator, EmulatorConfig } from "../../emulator/src/index.js";
 import { createApp } from "./app.js";
@@ -24,7 +23,7 @@ import { loadConfig } from "./config/load-config.js";
 import type { AppConfig } from "./config/load-config.js";
 import { createLogger } from "./logger.js";
 import { createAdminManagement } from "./servicebus/admin-management.js";
-import { createServiceBusClients } from "./servicebus/service-bus-clients.js";
+import { HTTP_CALLER_CLIENT_OPTIONS, createServiceBusClients } from "./servicebus/service-bus-clients.js";
 import type { ServiceBusClientsTarget } from "./servicebus/service-bus-clients.js";
 import { createServiceBusGateway } from "./servicebus/service-bus-gateway.js";
 import { createRoutedMessaging } from "./routing/routed-messaging.js";
@@ -46,9 +45,6 @@ import { startTelemetry } from "./telemetry/start-telemetry.js";
 import { tracedMessaging } from "./telemetry/traced-messaging.js";
 import { telemetrySettings } from "./telemetry/telemetry-settings.js";
 import type { TelemetrySettings } from "./telemetry/telemetry-settings.js";
-
-/** Retries sized for HTTP callers: a few quick attempts, well inside Power Automate's 120 s action timeout. */
-const CLIENT_OPTIONS = { retryOptions: { maxRetries: 3, retryDelayInMs: 500, maxRetryDelayInMs: 5_000, mode: RetryMode.Exponential, timeoutInMs: 30_000 } };
 
 function readinessProbe(config: AppConfig): QueueEntity | SubscriptionEntity | undefined {
   const queue = config.entities.queues[0];
@@ -152,7 +148,7 @@ async function main(): Promise<void> {
   if (config.entities.queues.length === 0 && config.entities.topics.length === 0) {
     logger.warn('no entities are exposed: list them under "entities" in the CONFIG_FILE');
   }
-  const { client, admin } = createServiceBusClients(serviceBus.target, CLIENT_OPTIONS);
+  const { client, admin } = createServiceBusClients(serviceBus.target, HTTP_CALLER_CLIENT_OPTIONS);
   const management = admin ? createAdminManagement({ admin, logger }) : undefined;
   const probe = readinessProbe(config);
   const gateway = createServiceBusGateway({

@@ -13,9 +13,9 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
-import { RetryMode } from "@azure/service-bus";
 import {
   DEMO_EVENT_CATALOG_DIR,
+  HTTP_CALLER_CLIENT_OPTIONS,
   createApp,
   createLogger,
   createServiceBusClients,
@@ -23,9 +23,6 @@ import {
   hashApiKey,
   loadEventCatalog,
 } from "../../api/src/index.js";
-
-/** As api/src/server.ts: a few quick attempts, bounded waits. */
-const CLIENT_OPTIONS = { retryOptions: { maxRetries: 3, retryDelayInMs: 500, maxRetryDelayInMs: 5_000, mode: RetryMode.Exponential, timeoutInMs: 30_000 } };
 
 function send(message: object): void {
   process.send?.(message);
@@ -46,7 +43,7 @@ async function main(): Promise<void> {
   if (!connectionString || !apiKey) throw new Error("--connection-string and --api-key are required");
   const queues = values.queue?.length ? values.queue : ["bench"];
   const logger = createLogger({ level: values["log-level"] ?? "info" });
-  const { client } = createServiceBusClients({ kind: "connectionString", connectionString }, CLIENT_OPTIONS);
+  const { client } = createServiceBusClients({ kind: "connectionString", connectionString }, HTTP_CALLER_CLIENT_OPTIONS);
   const messaging = createServiceBusGateway({ client, logger, readinessProbe: { kind: "queue", queue: queues[0] ?? "bench" } });
   const app = createApp({
     messaging,

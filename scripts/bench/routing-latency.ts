@@ -12,13 +12,11 @@
  * the emulator on loopback a management request (getSessionState) can wait ~40 ms for a delayed ACK; the flag
  * shows the cost of the routing itself without that artefact.
  */
-import { fork } from "node:child_process";
-import net from "node:net";
 import { performance } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { ServiceBusClient } from "@azure/service-bus";
-import { createEmulator, parseEmulatorConfig } from "../../emulator/src/index.js";
+import { parseEmulatorConfig } from "../../emulator/src/index.js";
+import { forkEmulator, serveEmulatorToParent, setNoDelayOnConnect } from "./lib/forked-emulator.js";
 import { KEEP_RENEWING_FOR_IN_MS, RouteClient, RouteServer, isRouteHeld, routeSessionId } from "../../api/src/index.js";
 import type { JsonValue, RouteHandler } from "../../api/src/index.js";
 import { formatMs, percentile } from "./lib/stats.js";
@@ -29,26 +27,7 @@ const CONTROL_QUEUE = "bridge-control";
 async function runEmulatorChild(): Promise<void> {
   const queue = (name: string) => ({ Name: name, Properties: { RequiresSession: true } });
   const config = parseEmulatorConfig({ UserConfig: { Namespaces: [{ Name: "sbemulatorns", Queues: [queue(DATA_QUEUE), queue(CONTROL_QUEUE)], Topics: [] }] } });
-  const emulator = await createEmulator({ config });
-  process.send?.({ connectionString: emulator.connectionString });
-  process.on("disconnect", () => void emulator.close().then(() => process.exit(0)));
-}
-
-async function startEmulatorProcess(): Promise<{ connectionString: string; stop: () => void }> {
-  const child = fork(fileURLToPath(import.meta.url), ["--emulator"], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
-  const connectionString = await new Promise<string>((resolve, reject) => {
-    child.once("message", (message) => resolve((message as { connectionString: string }).connectionString));
-    child.once("exit", (code) => reject(new Error(`emulator exited with ${code}`)));
-  });
-  return { connectionString, stop: () => child.disconnect() };
-}
-
-function setNoDelayOnConnect(): void {
-  const connect = net.Socket.prototype.connect;
-  net.Socket.prototype.connect = function (this: net.Socket, ...args: Parameters<typeof connect>) {
-    this.setNoDelay(true);
-    return connect.apply(this, args);
-  } as typeof connect;
+  await serveEmulatorToParent(config);
 }
 
 async function timed(samples: number[], count: number, call: () => Promise<unknown>): Promise<void> {
@@ -68,7 +47,7 @@ async function main(): Promise<void> {
   if (values["client-nodelay"]) setNoDelayOnConnect();
   const callsPerRound = Number(values.calls ?? 200);
   const rounds = Number(values.rounds ?? 5);
-  const emulator = await startEmulatorProcess();
+  const emulator = await forkEmulator(import.meta.url);
   const holderClient = new ServiceBusClient(emulator.connectionString);
   const callerClient = new ServiceBusClient(emulator.connectionString);
   const dataSessionId = "order-1";

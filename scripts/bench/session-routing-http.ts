@@ -11,14 +11,11 @@
  * --client-nodelay sets TCP_NODELAY on the SDK's sockets in this process (see routing-latency.ts: the SDK leaves
  * Nagle's algorithm on, which adds ~40 ms delayed-ACK steps to its management requests over loopback).
  */
-import { fork } from "node:child_process";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import net from "node:net";
 import { performance } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { RetryMode, ServiceBusClient } from "@azure/service-bus";
+import { ServiceBusClient } from "@azure/service-bus";
 import {
   DEMO_EVENT_CATALOG_DIR,
   createApiServer,
@@ -28,40 +25,21 @@ import {
   hashApiKey,
   loadEventCatalog,
   silentLogger,
+  HTTP_CALLER_CLIENT_OPTIONS,
 } from "../../api/src/index.js";
 import type { RoutedMessaging } from "../../api/src/index.js";
-import { createEmulator, parseEmulatorConfig } from "../../emulator/src/index.js";
+import { parseEmulatorConfig } from "../../emulator/src/index.js";
+import { forkEmulator, serveEmulatorToParent, setNoDelayOnConnect } from "./lib/forked-emulator.js";
 import { formatMs, percentile } from "./lib/stats.js";
 
 const DATA_QUEUE = "cases";
 const CONTROL_QUEUE = "bridge-control";
 const API_KEY = "bench-session-routing-key";
-/** As api/src/server.ts. */
-const CLIENT_OPTIONS = { retryOptions: { maxRetries: 3, retryDelayInMs: 500, maxRetryDelayInMs: 5_000, mode: RetryMode.Exponential, timeoutInMs: 30_000 } };
 
 async function runEmulatorChild(): Promise<void> {
   const queue = (name: string) => ({ Name: name, Properties: { RequiresSession: true, LockDuration: "PT1M" } });
   const config = parseEmulatorConfig({ UserConfig: { Namespaces: [{ Name: "sbemulatorns", Queues: [queue(DATA_QUEUE), queue(CONTROL_QUEUE)], Topics: [] }] } });
-  const emulator = await createEmulator({ config });
-  process.send?.({ connectionString: emulator.connectionString });
-  process.on("disconnect", () => void emulator.close().then(() => process.exit(0)));
-}
-
-async function startEmulatorProcess(): Promise<{ connectionString: string; stop: () => void }> {
-  const child = fork(fileURLToPath(import.meta.url), ["--emulator"], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
-  const connectionString = await new Promise<string>((resolve, reject) => {
-    child.once("message", (message) => resolve((message as { connectionString: string }).connectionString));
-    child.once("exit", (code) => reject(new Error(`emulator exited with ${code}`)));
-  });
-  return { connectionString, stop: () => child.disconnect() };
-}
-
-function setNoDelayOnConnect(): void {
-  const connect = net.Socket.prototype.connect;
-  net.Socket.prototype.connect = function (this: net.Socket, ...args: Parameters<typeof connect>) {
-    this.setNoDelay(true);
-    return connect.apply(this, args);
-  } as typeof connect;
+  await serveEmulatorToParent(config);
 }
 
 interface Instance {
@@ -72,7 +50,7 @@ interface Instance {
 
 async function startInstance(connectionString: string): Promise<Instance> {
   const logger = silentLogger();
-  const client = new ServiceBusClient(connectionString, CLIENT_OPTIONS);
+  const client = new ServiceBusClient(connectionString, HTTP_CALLER_CLIENT_OPTIONS);
   const gateway = createServiceBusGateway({ client, logger });
   const messaging = createRoutedMessaging({ local: gateway, client, controlQueue: CONTROL_QUEUE, logger });
   if (!(await messaging.routingStarted())) throw new Error("routing did not start");
@@ -108,7 +86,7 @@ async function main(): Promise<void> {
   if (values["client-nodelay"]) setNoDelayOnConnect();
   const callsPerRound = Number(values.calls ?? 100);
   const rounds = Number(values.rounds ?? 5);
-  const emulator = await startEmulatorProcess();
+  const emulator = await forkEmulator(import.meta.url);
   const [holder, other] = [await startInstance(emulator.connectionString), await startInstance(emulator.connectionString)];
   if (!holder || !other) throw new Error("instances did not start");
   const sessionId = "case-42";

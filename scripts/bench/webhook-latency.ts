@@ -20,18 +20,16 @@
  *
  * Prints Markdown tables; judges nothing.
  */
-import { execFileSync, fork } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import net from "node:net";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { RetryMode, ServiceBusClient } from "@azure/service-bus";
+import { ServiceBusClient } from "@azure/service-bus";
 import {
   DEMO_EVENT_CATALOG_DIR,
   createApiServer,
@@ -49,9 +47,12 @@ import {
   flaggedIfUnexpected,
   guardedPush,
   withTypedEvent,
+  HTTP_CALLER_CLIENT_OPTIONS,
 } from "../../api/src/index.js";
 import type { RoutedMessaging } from "../../api/src/index.js";
-import { createEmulator, parseEmulatorConfig } from "../../emulator/src/index.js";
+import { parseEmulatorConfig } from "../../emulator/src/index.js";
+import { forkEmulator, serveEmulatorToParent, setNoDelayOnConnect } from "./lib/forked-emulator.js";
+import type { ForkedEmulator } from "./lib/forked-emulator.js";
 import { describeMachine, loadAverageNow } from "./lib/machine.js";
 import { formatMs, percentile } from "./lib/stats.js";
 
@@ -65,8 +66,6 @@ const THROUGHPUT_RUNS = [
   { queue: "push-c16-slow", maxConcurrentCalls: 16, callbackDelayInMs: 50 },
 ] as const;
 const API_KEY = "bench-webhook-latency-key";
-/** As api/src/server.ts. */
-const CLIENT_OPTIONS = { retryOptions: { maxRetries: 3, retryDelayInMs: 500, maxRetryDelayInMs: 5_000, mode: RetryMode.Exponential, timeoutInMs: 30_000 } };
 
 async function runEmulatorChild(): Promise<void> {
   const dataQueues = [LATENCY_QUEUE, POLLING_QUEUE, ...THROUGHPUT_RUNS.map((run) => run.queue)];
@@ -84,16 +83,7 @@ async function runEmulatorChild(): Promise<void> {
       ],
     },
   });
-  const emulator = await createEmulator({ config });
-  process.send?.({ connectionString: emulator.connectionString });
-  process.on("disconnect", () => void emulator.close().then(() => process.exit(0)));
-}
-
-interface EmulatorChild {
-  connectionString: string;
-  /** CPU time the emulator process has used so far, in ms (from /proc; NaN where there is none). */
-  cpuMs: () => number;
-  stop: () => void;
+  await serveEmulatorToParent(config);
 }
 
 const CLOCK_TICKS_PER_SECOND = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
@@ -109,23 +99,6 @@ function processCpuMs(pid: number | undefined): number {
   }
 }
 
-async function startEmulatorProcess(): Promise<EmulatorChild> {
-  const child = fork(fileURLToPath(import.meta.url), ["--emulator"], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
-  const connectionString = await new Promise<string>((resolve, reject) => {
-    child.once("message", (message) => resolve((message as { connectionString: string }).connectionString));
-    child.once("exit", (code) => reject(new Error(`emulator exited with ${code}`)));
-  });
-  return { connectionString, cpuMs: () => processCpuMs(child.pid), stop: () => child.disconnect() };
-}
-
-function setNoDelayOnConnect(): void {
-  const connect = net.Socket.prototype.connect;
-  net.Socket.prototype.connect = function (this: net.Socket, ...args: Parameters<typeof connect>) {
-    this.setNoDelay(true);
-    return connect.apply(this, args);
-  } as typeof connect;
-}
-
 interface Api {
   baseUrl: string;
   client: ServiceBusClient;
@@ -137,7 +110,7 @@ interface Api {
 /** The API as server.ts builds it for the embedded-emulator demo, with webhooks on and loopback callbacks allowed. */
 async function startApi(connectionString: string): Promise<Api> {
   const logger = silentLogger();
-  const client = new ServiceBusClient(connectionString, CLIENT_OPTIONS);
+  const client = new ServiceBusClient(connectionString, HTTP_CALLER_CLIENT_OPTIONS);
   const gateway = createServiceBusGateway({ client, logger });
   const messaging = createRoutedMessaging({ local: gateway, client, controlQueue: CONTROL_QUEUE, logger });
   if (!(await messaging.routingStarted())) throw new Error("routing did not start");
@@ -281,7 +254,7 @@ interface ThroughputResult {
 
 async function measureThroughput(
   api: Api,
-  emulator: EmulatorChild,
+  emulator: ForkedEmulator,
   callback: CallbackServer,
   callbackBase: string,
   run: (typeof THROUGHPUT_RUNS)[number],
@@ -313,14 +286,14 @@ async function measureThroughput(
       if (Number.isNaN(firstAt)) {
         firstAt = seenAt;
         apiCpuAtFirst = process.cpuUsage();
-        emulatorCpuAtFirst = emulator.cpuMs();
+        emulatorCpuAtFirst = processCpuMs(emulator.pid);
       }
       lastAt = seenAt;
       if (message.body?.sequence !== undefined) distinct.add(message.body.sequence);
       if (distinct.size === messages) {
         const cpu = process.cpuUsage(apiCpuAtFirst);
         apiCpuMs = (cpu.user + cpu.system) / 1000;
-        emulatorCpuMs = emulator.cpuMs() - emulatorCpuAtFirst;
+        emulatorCpuMs = processCpuMs(emulator.pid) - emulatorCpuAtFirst;
         resolve();
       }
     });
@@ -414,7 +387,7 @@ async function main(): Promise<void> {
   const messages = Number(values.messages ?? 1000);
   const pollSeconds = Number(values["poll-seconds"] ?? 240);
   const machine = describeMachine();
-  const emulator = await startEmulatorProcess();
+  const emulator = await forkEmulator(import.meta.url);
   const api = await startApi(emulator.connectionString);
   const callback = new CallbackServer();
   const callbackBase = await callback.listen();

@@ -5,10 +5,15 @@
  */
 import { DefaultAzureCredential } from "@azure/identity";
 import type { TokenCredential } from "@azure/identity";
-import { ServiceBusAdministrationClient, ServiceBusClient } from "@azure/service-bus";
+import { RetryMode, ServiceBusAdministrationClient, ServiceBusClient } from "@azure/service-bus";
 import type { ServiceBusClientOptions } from "@azure/service-bus";
 
 /** Where the clients connect. */
+/** Retries sized for HTTP callers: a few quick attempts, well inside Power Automate's 120 s action timeout. */
+export const HTTP_CALLER_CLIENT_OPTIONS: ServiceBusClientOptions = {
+  retryOptions: { maxRetries: 3, retryDelayInMs: 500, maxRetryDelayInMs: 5_000, mode: RetryMode.Exponential, timeoutInMs: 30_000 },
+};
+
 export type ServiceBusClientsTarget =
   /** Any Service Bus; its management API is HTTPS on the namespace host of the same connection string. */
   | { kind: "connectionString"; connectionString: string }
