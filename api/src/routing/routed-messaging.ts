@@ -180,11 +180,24 @@ export function createRoutedMessaging(options: RoutedMessagingOptions): RoutedMe
     lockToken: lock.lockToken,
   });
 
-  /** Settles a message here, or on its session's holder (a token of a session held here always settles here). */
+  /**
+   * A call on a locked message (settle, renew): here, or on its session's holder when the lock names a session held
+   * elsewhere (a token of a session held here, or of a dead-letter sub-queue, which has no sessions, runs here).
+   */
+  const onLockHolder = <T>(
+    source: ReceivableEntity,
+    lock: MessageLock,
+    here: () => Promise<T>,
+    call: (sessionId: string) => ForwardedCall,
+    resultOf: (value: JsonValue) => T,
+  ): Promise<T> =>
+    heldHereOrForward(source, source.subQueue === "main" ? lock.sessionId : undefined, here, async (sessionId) =>
+      resultOf(await forward(source, sessionId, call(sessionId), "message")),
+    );
+
+  /** {@link onLockHolder} for a settlement, whose forwarded answer carries nothing. */
   const settle = (source: ReceivableEntity, lock: MessageLock, here: () => Promise<void>, call: (sessionId: string) => ForwardedCall): Promise<void> =>
-    heldHereOrForward(source, source.subQueue === "main" ? lock.sessionId : undefined, here, async (sessionId) => {
-      await forward(source, sessionId, call(sessionId), "message");
-    });
+    onLockHolder(source, lock, here, call, () => undefined);
 
   return {
     routingStarted: () => started,
@@ -334,13 +347,12 @@ export function createRoutedMessaging(options: RoutedMessagingOptions): RoutedMe
     },
 
     renewMessageLock(source, lock) {
-      if (source.subQueue !== "main") return local.renewMessageLock(source, lock);
-      return heldHereOrForward(
+      return onLockHolder(
         source,
-        lock.sessionId,
+        lock,
         () => local.renewMessageLock(source, lock),
-        async (sessionId) =>
-          dateFromJson(await forward(source, sessionId, { operation: "renewMessageLock", args: lockArgs(source, lock, sessionId) }, "message")),
+        (sessionId) => ({ operation: "renewMessageLock", args: lockArgs(source, lock, sessionId) }),
+        dateFromJson,
       );
     },
 

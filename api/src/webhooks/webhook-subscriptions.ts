@@ -60,7 +60,7 @@ export class WebhookSubscriptions {
 
   /** The subscription of this entity with this id, if there is one. */
   async get(source: QueueEntity | SubscriptionEntity, id: string): Promise<WebhookRecord | undefined> {
-    const record = (await this.change((state) => ({ result: state.subscriptions[id] }))) as WebhookRecord | undefined;
+    const record = await this.change((state): { result: WebhookRecord | undefined } => ({ result: state.subscriptions[id] }));
     return record && sameSource(record.source, sourceOf(source)) ? record : undefined;
   }
 
